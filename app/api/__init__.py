@@ -1,0 +1,10 @@
+"""The JSON API under /api/v1 (contract: shared/API.md)."""
+
+from flask import Blueprint, current_app
+
+from app.extensions import limiter
+
+bp = Blueprint("api", __name__)
+limiter.limit(lambda: current_app.config["RATELIMIT_API"])(bp)
+
+from app.api import associations, bookings, branches, layouts, meta, openapi, rooms  # noqa: E402,F401

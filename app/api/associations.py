@@ -1,0 +1,87 @@
+"""Associations: listed for all, created by members, changed by their admins and staff."""
+
+from flask import jsonify
+from sqlalchemy import select
+
+from app.api import bp
+from app.api.access import optional_user, signed_in_user
+from app.api.branches import page
+from app.api.openapi import accepts
+from app.api.present import association_json
+from app.api.request import page_params
+from app.api.schemas import AssociationIn, AssociationPatch, MemberIn
+from app.extensions import db
+from app.models import Association
+from app.services import associations
+
+
+@bp.get("/associations")
+def list_associations():
+    """Associations, by id, paginated; ``?verified=true`` for those that may book."""
+    from flask import request
+
+    limit, after = page_params()
+    query = select(Association).order_by(Association.id).limit(limit + 1)
+    if after is not None:
+        query = query.where(Association.id > after)
+    if request.args.get("verified") == "true":
+        query = query.where(Association.verified_at.is_not(None))
+    viewer = optional_user()
+    rows = list(db.session.scalars(query))
+    return jsonify(
+        page(rows, limit, lambda a: association_json(
+            a, show_members=associations.is_admin(viewer, a)))
+    )
+
+
+@bp.post("/associations")
+@accepts(AssociationIn)
+def create_association(body: AssociationIn):
+    """A new association; the caller becomes its admin."""
+    user = signed_in_user()
+    data = body.model_dump()
+    data["website"] = str(body.website) if body.website else ""
+    association = associations.create_association(user, data)
+    return jsonify(association_json(association, show_members=True)), 201
+
+
+@bp.get("/associations/<int:association_id>")
+def get_association(association_id: int):
+    """One association; members for its admins and staff."""
+    association = associations.get_association(association_id)
+    show = associations.is_admin(optional_user(), association)
+    return jsonify(association_json(association, show_members=show))
+
+
+@bp.patch("/associations/<int:association_id>")
+@accepts(AssociationPatch)
+def update_association(association_id: int, body: AssociationPatch):
+    """Change details (admins, staff) or verify (staff)."""
+    user = signed_in_user()
+    association = associations.get_association(association_id)
+    changes = body.model_dump(exclude_unset=True)
+    if "website" in changes:
+        changes["website"] = str(body.website) if body.website else ""
+    associations.update_association(user, association, changes)
+    return jsonify(association_json(association, show_members=True))
+
+
+@bp.post("/associations/<int:association_id>/members")
+@accepts(MemberIn)
+def add_member(association_id: int, body: MemberIn):
+    """Add a member by e-mail (admins, staff)."""
+    user = signed_in_user()
+    association = associations.get_association(association_id)
+    associations.add_member(user, association, body.email, body.role)
+    return jsonify(association_json(association, show_members=True)), 201
+
+
+@bp.delete("/associations/<int:association_id>/members/<int:user_id>")
+def remove_member(association_id: int, user_id: int):
+    """Remove a member (admins, staff, or the member leaving)."""
+    user = signed_in_user()
+    association = associations.get_association(association_id)
+    associations.remove_member(user, association, user_id)
+    return "", 204
+
+

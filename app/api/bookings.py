@@ -1,0 +1,182 @@
+"""Bookings: create, read, change, cancel, approve."""
+
+from __future__ import annotations
+
+from flask import current_app, jsonify, request
+from sqlalchemy import or_, select
+
+from app.api import bp
+from app.api.access import signed_in_user, staff_user
+from app.api.openapi import accepts, query
+from app.api.present import booking_json
+from app.api.request import encode_cursor, page_params, parse_body, query_int
+from app.api.schemas import BookingIn, BookingPatch, DecisionIn
+from app.extensions import db
+from app.models import Booking, Membership, Occurrence
+from app.services import bookings
+from app.services.bookings import BookingChanges, BookingInput, Settings
+from calendars import parse_instant
+
+
+def _engine_settings() -> Settings:
+    return Settings(
+        unsafe_no_guarantee=bool(current_app.config["UNSAFE_DISABLE_BOOKING_GUARANTEE"]),
+        unsafe_pause_seconds=float(current_app.config["UNSAFE_CHECK_PAUSE_SECONDS"]),
+    )
+
+
+@bp.post("/bookings")
+@accepts(BookingIn)
+def create_booking(body: BookingIn):
+    """Book a room (once or as a series): 201 confirmed or pending, 409 clash, 422 rule."""
+    user = signed_in_user()
+    data = BookingInput(
+        room_id=body.room_id,
+        layout_id=body.layout_id,
+        title=body.title,
+        description=body.description,
+        attendees=body.attendees,
+        start=body.start,
+        end=body.end,
+        association_id=body.association_id,
+        public=body.public,
+        rrule=body.recurrence.rrule if body.recurrence else None,
+        exdates=tuple(body.recurrence.exdates) if body.recurrence else (),
+        skip_conflicts=body.skip_conflicts,
+    )
+    result = bookings.create_booking(user, data, settings=_engine_settings())
+    answer = booking_json(result.booking, user)
+    answer["skipped"] = result.skipped
+    return jsonify(answer), 201
+
+
+@bp.get("/bookings")
+@query(room_id="only this room", association_id="only this association",
+       start="occurring after", end="occurring before", limit="page size", cursor="next page")
+def list_bookings():
+    """Bookings the caller may see (staff: all; members: their own and their associations')."""
+    user = signed_in_user()
+    limit, after = page_params()
+    query = select(Booking).order_by(Booking.id).limit(limit + 1)
+    if after is not None:
+        query = query.where(Booking.id > after)
+    if not user.is_staff:
+        mine = select(Membership.association_id).where(Membership.user_id == user.id)
+        query = query.where(or_(Booking.booked_by_id == user.id, Booking.association_id.in_(mine)))
+    for name, column in (("room_id", Booking.room_id), ("association_id", Booking.association_id)):
+        value = query_int(name, minimum=1)
+        if value is not None:
+            query = query.where(column == value)
+    query = _time_filter(query)
+    rows = list(db.session.scalars(query))
+    items = rows[:limit]
+    return jsonify({
+        "items": [booking_json(b, user) for b in items],
+        "next_cursor": encode_cursor(items[-1].id) if len(rows) > limit and items else None,
+    })
+
+
+def _time_filter(query):
+    start, end = request.args.get("start"), request.args.get("end")
+    if not start and not end:
+        return query
+    overlapping = select(Occurrence.booking_id)
+    if start:
+        overlapping = overlapping.where(Occurrence.end > parse_instant(start, "start"))
+    if end:
+        overlapping = overlapping.where(Occurrence.start < parse_instant(end, "end"))
+    return query.where(Booking.id.in_(overlapping))
+
+
+@bp.get("/bookings/pending")
+def pending_bookings():
+    """The approval queue, oldest request first (staff)."""
+    user = staff_user()
+    limit, after = page_params()
+    rows = bookings.pending_queue(user, limit + 1, after)
+    items = rows[:limit]
+    return jsonify({
+        "items": [booking_json(b, user) for b in items],
+        "next_cursor": encode_cursor(items[-1].id) if len(rows) > limit and items else None,
+    })
+
+
+@bp.get("/bookings/<int:booking_id>")
+def get_booking(booking_id: int):
+    """One booking with its occurrences."""
+    user = signed_in_user()
+    return jsonify(booking_json(bookings.get_booking(booking_id, user), user))
+
+
+@bp.patch("/bookings/<int:booking_id>")
+@accepts(BookingPatch)
+def update_booking(booking_id: int, body: BookingPatch):
+    """Move, resize, or change attendees, layout or details: the same checks as create."""
+    user = signed_in_user()
+    booking = bookings.update_booking(user, booking_id, _changes(body))
+    return jsonify(booking_json(booking, user))
+
+
+@bp.delete("/bookings/<int:booking_id>")
+def cancel_booking(booking_id: int):
+    """Cancel a booking or whole series; it is kept, with status cancelled."""
+    user = signed_in_user()
+    booking = bookings.cancel_booking(user, booking_id)
+    return jsonify(booking_json(booking, user))
+
+
+@bp.patch("/bookings/<int:booking_id>/occurrences/<path:start>")
+@query(scope="'this' (default) or 'following' (split the series here)")
+@accepts(BookingPatch)
+def change_occurrence(booking_id: int, start: str, body: BookingPatch):
+    """Change one occurrence (``?scope=this``) or this and the following (``scope=following``)."""
+    user = signed_in_user()
+    scope = request.args.get("scope", "this")
+    if scope not in ("this", "following"):
+        from app.services.errors import BadInput
+
+        raise BadInput("scope is 'this' or 'following'.")
+    booking = bookings.change_occurrence(
+        user, booking_id, start, _changes(body), following=scope == "following"
+    )
+    return jsonify(booking_json(booking, user))
+
+
+@bp.delete("/bookings/<int:booking_id>/occurrences/<path:start>")
+def cancel_occurrence(booking_id: int, start: str):
+    """Cancel one occurrence of a series (kept, with status cancelled)."""
+    user = signed_in_user()
+    booking = bookings.cancel_occurrence(user, booking_id, start)
+    return jsonify(booking_json(booking, user))
+
+
+@bp.post("/bookings/<int:booking_id>/approve")
+def approve_booking(booking_id: int):
+    """Confirm a pending booking or series (staff)."""
+    user = staff_user()
+    reason = parse_body(DecisionIn).reason if request.content_length else ""
+    booking = bookings.decide(user, booking_id, approve=True, reason=reason)
+    return jsonify(booking_json(booking, user))
+
+
+@bp.post("/bookings/<int:booking_id>/reject")
+@accepts(DecisionIn)
+def reject_booking(booking_id: int, body: DecisionIn):
+    """Reject a pending booking or series with a reason (staff)."""
+    user = staff_user()
+    booking = bookings.decide(user, booking_id, approve=False, reason=body.reason)
+    return jsonify(booking_json(booking, user))
+
+
+def _changes(body: BookingPatch) -> BookingChanges:
+    given = body.model_fields_set
+    return BookingChanges(
+        title=body.title,
+        description=body.description,
+        public=body.public,
+        attendees=body.attendees,
+        layout_id=body.layout_id,
+        clear_layout="layout_id" in given and body.layout_id is None,
+        start=body.start,
+        end=body.end,
+    )

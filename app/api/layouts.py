@@ -1,0 +1,154 @@
+"""Layouts of a room: furniture, validation, capacity, auto-arrange, drawings."""
+
+from __future__ import annotations
+
+from flask import Response, jsonify, request
+from pydantic import Field
+
+from app.api import bp
+from app.api.access import staff_user
+from app.api.openapi import accepts
+from app.api.schemas import Body
+from app.services import layouts as layout_service
+from app.services.branches import get_branch
+from app.services.errors import BadInput, NotFound
+from app.services.rooms import get_room
+from layouts import CATALOGUE, to_svg
+
+
+class ItemIn(Body):
+    """One piece of furniture: its kind, centre (metres) and rotation (degrees)."""
+
+    kind: str = Field(max_length=40, examples=["chair"])
+    x: float
+    y: float
+    rotation: float = 0.0
+
+
+class LayoutIn(Body):
+    """A layout: its name, style and items. The layouts library checks the rules (422)."""
+
+    name: str = Field(min_length=1, max_length=120)
+    style: str = Field(default="custom", max_length=20)
+    items: list[ItemIn] = Field(default_factory=list, max_length=20_000)
+
+
+class ArrangeIn(Body):
+    """Ask for a proposed layout in a style, optionally for a number of people."""
+
+    style: str = Field(pattern="^(theatre|classroom|boardroom|u_shape|banquet|cabaret|standing)$")
+    attendees: int | None = Field(default=None, ge=1, le=10_000)
+
+
+def layout_out(layout) -> dict:
+    """A stored layout with its derived figures."""
+    return {
+        "id": layout.id,
+        "room_id": layout.room_id,
+        **layout_service.layout_json(layout),
+        "capacity": layout.capacity,
+        "limits": layout.limits,
+        "binding": layout.binding,
+        "valid": layout.valid,
+        "revision": layout.revision,
+    }
+
+
+@bp.get("/furniture")
+def furniture():
+    """The furniture kinds layouts are made of."""
+    return jsonify({"items": [
+        {"key": k.key, "name": k.name, "width": k.width, "depth": k.depth, "shape": k.shape,
+         "seats": k.seats, "places": k.places, "clearance": k.clearance_front,
+         "stackable": k.stackable}
+        for k in CATALOGUE.values()
+    ], "next_cursor": None})
+
+
+@bp.get("/rooms/<int:room_id>/layouts")
+def list_layouts(room_id: int):
+    """The room's layouts."""
+    room = get_room(room_id)
+    return jsonify({"items": [layout_out(layout) for layout in room.layouts], "next_cursor": None})
+
+
+@bp.post("/rooms/<int:room_id>/layouts")
+@accepts(LayoutIn)
+def create_layout(room_id: int, body: LayoutIn):
+    """Save a layout (staff); 422 with every violation if it is not safe."""
+    staff_user()
+    room = get_room(room_id)
+    layout = layout_service.create_layout(room, body.model_dump())
+    return jsonify(layout_out(layout)), 201
+
+
+@bp.post("/rooms/<int:room_id>/layouts/preview")
+@accepts(LayoutIn)
+def preview_layout(room_id: int, body: LayoutIn):
+    """Validate and measure a layout without saving it (staff)."""
+    staff_user()
+    return jsonify(layout_service.preview(get_room(room_id), body.model_dump()))
+
+
+@bp.post("/rooms/<int:room_id>/layouts/arrange")
+@accepts(ArrangeIn)
+def arrange_layout(room_id: int, body: ArrangeIn):
+    """A proposed layout in a style (staff); not saved."""
+    staff_user()
+    return jsonify(layout_service.propose(get_room(room_id), body.style, body.attendees))
+
+
+@bp.get("/layouts/<int:layout_id>")
+def get_layout(layout_id: int):
+    """One layout."""
+    return jsonify(layout_out(layout_service.get_layout(layout_id)))
+
+
+@bp.put("/layouts/<int:layout_id>")
+@accepts(LayoutIn)
+def replace_layout(layout_id: int, body: LayoutIn):
+    """Replace a layout (staff)."""
+    staff_user()
+    layout = layout_service.update_layout(layout_service.get_layout(layout_id), body.model_dump())
+    return jsonify(layout_out(layout))
+
+
+@bp.delete("/layouts/<int:layout_id>")
+def delete_layout(layout_id: int):
+    """Delete a layout no future booking uses (staff)."""
+    staff_user()
+    layout_service.delete_layout(layout_service.get_layout(layout_id))
+    return "", 204
+
+
+@bp.get("/rooms/<int:room_id>/layouts/<int:layout_id>.svg")
+def layout_svg(room_id: int, layout_id: int):
+    """The layout drawn; ``?poster=1`` for the printable maximum-occupancy poster."""
+    room = get_room(room_id)
+    layout = layout_service.get_layout(layout_id)
+    if layout.room_id != room.id:
+        raise NotFound(f"Room {room_id} has no layout {layout_id}.")
+    from layouts import compute_capacity, layout_from_json
+
+    value = layout_from_json(layout_service.layout_json(layout))
+    shape, rules = layout_service.shape_of(room), layout_service.rules_of(room)
+    svg = to_svg(shape, value, compute_capacity(shape, value, rules),
+                 poster=request.args.get("poster") in ("1", "true"),
+                 title=f"{room.name} · {layout.name}")
+    return Response(svg, mimetype="image/svg+xml")
+
+
+@bp.get("/branches/<int:branch_id>/setup-sheet")
+def setup_sheet(branch_id: int):
+    """The day's set-up: which room, which layout, when, how much furniture (staff)."""
+    staff_user()
+    from datetime import date
+
+    raw = request.args.get("date", "")
+    try:
+        day = date.fromisoformat(raw)
+    except ValueError:
+        raise BadInput("Give ?date=YYYY-MM-DD.") from None
+    branch = get_branch(branch_id)
+    return jsonify({"date": day.isoformat(), "items": layout_service.setup_sheet(branch, day)})
+

@@ -1,0 +1,122 @@
+"""How resources look in the JSON API: times in the branch's zone, GeoJSON as stored."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from app.models import Association, Booking, Branch, Room, User
+from app.services.rooms import room_capacity
+from calendars import to_rfc3339
+
+
+def branch_json(branch: Branch) -> dict[str, Any]:
+    """A branch with its zone, hours and closures."""
+    zone = ZoneInfo(branch.timezone)
+    return {
+        "id": branch.id,
+        "name": branch.name,
+        "address": branch.address,
+        "timezone": branch.timezone,
+        "rule_pack": branch.rule_pack,
+        "opening_hours": branch.opening_hours,
+        "closures": [
+            {
+                "id": c.id,
+                "start": to_rfc3339(c.start, zone),
+                "end": to_rfc3339(c.end, zone),
+                "reason": c.reason,
+            }
+            for c in branch.closures
+        ],
+        "quota_hours_per_week": branch.quota_hours_per_week,
+        "quota_bookings_per_week": branch.quota_bookings_per_week,
+        "floors": [{"id": f.id, "name": f.name, "level": f.level} for f in branch.floors],
+    }
+
+
+def room_json(room: Room) -> dict[str, Any]:
+    """A room: geometry, amenities and rules."""
+    return {
+        "id": room.id,
+        "branch_id": room.branch_id,
+        "floor": room.floor.name,
+        "floor_id": room.floor_id,
+        "name": room.name,
+        "description": room.description,
+        "outline": room.outline,
+        "doors": room.doors,
+        "obstacles": room.obstacles,
+        "amenities": room.amenities,
+        "area_m2": round(room.area_m2, 2),
+        "max_attendees": room.max_attendees,
+        "capacity": room_capacity(room),
+        "bookable": room.bookable,
+        "rules": room.rules,
+    }
+
+
+def association_json(association: Association, *, show_members: bool) -> dict[str, Any]:
+    """An association; its members' e-mails only for its admins and staff."""
+    body: dict[str, Any] = {
+        "id": association.id,
+        "name": association.name,
+        "description": association.description,
+        "website": association.website,
+        "verified": association.verified,
+        "member_count": len(association.memberships),
+    }
+    if show_members:
+        body["contact_email"] = association.contact_email
+        body["members"] = [
+            {"user_id": m.user_id, "email": m.user.email, "name": m.user.name, "role": m.role}
+            for m in sorted(association.memberships, key=lambda m: m.user.email)
+        ]
+    return body
+
+
+def user_json(user: User) -> dict[str, Any]:
+    """The caller's own account."""
+    return {"id": user.id, "email": user.email, "name": user.name, "role": user.role}
+
+
+def booking_json(booking: Booking, viewer: User) -> dict[str, Any]:
+    """A booking and its occurrences, in the branch's zone."""
+    zone = ZoneInfo(booking.room.branch.timezone)
+    layout = booking.layout
+    return {
+        "id": booking.id,
+        "uid": booking.uid,
+        "room_id": booking.room_id,
+        "layout_id": booking.layout_id,
+        "title": booking.title,
+        "description": booking.description,
+        "attendees": booking.attendees,
+        "capacity": layout.capacity if layout is not None else room_capacity(booking.room),
+        "association_id": booking.association_id,
+        "booked_by_id": booking.booked_by_id,
+        "public": booking.public,
+        "status": booking.status,
+        "status_reason": booking.status_reason,
+        "start": to_rfc3339(booking.start, zone),
+        "end": to_rfc3339(booking.end, zone),
+        "recurrence": (
+            {"rrule": booking.rrule,
+             "exdates": [to_rfc3339(datetime.fromisoformat(e), zone) for e in booking.exdates]}
+            if booking.rrule else None
+        ),
+        "sequence": booking.sequence,
+        "created_at": to_rfc3339(booking.created_at, zone),
+        "updated_at": to_rfc3339(booking.updated_at, zone),
+        "occurrences": [
+            {
+                "start": to_rfc3339(o.start, zone),
+                "end": to_rfc3339(o.end, zone),
+                "status": o.status,
+                "original_start": to_rfc3339(o.original_start, zone),
+                "modified": o.modified,
+            }
+            for o in booking.occurrences
+        ],
+    }

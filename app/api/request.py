@@ -1,0 +1,120 @@
+"""Reading API requests: strict JSON, validated by the same schemas the OpenAPI shows."""
+
+from __future__ import annotations
+
+import base64
+import json
+import math
+from typing import Any, TypeVar
+
+from flask import request
+from pydantic import BaseModel, ValidationError
+
+from app.services.errors import BadInput, FieldError
+
+Schema = TypeVar("Schema", bound=BaseModel)
+
+MAX_ABS_NUMBER = 1e9
+DEFAULT_LIMIT = 50
+MAX_LIMIT = 200
+
+
+def _reject_constant(name: str) -> Any:
+    raise BadInput(f"{name} is not a number JSON allows.")
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value) or abs(value) > MAX_ABS_NUMBER:
+        raise BadInput(f"The number {text[:40]} is out of range.")
+    return value
+
+
+def _bounded_int(text: str) -> int:
+    if len(text) > 18:
+        raise BadInput(f"The number {text[:40]}... is out of range.")
+    return int(text)
+
+
+def json_body() -> Any:
+    """The request's JSON, refusing NaN, Infinity, 1e400 and other non-JSON numbers."""
+    if not request.is_json:
+        raise BadInput("Send the body as JSON with 'Content-Type: application/json'.")
+    raw = request.get_data(cache=True)
+    try:
+        return json.loads(
+            raw,
+            parse_constant=_reject_constant,
+            parse_float=_finite_float,
+            parse_int=_bounded_int,
+        )
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise BadInput(f"The body is not valid JSON: {error}") from None
+
+
+def parse_body(schema: type[Schema]) -> Schema:
+    """The JSON body validated by ``schema``; 400 listing every malformed field."""
+    data = json_body()
+    if not isinstance(data, dict):
+        raise BadInput("The body must be a JSON object.")
+    return validate(schema, data)
+
+
+def validate(schema: type[Schema], data: Any) -> Schema:
+    """``data`` checked by ``schema``, malformed fields reported as a 400."""
+    try:
+        return schema.model_validate(data)
+    except ValidationError as error:
+        raise malformed(error) from None
+
+
+def malformed(error: ValidationError) -> BadInput:
+    """A pydantic error as a 400 with the fields that are wrong."""
+    problems = [
+        FieldError(
+            ".".join(str(part) for part in item["loc"]) or "body",
+            item["type"],
+            item["msg"],
+        )
+        for item in error.errors(include_url=False)
+    ]
+    return BadInput("; ".join(f"{p.field}: {p.message}" for p in problems), problems)
+
+
+def query_int(name: str, *, required: bool = False, minimum: int | None = None) -> int | None:
+    """An integer query parameter, or a 400 saying which one is wrong."""
+    raw = request.args.get(name)
+    if raw is None or raw == "":
+        if required:
+            raise BadInput(f"The query parameter '{name}' is required.")
+        return None
+    if not raw.lstrip("-").isdigit() or len(raw) > 12:
+        raise BadInput(f"The query parameter '{name}' must be an integer.")
+    value = int(raw)
+    if minimum is not None and value < minimum:
+        raise BadInput(f"The query parameter '{name}' must be at least {minimum}.")
+    return value
+
+
+def page_params() -> tuple[int, int | None]:
+    """``limit`` (1-200, default 50) and the decoded ``cursor`` (the last id seen)."""
+    limit = query_int("limit", minimum=1) or DEFAULT_LIMIT
+    cursor = request.args.get("cursor")
+    return min(limit, MAX_LIMIT), decode_cursor(cursor) if cursor else None
+
+
+def encode_cursor(last_id: int) -> str:
+    """An opaque cursor for the next page."""
+    return base64.urlsafe_b64encode(f"id:{last_id}".encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> int:
+    """The id a cursor points after; 400 for anything else."""
+    try:
+        text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        kind, _, value = text.partition(":")
+        if kind == "id" and value.isdigit():
+            return int(value)
+    except (ValueError, UnicodeDecodeError):
+        pass
+    raise BadInput("The cursor is not valid; start again without it.")

@@ -1,0 +1,115 @@
+"""Rooms: read by everyone, written by staff; availability and search."""
+
+from __future__ import annotations
+
+from flask import jsonify, request
+from sqlalchemy import select
+
+from app.api import bp
+from app.api.access import staff_user
+from app.api.branches import page
+from app.api.openapi import accepts, query
+from app.api.present import room_json
+from app.api.request import page_params, query_int
+from app.api.schemas import RoomIn, RoomPatch
+from app.extensions import db
+from app.models import Room
+from app.services import availability, rooms
+from app.services.branches import get_branch
+from app.services.errors import BadInput
+from calendars import get_zone, parse_instant, to_rfc3339
+
+
+@bp.get("/rooms")
+@query(branch_id="only this branch", limit="page size (1-200)", cursor="next_cursor of a page")
+def list_rooms():
+    """Rooms, optionally of one branch, by id, paginated."""
+    limit, after = page_params()
+    query = select(Room).order_by(Room.id).limit(limit + 1)
+    branch_id = query_int("branch_id", minimum=1)
+    if branch_id is not None:
+        query = query.where(Room.branch_id == branch_id)
+    if after is not None:
+        query = query.where(Room.id > after)
+    return jsonify(page(list(db.session.scalars(query)), limit, room_json))
+
+
+@bp.post("/rooms")
+@accepts(RoomIn)
+def create_room(body: RoomIn):
+    """A new room (staff); its geometry is checked and the floor's cells rebuilt."""
+    staff_user()
+    branch = get_branch(body.branch_id)
+    data = body.model_dump()
+    data["rules"] = body.rules.model_dump(exclude_none=True)
+    room = rooms.create_room(branch, data)
+    return jsonify(room_json(room)), 201
+
+
+@bp.get("/rooms/<int:room_id>")
+def get_room(room_id: int):
+    """One room."""
+    return jsonify(room_json(rooms.get_room(room_id)))
+
+
+@bp.patch("/rooms/<int:room_id>")
+@accepts(RoomPatch)
+def update_room(room_id: int, body: RoomPatch):
+    """Change a room (staff); a geometry change reports what it breaks, and needs ``force``."""
+    staff_user()
+    changes = body.model_dump(exclude_unset=True)
+    force = changes.pop("force", False)
+    if "rules" in changes:
+        changes["rules"] = body.rules.model_dump(exclude_none=True) if body.rules else {}
+    room, report = rooms.update_room(rooms.get_room(room_id), changes, force=force)
+    return jsonify({**room_json(room), "report": report})
+
+
+@bp.delete("/rooms/<int:room_id>")
+def delete_room(room_id: int):
+    """Retire a room (staff): it stops being bookable; its history stays."""
+    staff_user()
+    rooms.retire_room(rooms.get_room(room_id))
+    return "", 204
+
+
+@bp.get("/rooms/<int:room_id>/availability")
+@query(start="RFC 3339 instant", end="RFC 3339 instant (at most 31 days after start)")
+def room_availability(room_id: int):
+    """Busy and free intervals of the room between ``start`` and ``end`` (at most 31 days)."""
+    room = rooms.get_room(room_id)
+    window = availability.check_window(_instant_arg("start"), _instant_arg("end"))
+    result = availability.room_availability(room, window)
+    zone = get_zone(room.branch.timezone)
+    return jsonify({
+        "room_id": room.id,
+        "busy": [_span(i, zone) for i in result.busy],
+        "free": [_span(i, zone) for i in result.free],
+    })
+
+
+@bp.get("/search")
+@query(start="RFC 3339 instant", end="RFC 3339 instant", attendees="people to hold",
+       amenities="comma-separated amenities", branch_id="only this branch")
+def search():
+    """Rooms free for the whole of ``start``-``end`` that hold ``attendees``, with ``amenities``."""
+    window = availability.check_window(_instant_arg("start"), _instant_arg("end"))
+    attendees = query_int("attendees", minimum=1) or 1
+    amenities = {a.strip() for a in request.args.get("amenities", "").split(",") if a.strip()}
+    found = availability.search_rooms(window, attendees, amenities,
+                                      query_int("branch_id", minimum=1))
+    return jsonify({"items": [room_json(r) for r in found], "next_cursor": None})
+
+
+def _instant_arg(name: str):
+    value = request.args.get(name)
+    if not value:
+        raise BadInput(f"The query parameter '{name}' is required (RFC 3339 with offset).")
+    try:
+        return parse_instant(value.replace(" ", "+"), name)
+    except ValueError as error:
+        raise BadInput(str(error)) from None
+
+
+def _span(interval, zone) -> dict[str, str]:
+    return {"start": to_rfc3339(interval.start, zone), "end": to_rfc3339(interval.end, zone)}

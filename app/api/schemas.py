@@ -1,0 +1,178 @@
+"""Request bodies of the JSON API. These classes validate requests and feed the OpenAPI file."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, HttpUrl, StringConstraints
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)]
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
+Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Email = Annotated[str, StringConstraints(strip_whitespace=True, max_length=254)]
+
+
+class Body(BaseModel):
+    """Strict: unknown fields are refused, numbers must be finite."""
+
+    model_config = ConfigDict(
+        extra="forbid", allow_inf_nan=False, str_strip_whitespace=True, strict=True
+    )
+
+
+class ClosureIn(Body):
+    """A time a branch is shut, as RFC 3339 instants with offsets."""
+
+    start: str = Field(examples=["2027-12-24T00:00:00+01:00"])
+    end: str = Field(examples=["2027-12-27T00:00:00+01:00"])
+    reason: Text = ""
+
+
+class BranchIn(Body):
+    """A new branch."""
+
+    name: Name
+    timezone: str = Field(examples=["Europe/Copenhagen"], max_length=64)
+    rule_pack: str = Field(default="dk-br18", max_length=32)
+    address: Text = ""
+    opening_hours: dict[str, list[list[str]]] = Field(
+        examples=[{"mon": [["08:00", "21:00"]], "sun": []}]
+    )
+    closures: list[ClosureIn] = Field(default_factory=list, max_length=500)
+    quota_hours_per_week: int | None = Field(default=None, ge=1, le=168)
+    quota_bookings_per_week: int | None = Field(default=None, ge=1, le=1000)
+
+
+Geometry = dict[str, Any]
+Instant = Annotated[str, StringConstraints(strip_whitespace=True, min_length=10, max_length=40)]
+Id = Annotated[int, Field(ge=1, le=2**31 - 1)]
+
+
+class DoorIn(Body):
+    """A door: a segment on the outline, with its clear width in metres."""
+
+    geometry: Geometry = Field(examples=[{"type": "LineString", "coordinates": [[0, 1], [0, 2.2]]}])
+    width: float = Field(gt=0, le=20)
+
+
+class RulesIn(Body):
+    """A room's booking rules."""
+
+    slot_minutes: int | None = Field(default=None, ge=1, le=240)
+    min_minutes: int | None = Field(default=None, ge=1, le=24 * 60)
+    max_minutes: int | None = Field(default=None, ge=1, le=14 * 24 * 60)
+    buffer_minutes: int | None = Field(default=None, ge=0, le=24 * 60)
+    lead_hours: int | None = Field(default=None, ge=0, le=24 * 365)
+    horizon_days: int | None = Field(default=None, ge=1, le=3 * 365)
+    requires_approval: bool | None = None
+    changeover_minutes: int | None = Field(default=None, ge=0, le=24 * 60)
+
+
+Amenity = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,39}$")]
+
+
+class RoomIn(Body):
+    """A new room: an outline polygon on a floor, in metres."""
+
+    branch_id: Id
+    floor: Name = "Ground floor"
+    name: Name
+    description: Text = ""
+    outline: Geometry = Field(
+        examples=[{"type": "Polygon", "coordinates": [[[0, 0], [9, 0], [9, 12], [0, 12], [0, 0]]]}]
+    )
+    doors: list[DoorIn] = Field(default_factory=list, max_length=50)
+    obstacles: list[Geometry] = Field(default_factory=list, max_length=500)
+    amenities: list[Amenity] = Field(default_factory=list, max_length=50)
+    max_attendees: int | None = Field(default=None, ge=1, le=100_000)
+    rules: RulesIn = Field(default_factory=RulesIn)
+
+
+class RoomPatch(Body):
+    """Changes to a room; an outline change needs ``force`` if it breaks layouts or bookings."""
+
+    floor: Name | None = None
+    name: Name | None = None
+    description: Text | None = None
+    outline: Geometry | None = None
+    doors: list[DoorIn] | None = Field(default=None, max_length=50)
+    obstacles: list[Geometry] | None = Field(default=None, max_length=500)
+    amenities: list[Amenity] | None = Field(default=None, max_length=50)
+    max_attendees: int | None = Field(default=None, ge=1, le=100_000)
+    rules: RulesIn | None = None
+    bookable: bool | None = None
+    force: bool = False
+
+
+class RecurrenceIn(Body):
+    """A series: an RFC 5545 RRULE expanded in the branch's local time, minus exdates."""
+
+    rrule: Annotated[str, StringConstraints(min_length=5, max_length=300)] = Field(
+        examples=["FREQ=WEEKLY;COUNT=12"]
+    )
+    exdates: list[Instant] = Field(default_factory=list, max_length=400)
+
+
+class BookingIn(Body):
+    """A booking request."""
+
+    room_id: Id
+    layout_id: Id | None = None
+    title: Title
+    description: Annotated[str, StringConstraints(max_length=5000)] = ""
+    attendees: int = Field(ge=1, le=100_000)
+    start: Instant = Field(examples=["2027-03-02T18:00:00+01:00"])
+    end: Instant = Field(examples=["2027-03-02T20:00:00+01:00"])
+    recurrence: RecurrenceIn | None = None
+    association_id: Id | None = None
+    public: bool = False
+    skip_conflicts: bool = False
+
+
+class BookingPatch(Body):
+    """Changes to a booking, or (on an occurrence) to one occurrence or the following ones."""
+
+    title: Title | None = None
+    description: Annotated[str, StringConstraints(max_length=5000)] | None = None
+    attendees: int | None = Field(default=None, ge=1, le=100_000)
+    layout_id: Id | None = None
+    start: Instant | None = None
+    end: Instant | None = None
+    public: bool | None = None
+
+
+class DecisionIn(Body):
+    """A staff decision on a pending booking."""
+
+    reason: Annotated[str, StringConstraints(max_length=2000)] = ""
+
+
+class AssociationIn(Body):
+    """A new association; it books only once staff verify it."""
+
+    name: Name
+    description: Text = ""
+    contact_email: Email = ""
+    website: HttpUrl | None = None
+
+
+class AssociationPatch(Body):
+    """Changes to an association; ``verified`` is for staff only."""
+
+    name: Name | None = None
+    description: Text | None = None
+    contact_email: Email | None = None
+    website: HttpUrl | None = None
+    verified: bool | None = None
+
+
+class MemberIn(Body):
+    """Add someone with an Agora account to an association."""
+
+    email: Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=254)]
+    role: Literal["member", "admin"] = "member"
+
+
+def schema_of(model: type[BaseModel]) -> dict[str, Any]:
+    """The JSON Schema of a body, for the OpenAPI description."""
+    return model.model_json_schema(ref_template="#/components/schemas/{model}")

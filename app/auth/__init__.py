@@ -1,0 +1,66 @@
+"""Accounts: sign-up, sign-in, sign-out, profile and tokens; who is asking, for every request."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Flask, g, request
+from flask_login import current_user
+
+from app.extensions import csrf, db, login_manager
+from app.models import User
+from app.services.tokens import user_for_authorization_header
+
+bp = Blueprint("auth", __name__, template_folder="templates")
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def init_app(app: Flask) -> None:
+    """Wire Flask-Login, bearer tokens, CSRF and the one commit per request."""
+    login_manager.login_view = "auth.signin"
+    login_manager.login_message = "Please sign in to continue."
+    login_manager.user_loader(_load_user)
+    app.before_request(_authenticate_bearer)
+    app.before_request(_check_csrf)
+    app.after_request(_finish_transaction)
+
+
+def _load_user(user_id: str) -> User | None:
+    if not user_id.isdigit():
+        return None
+    user = db.session.get(User, int(user_id))
+    return user if user is not None and user.active else None
+
+
+def _authenticate_bearer() -> None:
+    """A request with ``Authorization`` is the token's user, or a 401; never the cookie's."""
+    header = request.headers.get("Authorization")
+    if header is None:
+        return
+    # Flask-Login reads the request's user from g._login_user.
+    g._login_user = user_for_authorization_header(header)
+    g.authenticated_by_token = True
+
+
+def _check_csrf() -> None:
+    """Every state-changing request made with the session cookie carries a CSRF token.
+
+    Token-authenticated API calls carry no ambient authority and are exempt, and so
+    are anonymous API calls (they will be answered 401 where it matters).
+    """
+    if request.method in SAFE_METHODS or g.get("authenticated_by_token"):
+        return
+    if request.path.startswith("/api/") and not current_user.is_authenticated:
+        return
+    csrf.protect()
+
+
+def _finish_transaction(response):
+    """Commit what the request's service did if it succeeded; otherwise roll it back."""
+    if response.status_code < 400:
+        db.session.commit()
+    else:
+        db.session.rollback()
+    return response
+
+
+from app.auth import views  # noqa: E402,F401  (registers the routes on bp)

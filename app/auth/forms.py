@@ -1,0 +1,34 @@
+"""Forms for accounts and tokens (CSRF from Flask-WTF)."""
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, PasswordField, StringField
+from wtforms.validators import DataRequired, EqualTo, Length
+
+
+class SignUpForm(FlaskForm):
+    """A new member account."""
+
+    name = StringField("Your name", validators=[DataRequired(), Length(max=120)])
+    email = EmailField("E-mail", validators=[DataRequired(), Length(max=254)])
+    password = PasswordField("Password", validators=[DataRequired(), Length(min=10, max=1024)])
+    confirm = PasswordField(
+        "Repeat password", validators=[DataRequired(), EqualTo("password", "Passwords differ.")]
+    )
+
+
+class SignInForm(FlaskForm):
+    """E-mail and password."""
+
+    email = EmailField("E-mail", validators=[DataRequired(), Length(max=254)])
+    password = PasswordField("Password", validators=[DataRequired(), Length(max=1024)])
+    remember = BooleanField("Keep me signed in on this device")
+
+
+class TokenForm(FlaskForm):
+    """A new API or feed token, named so its owner recognises it later."""
+
+    name = StringField("Name", validators=[DataRequired(), Length(max=80)])
+
+
+class EmptyForm(FlaskForm):
+    """A button that changes something: only the CSRF token."""

@@ -1,0 +1,150 @@
+"""Sign-up, sign-in, sign-out and the profile page with its tokens."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+
+from app.auth import bp
+from app.auth.forms import EmptyForm, SignInForm, SignUpForm, TokenForm
+from app.extensions import limiter
+from app.services import accounts, tokens
+from app.services.errors import AlreadyExists, NotFound, RuleViolation
+
+
+def _safe_next(default: str) -> str:
+    """Only same-site paths are followed after sign-in (no open redirect)."""
+    target = request.args.get("next", "")
+    parts = urlsplit(target)
+    if target.startswith("/") and not target.startswith("//") and not parts.netloc:
+        return target
+    return default
+
+
+@bp.route("/signup", methods=["GET", "POST"])
+@limiter.limit(lambda: _limit("RATELIMIT_SIGNUP"), methods=["POST"])
+def signup():
+    """Create a member account and sign it in."""
+    form = SignUpForm()
+    if form.validate_on_submit():
+        try:
+            user = accounts.create_user(form.email.data, form.password.data, "member",
+                                        form.name.data)
+        except (AlreadyExists, RuleViolation) as error:
+            _attach_error(form, error)
+        else:
+            login_user(user)
+            flash("Welcome to Agora. Join or create your association to book rooms.")
+            return redirect(url_for("web.index"))
+    return render_template("auth/signup.html", form=form), 422 if form.errors else 200
+
+
+@bp.route("/signin", methods=["GET", "POST"])
+@limiter.limit(lambda: _limit("RATELIMIT_SIGNIN"), methods=["POST"])
+def signin():
+    """Sign in with e-mail and password; one generic message for every failure."""
+    form = SignInForm()
+    if form.validate_on_submit():
+        user = accounts.authenticate(form.email.data, form.password.data)
+        if user is not None:
+            login_user(user, remember=form.remember.data)
+            return redirect(_safe_next(url_for("web.index")))
+        form.form_errors.append("E-mail or password is not right.")
+    status = 401 if form.is_submitted() and (form.errors or form.form_errors) else 200
+    return render_template("auth/signin.html", form=form), status
+
+
+@bp.route("/signout", methods=["POST"])
+def signout():
+    """Sign out (a POST with a CSRF token, so no link can sign anyone out)."""
+    logout_user()
+    flash("You are signed out.")
+    return redirect(url_for("web.index"))
+
+
+@bp.route("/profile")
+@login_required
+def profile():
+    """The user's account, API tokens and private feed links."""
+    return _profile_page()
+
+
+@bp.route("/profile/tokens", methods=["POST"])
+@login_required
+def create_token():
+    """Make an API token and show it once."""
+    form = TokenForm()
+    if not form.validate_on_submit():
+        flash("Give the token a name.")
+        return redirect(url_for("auth.profile"))
+    _token, plain = tokens.create_token(current_user, "api", form.name.data)
+    return _profile_page(new_token=plain)
+
+
+@bp.route("/profile/feeds", methods=["POST"])
+@login_required
+def create_feed_token():
+    """Make a private calendar feed address and show it once."""
+    form = TokenForm(prefix="feed")
+    if not form.validate_on_submit():
+        flash("Give the calendar feed a name.")
+        return redirect(url_for("auth.profile"))
+    _token, plain = tokens.create_token(current_user, "feed", form.name.data)
+    return _profile_page(new_feed=url_for("feeds.private", token=plain))
+
+
+@bp.route("/profile/feeds/<int:token_id>/revoke", methods=["POST"])
+@login_required
+def revoke_feed_token(token_id: int):
+    """Revoke one of the user's private feed addresses: it answers 404 from now on."""
+    try:
+        tokens.revoke_token(token_id, owner=current_user)
+    except NotFound:
+        flash("No such calendar feed.")
+    else:
+        flash("Calendar feed revoked.")
+    return redirect(url_for("auth.profile"))
+
+
+def _profile_page(new_token: str | None = None, new_feed: str | None = None) -> str:
+    """The profile page; a new token or feed path is shown this once."""
+    return render_template(
+        "auth/profile.html",
+        api_tokens=tokens.tokens_of(current_user, "api"),
+        feed_tokens=tokens.tokens_of(current_user, "feed"),
+        token_form=TokenForm(formdata=None) if new_token else TokenForm(),
+        feed_form=TokenForm(prefix="feed", formdata=None),
+        revoke_form=EmptyForm(),
+        new_token=new_token,
+        new_feed=new_feed,
+    )
+
+
+@bp.route("/profile/tokens/<int:token_id>/revoke", methods=["POST"])
+@login_required
+def revoke_token(token_id: int):
+    """Revoke one of the user's own tokens."""
+    try:
+        tokens.revoke_token(token_id, owner=current_user)
+    except NotFound:
+        flash("No such token.")
+    else:
+        flash("Token revoked.")
+    return redirect(url_for("auth.profile"))
+
+
+def _limit(name: str) -> str:
+    from flask import current_app
+
+    return current_app.config[name]
+
+
+def _attach_error(form, error: AlreadyExists | RuleViolation) -> None:
+    if isinstance(error, AlreadyExists):
+        getattr(form, error.field or "email").errors.append(error.detail)
+        return
+    for item in error.errors:
+        field = getattr(form, item.field, None)
+        (field.errors if field is not None else form.form_errors).append(item.message)

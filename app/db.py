@@ -1,0 +1,74 @@
+"""Engine set-up per database, and the write transaction the booking rules rely on.
+
+SQLite: WAL, a busy timeout, foreign keys, and transactions we begin ourselves so
+that a write can take the database's write lock *before* it checks for conflicts
+(``BEGIN IMMEDIATE``); reads stay ``BEGIN`` (deferred) and never block writers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import Engine, event
+from sqlalchemy.orm import Session
+
+from app.extensions import db
+
+IMMEDIATE = "agora_sqlite_immediate"
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+
+
+def configure_engines(engines: Iterable[Engine]) -> None:
+    """Install the per-dialect hooks on every engine of the app."""
+    for engine in engines:
+        if engine.dialect.name == "sqlite":
+            _configure_sqlite(engine)
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    if getattr(engine, "_agora_configured", False):
+        return
+    engine._agora_configured = True  # type: ignore[attr-defined]
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Let SQLAlchemy's "begin" event issue BEGIN instead of pysqlite's own logic.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        if not _is_memory_database(engine):
+            cursor.execute("PRAGMA journal_mode = WAL")
+            cursor.execute("PRAGMA synchronous = NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        immediate = connection.get_execution_options().get(IMMEDIATE, False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def _is_memory_database(engine: Engine) -> bool:
+    return engine.url.database in (None, "", ":memory:")
+
+
+def begin_write(session: Session | None = None) -> None:
+    """Start the session's transaction as a write transaction.
+
+    Call it first in a service that checks and then writes. On SQLite it takes the
+    write lock at BEGIN, so no other writer can slip in between check and insert; a
+    read-only transaction already open (loading the signed-in user, say) is ended
+    first. On PostgreSQL it does nothing: the exclusion constraint and row locks guard.
+    """
+    session = session or db.session()
+    if session.get_bind().dialect.name != "sqlite":
+        return
+    if session.in_transaction():
+        connection = session.connection()
+        if connection.get_execution_options().get(IMMEDIATE):
+            return
+        if session.new or session.dirty or session.deleted:
+            raise RuntimeError("begin_write() must come before the service changes anything")
+        session.commit()
+    session.connection(execution_options={IMMEDIATE: True})

@@ -1,0 +1,132 @@
+"""The one place where errors become answers.
+
+``/api/*`` gets RFC 9457 ``application/problem+json``; everything else a friendly
+HTML page. Nothing ever shows a traceback.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Flask, Response, jsonify, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from app.services import errors as domain
+from calendars import HoursInputError, RecurrenceError, TimeInputError
+from layouts import GeometryError, LayoutInputError
+
+log = logging.getLogger(__name__)
+
+PROBLEM_BASE = "urn:agora:problem:"
+DOMAIN_STATUS: list[tuple[type[Exception], int]] = [
+    (domain.NotFound, 404),
+    (domain.Unauthenticated, 401),
+    (domain.Forbidden, 403),
+    (domain.BadInput, 400),
+    (domain.AlreadyExists, 409),
+    (domain.Conflict, 409),
+    (domain.RuleViolation, 422),
+]
+
+
+def init_app(app: Flask) -> None:
+    """Register the handlers."""
+    app.register_error_handler(CSRFError, _handle_csrf)
+    app.register_error_handler(HTTPException, _handle_http)
+    app.register_error_handler(domain.AgoraError, _handle_domain)
+    for error in (GeometryError, LayoutInputError, TimeInputError, RecurrenceError,
+                  HoursInputError):
+        app.register_error_handler(error, _handle_pure_input)
+    app.register_error_handler(Exception, _handle_unexpected)
+
+
+def wants_problem_json() -> bool:
+    """Whether the request is for the JSON API."""
+    return request.path.startswith("/api/")
+
+
+def problem(status: int, title: str, detail: str, slug: str = "", **extra: Any) -> Response:
+    """An ``application/problem+json`` answer."""
+    body = {
+        "type": PROBLEM_BASE + slug if slug else "about:blank",
+        "title": title,
+        "status": status,
+        "detail": detail,
+        **extra,
+    }
+    response = jsonify(body)
+    response.status_code = status
+    response.mimetype = "application/problem+json"
+    return response
+
+
+def _page(status: int, title: str, detail: str) -> tuple[str, int]:
+    return render_template("error.html", status=status, title=title, detail=detail), status
+
+
+def _answer(status: int, title: str, detail: str, slug: str = "", **extra: Any):
+    if wants_problem_json():
+        return problem(status, title, detail, slug, **extra)
+    return _page(status, title, detail)
+
+
+def _handle_csrf(error: CSRFError):
+    return _answer(400, "Form expired or forged", error.description, "csrf")
+
+
+def _handle_http(error: HTTPException):
+    status = error.code or 500
+    response = _answer(status, error.name, error.description or error.name)
+    if status == 405 and error.get_response().headers.get("Allow"):
+        response = _with_header(response, "Allow", error.get_response().headers["Allow"])
+    if status == 401 and wants_problem_json():
+        response = _with_header(response, "WWW-Authenticate", 'Bearer realm="agora"')
+    return response
+
+
+def _with_header(response: Any, name: str, value: str) -> Any:
+    if isinstance(response, Response):
+        response.headers[name] = value
+        return response
+    body, status = response
+    return body, status, {name: value}
+
+
+def _handle_domain(error: domain.AgoraError):
+    status = next(code for cls, code in DOMAIN_STATUS if isinstance(error, cls))
+    extra: dict[str, Any] = {}
+    if isinstance(error, domain.RuleViolation):
+        extra = {"errors": [e.to_json() for e in error.errors], **error.extra}
+    elif isinstance(error, domain.Conflict):
+        extra = {"conflicts": error.conflicts, "suggestions": error.suggestions, **error.extra}
+    elif isinstance(error, domain.BadInput) and error.errors:
+        extra = {"errors": [e.to_json() for e in error.errors]}
+    elif isinstance(error, domain.AlreadyExists) and error.field:
+        extra = {"errors": [{"field": error.field, "code": "already_exists",
+                             "message": error.detail}]}
+    slug = type(error).__name__.lower()
+    response = _answer(status, error.title, error.detail, slug, **extra)
+    if status == 401 and wants_problem_json():
+        response = _with_header(response, "WWW-Authenticate", 'Bearer realm="agora"')
+    return response
+
+
+def _handle_pure_input(error: Exception):
+    """Input refused by layouts/ or calendars/: a broken rule on a field, 422."""
+    errors = getattr(error, "errors", None) or [
+        {
+            "field": getattr(error, "field", ""),
+            "code": getattr(error, "code", "invalid"),
+            "message": getattr(error, "message", str(error)),
+        }
+    ]
+    detail = "; ".join(e["message"] for e in errors)
+    return _answer(422, "A rule is broken", detail, "ruleviolation", errors=errors)
+
+
+def _handle_unexpected(error: Exception):
+    log.exception("Unhandled error on %s %s", request.method, request.path)
+    return _answer(500, InternalServerError.name,
+                   "Something went wrong on our side. Nothing was changed.")

@@ -1,0 +1,34 @@
+"""How pages offer a feed: webcal:// to subscribe, https to copy, and Google Calendar."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import quote
+
+from flask import current_app
+
+from app.feeds import bp
+
+GOOGLE_SUBSCRIBE = "https://calendar.google.com/calendar/r?cid="
+
+
+@dataclass(frozen=True)
+class FeedLinks:
+    """The three ways to reach one feed."""
+
+    https: str
+    webcal: str
+    google: str
+
+
+def links_for(base_url: str, path: str) -> FeedLinks:
+    """The links of the feed at ``path`` (a path from url_for) under ``base_url``."""
+    https = base_url.rstrip("/") + path
+    webcal = "webcal://" + https.split("://", 1)[1]
+    return FeedLinks(https, webcal, GOOGLE_SUBSCRIBE + quote(webcal, safe=":/"))
+
+
+@bp.app_template_global("feed_links")
+def feed_links(path: str) -> FeedLinks:
+    """The links of a feed, with the configured BASE_URL (for templates)."""
+    return links_for(current_app.config["BASE_URL"], path)

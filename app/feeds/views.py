@@ -1,0 +1,85 @@
+"""The feed endpoints: find the feed, answer 304 from its version, else build it.
+
+No session, no CSRF (GET and HEAD only), and the same answer whatever the Accept header.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from flask import Response, current_app, request
+from werkzeug.http import http_date
+
+from app.feeds import bp
+from app.models import utcnow
+from app.services import feeds
+from app.services.errors import NotFound
+
+CALENDAR = "text/calendar; charset=utf-8"
+PUBLIC_CACHE = "public, max-age=300"
+PRIVATE_CACHE = "private, max-age=300"
+
+
+@bp.get("/rooms/<int:room_id>.ics")
+def room(room_id: int):
+    """A room's bookings; private ones read "Booked"."""
+    return _serve(lambda base: feeds.room_feed(room_id, base))
+
+
+@bp.get("/rooms/<int:room_id>/freebusy.ics")
+def room_freebusy(room_id: int):
+    """A room's busy times as VFREEBUSY."""
+    return _serve(lambda base: feeds.freebusy_feed(room_id, base))
+
+
+@bp.get("/branches/<int:branch_id>/events.ics")
+def branch_events(branch_id: int):
+    """A branch's public events and closures."""
+    return _serve(lambda base: feeds.branch_feed(branch_id, base))
+
+
+@bp.get("/associations/<int:association_id>.ics")
+def association(association_id: int):
+    """An association's public bookings."""
+    return _serve(lambda base: feeds.association_feed(association_id, base))
+
+
+@bp.get("/private/<token>.ics")
+def private(token: str):
+    """One user's bookings in full; an unknown or revoked token is a 404."""
+    return _serve(lambda base: feeds.private_feed(token, base))
+
+
+def _serve(find: Callable[[str], feeds.FeedSpec]) -> Response:
+    base_url = current_app.config["BASE_URL"].rstrip("/")
+    try:
+        spec = find(base_url)
+    except NotFound:
+        return Response("No such calendar.\n", 404, content_type="text/plain; charset=utf-8")
+    now = utcnow()
+    version = feeds.feed_version(spec, now, base_url)
+    headers = _headers(spec, version)
+    if _not_modified(version):
+        return Response(status=304, headers=headers, content_type=CALENDAR)
+    body = feeds.render_feed(spec, now, base_url)
+    return Response(body, 200, headers=headers, content_type=CALENDAR)
+
+
+def _headers(spec: feeds.FeedSpec, version: feeds.FeedVersion) -> dict[str, str]:
+    headers = {
+        "ETag": version.etag,
+        "Last-Modified": http_date(version.last_modified),
+        "Cache-Control": PRIVATE_CACHE if spec.private else PUBLIC_CACHE,
+    }
+    if spec.private:
+        headers["X-Robots-Tag"] = "noindex, nofollow"
+        headers["Referrer-Policy"] = "no-referrer"
+    return headers
+
+
+def _not_modified(version: feeds.FeedVersion) -> bool:
+    """If-None-Match decides when present (weak comparison, RFC 9110); else If-Modified-Since."""
+    if "If-None-Match" in request.headers:
+        return request.if_none_match.contains_weak(version.etag.strip('"'))
+    since = request.if_modified_since
+    return since is not None and version.last_modified <= since

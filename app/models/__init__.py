@@ -1,0 +1,31 @@
+"""Agora's data model: one module per concept, all re-exported here."""
+
+from app.models.association import Association, Membership
+from app.models.base import Base, utcnow
+from app.models.booking import Booking, Occurrence, OccurrenceClaim
+from app.models.branch import Branch, Closure, Floor
+from app.models.layout import FurnitureKind, Layout
+from app.models.outbox import OutboxMessage
+from app.models.room import CellRoom, FloorCell, Room
+from app.models.user import ApiToken, User
+
+__all__ = [
+    "ApiToken",
+    "Association",
+    "Base",
+    "Booking",
+    "Branch",
+    "CellRoom",
+    "Closure",
+    "Floor",
+    "FloorCell",
+    "FurnitureKind",
+    "Layout",
+    "Membership",
+    "Occurrence",
+    "OccurrenceClaim",
+    "OutboxMessage",
+    "Room",
+    "User",
+    "utcnow",
+]

@@ -1,0 +1,77 @@
+"""The outbox's Flask side: a request's e-mails go out after its commit; `flask outbox send`.
+
+A session remembers the outbox ids it wrote; when its transaction commits they
+become deliverable, when it rolls back they are forgotten. After the request has
+finished (its response closed, so the visitor is not kept waiting) they are sent
+in a fresh application context. What fails waits for the next `flask outbox send`.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from typing import Any
+
+import click
+from flask import Flask, Response, request_finished
+from flask_sqlalchemy.session import Session
+from sqlalchemy import event
+
+from app.extensions import db
+from app.services import mail
+
+log = logging.getLogger(__name__)
+
+
+def init_app(app: Flask) -> None:
+    """Send each request's e-mails after its commit, and add the `outbox` commands."""
+    if not event.contains(Session, "after_commit", _committed):
+        event.listen(Session, "after_commit", _committed)
+        event.listen(Session, "after_rollback", _rolled_back)
+    request_finished.connect(_deliver_after_response, app)
+    app.cli.add_command(outbox_cli)
+
+
+def _committed(session: Any) -> None:
+    pending = session.info.pop(mail.PENDING_KEY, None)
+    if pending:
+        session.info.setdefault(mail.COMMITTED_KEY, []).extend(pending)
+
+
+def _rolled_back(session: Any) -> None:
+    session.info.pop(mail.PENDING_KEY, None)
+
+
+def _deliver_after_response(sender: Flask, response: Response, **_: Any) -> None:
+    ids = db.session.info.pop(mail.COMMITTED_KEY, None)
+    if not ids:
+        return
+    settings = mail.MailSettings.from_config(sender.config)
+    response.call_on_close(lambda: deliver_in_background_context(sender, ids, settings))
+
+
+def deliver_in_background_context(
+    app: Flask, ids: Sequence[int], settings: mail.MailSettings
+) -> None:
+    """Deliver the messages in an application context of their own; never raise."""
+    with app.app_context():
+        try:
+            mail.deliver(settings, ids)
+        except Exception:  # the booking is done; a failed send is retried later
+            db.session.rollback()
+            log.exception("Delivering outbox messages %s failed; they will be retried", ids)
+
+
+@click.group("outbox")
+def outbox_cli() -> None:
+    """E-mails waiting to go out."""
+
+
+@outbox_cli.command("send")
+@click.option("--limit", default=200, show_default=True, help="At most this many messages.")
+def send_command(limit: int) -> None:
+    """Send (or retry) every message that is due."""
+    from flask import current_app
+
+    report = mail.deliver(mail.MailSettings.from_config(current_app.config), limit=limit)
+    click.echo(f"Sent {report.sent}, failed {report.failed}.")

@@ -1,0 +1,88 @@
+"""Accounts: creating users, checking passwords (Argon2id)."""
+
+from __future__ import annotations
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.models import User
+from app.services.errors import AlreadyExists, RuleViolation
+
+_hasher = PasswordHasher()
+MIN_PASSWORD_LENGTH = 10
+MAX_PASSWORD_LENGTH = 1024
+# A real hash verified when the e-mail is unknown, so both paths take the same time.
+_DUMMY_HASH = _hasher.hash("agora-timing-equaliser")
+
+
+def normalise_email(email: str) -> str:
+    """E-mail addresses compare case-insensitively and without surrounding space."""
+    return email.strip().lower()
+
+
+def validate_email(email: str) -> str:
+    """The normalised address, or a 422 on field ``email``."""
+    email = normalise_email(email)
+    local, _, domain = email.partition("@")
+    if not local or "." not in domain or len(email) > 254 or any(c.isspace() for c in email):
+        raise RuleViolation.single("email", "invalid_email", "Enter a valid e-mail address.")
+    return email
+
+
+def validate_password(password: str) -> None:
+    """Long enough to resist guessing, short enough not to be a denial of service."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise RuleViolation.single(
+            "password", "password_too_short",
+            f"Use at least {MIN_PASSWORD_LENGTH} characters.",
+        )
+    if len(password) > MAX_PASSWORD_LENGTH:
+        raise RuleViolation.single("password", "password_too_long", "That password is too long.")
+
+
+def find_user_by_email(email: str) -> User | None:
+    """The user with that address, compared case-insensitively."""
+    return db.session.scalar(select(User).where(func.lower(User.email) == normalise_email(email)))
+
+
+def create_user(email: str, password: str | None, role: str = "member", name: str = "") -> User:
+    """A new user; a password of None makes an account that cannot sign in yet."""
+    email = validate_email(email)
+    if role not in ("staff", "member"):
+        raise RuleViolation.single("role", "invalid_role", "Role is staff or member.")
+    if password is not None:
+        validate_password(password)
+    if find_user_by_email(email) is not None:
+        raise AlreadyExists("An account with that e-mail address already exists.", "email")
+    user = User(
+        email=email,
+        name=name.strip()[:120],
+        role=role,
+        password_hash=_hasher.hash(password) if password is not None else None,
+    )
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The active user whose password matches, else None (the caller says nothing more)."""
+    user = find_user_by_email(email)
+    stored = user.password_hash if user is not None else None
+    try:
+        _hasher.verify(stored or _DUMMY_HASH, password)
+    except (VerificationError, InvalidHashError):
+        return None
+    if user is None or stored is None or not user.active:
+        return None
+    if _hasher.check_needs_rehash(stored):
+        user.password_hash = _hasher.hash(password)
+    return user
+
+
+def set_password(user: User, password: str) -> None:
+    """Replace the user's password."""
+    validate_password(password)
+    user.password_hash = _hasher.hash(password)

@@ -1,0 +1,127 @@
+"""Associations: created by members, verified by staff, run by their admins."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.models import Association, Membership, User, utcnow
+from app.services.accounts import find_user_by_email
+from app.services.errors import AlreadyExists, Forbidden, NotFound, RuleViolation
+
+
+def get_association(association_id: int) -> Association:
+    """The association, or NotFound."""
+    association = db.session.get(Association, association_id)
+    if association is None:
+        raise NotFound(f"No association {association_id}.")
+    return association
+
+
+def membership_of(user: User | None, association: Association) -> Membership | None:
+    """The user's membership, if any."""
+    if user is None:
+        return None
+    return db.session.get(Membership, (association.id, user.id))
+
+
+def is_admin(user: User | None, association: Association) -> bool:
+    """Whether the user runs the association (staff count as admins of every one)."""
+    if user is None:
+        return False
+    if user.is_staff:
+        return True
+    membership = membership_of(user, association)
+    return membership is not None and membership.role == "admin"
+
+
+def create_association(creator: User, data: dict[str, Any]) -> Association:
+    """A new, unverified association with its creator as admin."""
+    _ensure_name_free(data["name"])
+    association = Association(
+        name=data["name"],
+        description=data.get("description", ""),
+        contact_email=data.get("contact_email") or creator.email,
+        website=data.get("website") or "",
+        created_by_id=creator.id,
+    )
+    association.memberships.append(Membership(user=creator, role="admin"))
+    db.session.add(association)
+    db.session.flush()
+    return association
+
+
+def update_association(actor: User, association: Association, changes: dict[str, Any]) -> None:
+    """Change details (admins, staff) and verification (staff only)."""
+    if not is_admin(actor, association):
+        raise Forbidden("Only the association's admins and staff may change it.")
+    if "verified" in changes:
+        if not actor.is_staff:
+            raise Forbidden("Only library staff verify associations.")
+        verified = changes.pop("verified")
+        association.verified_at = utcnow() if verified else None
+        association.verified_by_id = actor.id if verified else None
+    if "name" in changes and changes["name"].lower() != association.name.lower():
+        _ensure_name_free(changes["name"])
+    for field in ("name", "description", "contact_email", "website"):
+        if field in changes and changes[field] is not None:
+            setattr(association, field, changes[field])
+    db.session.flush()
+
+
+def add_member(actor: User, association: Association, email: str, role: str) -> Membership:
+    """Add an existing account to the association, or change its role there."""
+    if not is_admin(actor, association):
+        raise Forbidden("Only the association's admins and staff may add members.")
+    user = find_user_by_email(email)
+    if user is None:
+        raise RuleViolation.single(
+            "email", "unknown_user",
+            "No Agora account uses that e-mail address; ask them to sign up first.",
+        )
+    membership = membership_of(user, association)
+    if membership is None:
+        membership = Membership(association=association, user=user, role=role)
+        db.session.add(membership)
+    else:
+        membership.role = role
+    db.session.flush()
+    return membership
+
+
+def remove_member(actor: User, association: Association, user_id: int) -> None:
+    """Remove a member; the last admin stays (an association always has someone in charge)."""
+    if not is_admin(actor, association) and actor.id != user_id:
+        raise Forbidden("Only the association's admins and staff may remove members.")
+    membership = db.session.get(Membership, (association.id, user_id))
+    if membership is None:
+        raise NotFound("That person is not a member.")
+    admins = [m for m in association.memberships if m.role == "admin"]
+    if membership.role == "admin" and len(admins) == 1:
+        raise RuleViolation.single(
+            "user_id", "last_admin", "Make someone else admin before the last admin leaves."
+        )
+    db.session.delete(membership)
+    db.session.flush()
+
+
+def associations_of(user: User) -> list[Association]:
+    """The associations the user belongs to, by name."""
+    return list(
+        db.session.scalars(
+            select(Association)
+            .join(Membership)
+            .where(Membership.user_id == user.id)
+            .order_by(func.lower(Association.name))
+        )
+    )
+
+
+def _ensure_name_free(name: str) -> None:
+    taken = db.session.scalar(
+        select(Association.id).where(func.lower(Association.name) == name.lower())
+    )
+    if taken is not None:
+        raise AlreadyExists("An association with that name exists.", "name")

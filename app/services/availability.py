@@ -1,0 +1,192 @@
+"""When rooms are free: availability, search, and suggestions after a conflict.
+
+All of it reads bounded, indexed ranges of occurrences (see conflicts.MAX_BLOCK).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta, tzinfo
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import aliased
+
+from app.extensions import db
+from app.models import Branch, CellRoom, Occurrence, Room, User
+from app.models.booking import ACTIVE_STATUSES
+from app.services import conflicts
+from app.services.booking_rules import RoomRules, check_lead_and_horizon
+from app.services.errors import BadInput
+from app.services.rooms import room_capacity
+from calendars import Interval, get_zone, merge, open_intervals, subtract, to_rfc3339
+
+MAX_WINDOW = timedelta(days=31)
+SUGGESTION_REACH = timedelta(days=7)
+MAX_SUGGESTIONS = 5
+SAME_ROOM_SUGGESTIONS = 3
+
+
+@dataclass(frozen=True)
+class Availability:
+    """Busy and free time of a room within a window, free only within opening hours."""
+
+    busy: list[Interval]
+    free: list[Interval]
+
+
+def check_window(start: datetime, end: datetime, limit: timedelta = MAX_WINDOW) -> Interval:
+    """A query window: start before end, at most ``limit`` long."""
+    if end <= start:
+        raise BadInput("'end' must come after 'start'.")
+    if end - start > limit:
+        raise BadInput(f"Ask for at most {limit.days} days at a time.")
+    return Interval(start, end)
+
+
+def room_availability(room: Room, window: Interval) -> Availability:
+    """The room's busy blocks (its own and overlapping rooms', buffers included) and free time."""
+    zone = get_zone(room.branch.timezone)
+    busy = merge(conflicts.busy_blocks(conflicts.overlapping_room_ids(room.id), window))
+    busy = [Interval(max(b.start, window.start), min(b.end, window.end)) for b in busy
+            if b.end > window.start and b.start < window.end]
+    opening = _open(room.branch, zone, window)
+    return Availability(busy=busy, free=subtract(opening, busy))
+
+
+def _open(branch: Branch, zone: tzinfo, window: Interval) -> list[Interval]:
+    closures = [Interval(c.start, c.end) for c in branch.closures]
+    return open_intervals(branch.opening_hours, closures, zone, window.start, window.end)
+
+
+def search_rooms(
+    window: Interval,
+    attendees: int,
+    amenities: set[str],
+    branch_id: int | None = None,
+) -> list[Room]:
+    """Bookable rooms open and free for the whole window that hold ``attendees``."""
+    query = select(Room).where(Room.bookable.is_(True)).order_by(Room.branch_id, Room.name)
+    if branch_id is not None:
+        query = query.where(Room.branch_id == branch_id)
+    rooms = [
+        room for room in db.session.scalars(query)
+        if amenities <= set(room.amenities) and (room_capacity(room) or 0) >= attendees
+    ]
+    if not rooms:
+        return []
+    blocked = _blocked_room_ids(rooms, window)
+    return [room for room in rooms if room.id not in blocked and _is_open(room, window)]
+
+
+def _is_open(room: Room, window: Interval) -> bool:
+    zone = get_zone(room.branch.timezone)
+    opening = _open(room.branch, zone, window)
+    return any(o.contains(window) for o in opening)
+
+
+def _blocked_room_ids(rooms: list[Room], window: Interval) -> set[int]:
+    """Rooms that share floor with a room whose active occurrence overlaps the window.
+
+    Each room's own buffer extends the window it needs free.
+    """
+    longest_buffer = timedelta(minutes=max(r.buffer_minutes for r in rooms))
+    busy = db.session.execute(
+        select(Occurrence.room_id, Occurrence.block_start, Occurrence.block_end).where(
+            Occurrence.status.in_(ACTIVE_STATUSES),
+            Occurrence.block_start < window.end + longest_buffer,
+            Occurrence.block_start > window.start - conflicts.MAX_BLOCK,
+            Occurrence.block_end > window.start,
+        )
+    ).all()
+    if not busy:
+        return set()
+    mine, theirs = aliased(CellRoom), aliased(CellRoom)
+    neighbours: dict[int, set[int]] = {}
+    for room_id, other_id in db.session.execute(
+        select(mine.room_id, theirs.room_id)
+        .join(theirs, theirs.cell_id == mine.cell_id)
+        .where(theirs.room_id.in_({row.room_id for row in busy}))
+    ):
+        neighbours.setdefault(room_id, set()).add(other_id)
+    blocked = set()
+    for room in rooms:
+        needed = Interval(window.start, window.end + timedelta(minutes=room.buffer_minutes))
+        others = neighbours.get(room.id, set()) | {room.id}
+        if any(r.room_id in others and r.block_start < needed.end and needed.start < r.block_end
+               for r in busy):
+            blocked.add(room.id)
+    return blocked
+
+
+def suggestions_for(
+    room: Room,
+    start: datetime,
+    end: datetime,
+    attendees: int,
+    actor: User,
+    now: datetime,
+    exclude_booking_id: int | None = None,
+) -> list[dict[str, Any]]:
+    """Up to five alternatives: the nearest free slots of the same length in the same room,
+    then other rooms of the branch free at that time that hold the attendees."""
+    zone = get_zone(room.branch.timezone)
+    same_room = _nearest_free_slots(room, start, end, actor, now, exclude_booking_id)
+    others = [
+        r for r in search_rooms(Interval(start, end), attendees, set(), room.branch_id)
+        if r.id != room.id
+    ]
+    picks = [(room.id, s, e) for s, e in same_room[:SAME_ROOM_SUGGESTIONS]]
+    picks += [(r.id, start, end) for r in others[: MAX_SUGGESTIONS - len(picks)]]
+    picks += [(room.id, s, e) for s, e in same_room[SAME_ROOM_SUGGESTIONS:]]
+    return [
+        {"room_id": room_id, "start": to_rfc3339(s, zone), "end": to_rfc3339(e, zone)}
+        for room_id, s, e in picks[:MAX_SUGGESTIONS]
+    ]
+
+
+def _nearest_free_slots(
+    room: Room, start: datetime, end: datetime, actor: User, now: datetime,
+    exclude_booking_id: int | None,
+) -> list[tuple[datetime, datetime]]:
+    """Free starts on the room's grid, nearest to ``start`` first, within a week each way."""
+    zone = get_zone(room.branch.timezone)
+    duration = end - start
+    buffer = timedelta(minutes=room.buffer_minutes)
+    reach = Interval(start - SUGGESTION_REACH, end + SUGGESTION_REACH + buffer)
+    room_ids = conflicts.overlapping_room_ids(room.id)
+    busy = merge(
+        Interval(c.block_start, c.block_end)
+        for c in conflicts.find_clashes(room_ids, [reach], exclude_booking_id)
+    )
+    opening = _open(room.branch, zone, reach)
+    rules = RoomRules.of(room)
+    step = timedelta(minutes=room.slot_minutes)
+    found: list[tuple[datetime, datetime]] = []
+    for offset in _outward_steps(SUGGESTION_REACH // step):
+        candidate = start + offset * step
+        if _slot_is_free(candidate, duration, buffer, opening, busy) and not (
+            check_lead_and_horizon(Interval(candidate, candidate + duration), rules, now, zone,
+                                   staff=actor.is_staff)
+        ):
+            found.append((candidate, candidate + duration))
+            if len(found) == MAX_SUGGESTIONS:
+                break
+    return found
+
+
+def _outward_steps(limit: int):
+    for n in range(1, limit + 1):
+        yield n
+        yield -n
+
+
+def _slot_is_free(
+    start: datetime, duration: timedelta, buffer: timedelta,
+    opening: list[Interval], busy: list[Interval],
+) -> bool:
+    slot = Interval(start, start + duration)
+    if not any(o.contains(slot) for o in opening):
+        return False
+    block_end = slot.end + buffer
+    return not any(b.start < block_end and start < b.end for b in busy)

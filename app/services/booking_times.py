@@ -1,0 +1,95 @@
+"""Reading booking times in the context of the branch's zone, and planning occurrences."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta, tzinfo
+
+from calendars import TimeInputError, expand_series, parse_instant, parse_rrule
+
+_NAIVE = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$")
+
+
+def parse_booking_time(text: str, zone: tzinfo, field: str) -> datetime:
+    """An RFC 3339 instant; a local time without offset is refused with the precise reason.
+
+    A wall time that falls in the branch's spring-forward gap is refused even with an
+    offset, unless the offset is the zone's own at that instant (or UTC).
+    """
+    if isinstance(text, str) and _NAIVE.match(text.strip()):
+        wall = datetime.fromisoformat(text.strip().replace(" ", "T"))
+        raise TimeInputError(_naive_code(wall, zone), field, _naive_message(text, wall, zone))
+    instant = parse_instant(text, field)
+    given = datetime.fromisoformat(_iso(text))
+    if given.utcoffset() not in (timedelta(0), instant.astimezone(zone).utcoffset()):
+        wall = given.replace(tzinfo=None)
+        if _naive_code(wall, zone) == "nonexistent_local_time":
+            raise TimeInputError(
+                "nonexistent_local_time", field,
+                f"{text} does not exist in {zone}: the clocks skip that hour.",
+            )
+    return instant
+
+
+def _iso(text: str) -> str:
+    text = text.strip()
+    return text[:-1] + "+00:00" if text[-1] in "Zz" else text
+
+
+def _naive_code(wall: datetime, zone: tzinfo) -> str:
+    early = wall.replace(tzinfo=zone, fold=0)
+    late = wall.replace(tzinfo=zone, fold=1)
+    if early.utcoffset() == late.utcoffset():
+        return "naive_datetime"
+    round_trip = early.astimezone(UTC).astimezone(zone).replace(tzinfo=None)
+    return "ambiguous_local_time" if round_trip == wall else "nonexistent_local_time"
+
+
+def _naive_message(text: str, wall: datetime, zone: tzinfo) -> str:
+    code = _naive_code(wall, zone)
+    if code == "ambiguous_local_time":
+        return f"{text} happens twice in {zone} (clocks go back): add the UTC offset."
+    if code == "nonexistent_local_time":
+        return f"{text} does not exist in {zone}: the clocks skip that hour."
+    return f"{text} has no UTC offset: add one, e.g. {text}+01:00 or {text}Z."
+
+
+@dataclass(frozen=True)
+class Planned:
+    """One occurrence a booking should have: where the rule put it, and where it is."""
+
+    original_start: datetime
+    start: datetime
+    end: datetime
+    status: str = "active"
+    modified: bool = False
+
+    def moved(self, start: datetime, end: datetime) -> Planned:
+        """The same occurrence at another time."""
+        return replace(self, start=start, end=end, modified=True)
+
+
+def plan_series(
+    start: datetime,
+    end: datetime,
+    zone: tzinfo,
+    rrule: str | None,
+    exdates: list[datetime],
+) -> list[Planned]:
+    """The occurrences of a single booking or a series (expanded in local time)."""
+    if rrule is None:
+        return [Planned(start, start, end)]
+    rule = parse_rrule(rrule)
+    pairs = expand_series(start.astimezone(zone), end - start, rule, zone, exdates)
+    if not pairs:
+        raise TimeInputError("invalid_rrule", "recurrence.rrule",
+                             "The rule and exdates leave no occurrence.")
+    return [Planned(s, s, e) for s, e in pairs]
+
+
+def rrule_until(rrule: str, until: datetime) -> str:
+    """The same rule ending at ``until`` (UTC), whatever COUNT or UNTIL it had."""
+    parts = [p for p in parse_rrule(rrule).split(";")
+             if p.split("=")[0].upper() not in ("COUNT", "UNTIL")]
+    return ";".join([*parts, f"UNTIL={until.astimezone(UTC):%Y%m%dT%H%M%SZ}"])

@@ -1,0 +1,789 @@
+"""The booking engine: create, change, cancel, approve. One transaction per call.
+
+Every path that puts an occurrence on the calendar goes through ``_place``: the
+rules, the capacity, the quota, the conflict check and the claims that let the
+database itself refuse a double booking.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, tzinfo
+from typing import Any, TypeVar
+
+from sqlalchemy import select
+from sqlalchemy.exc import DBAPIError
+
+from app.db import begin_write
+from app.extensions import db
+from app.models import Association, Booking, Layout, Occurrence, Room, User, utcnow
+from app.models.booking import ACTIVE_STATUSES
+from app.services import conflicts
+from app.services.associations import is_admin, membership_of
+from app.services.booking_rules import (
+    BranchHours,
+    RoomRules,
+    check_capacity,
+    check_occurrences,
+    check_quota,
+)
+from app.services.booking_times import Planned, parse_booking_time, plan_series, rrule_until
+from app.services.errors import Conflict, FieldError, Forbidden, NotFound, RuleViolation
+from app.services.mail import notify_booking_change
+from app.services.rooms import cell_ids_of_room, room_capacity
+from calendars import Interval, get_zone
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class BookingInput:
+    """A booking request as the API, a page or the CLI gives it (times still text)."""
+
+    room_id: int
+    title: str
+    attendees: int
+    start: str
+    end: str
+    layout_id: int | None = None
+    description: str = ""
+    association_id: int | None = None
+    public: bool = False
+    rrule: str | None = None
+    exdates: tuple[str, ...] = ()
+    skip_conflicts: bool = False
+
+
+@dataclass
+class BookingResult:
+    """The booking, and the occurrences skipped because they clashed."""
+
+    booking: Booking
+    skipped: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Engine switches; the unsafe ones exist only to prove the concurrency test can fail."""
+
+    unsafe_no_guarantee: bool = False
+    unsafe_pause_seconds: float = 0.0
+
+
+# --------------------------------------------------------------------- create
+
+
+def create_booking(
+    actor: User, data: BookingInput, now: datetime | None = None, settings: Settings = Settings()
+) -> BookingResult:
+    """Book a room once or as a series: whole or not at all (unless skip_conflicts)."""
+    return _retrying_lost_race(lambda: _create(actor, data, now or utcnow(), settings))
+
+
+def _create(actor: User, data: BookingInput, now: datetime, settings: Settings) -> BookingResult:
+    if not settings.unsafe_no_guarantee:
+        begin_write()
+    room = _room_for_request(data.room_id)
+    zone = get_zone(room.branch.timezone)
+    association = _authorise_booker(actor, data.association_id)
+    layout = _layout_of(room, data.layout_id)
+    start = parse_booking_time(data.start, zone, "start")
+    end = parse_booking_time(data.end, zone, "end")
+    _check_order(start, end)
+    exdates = [parse_booking_time(t, zone, f"recurrence.exdates[{i}]")
+               for i, t in enumerate(data.exdates)]
+    plan = plan_series(start, end, zone, data.rrule, exdates)
+    _check_exdates_match(exdates, start, end, zone, data.rrule)
+    booking = Booking(
+        uid=str(uuid.uuid4()),
+        room=room,
+        layout=layout,
+        title=data.title,
+        description=data.description,
+        attendees=data.attendees,
+        booked_by_id=actor.id,
+        association=association,
+        public=data.public,
+        status="pending" if room.requires_approval and not actor.is_staff else "confirmed",
+        start=plan[0].start,
+        end=plan[0].end,
+        rrule=data.rrule and _normalised_rrule(data.rrule),
+        exdates=[e.isoformat() for e in exdates],
+        created_at=now,
+        updated_at=now,
+    )
+    skipped = _place(booking, plan, actor, now, settings, skip_conflicts=data.skip_conflicts)
+    notify_booking_change(booking, "created")
+    return BookingResult(booking, skipped)
+
+
+def _normalised_rrule(rrule: str) -> str:
+    from calendars import parse_rrule
+
+    return parse_rrule(rrule)
+
+
+def _room_for_request(room_id: int) -> Room:
+    room = db.session.get(Room, room_id)
+    if room is None or not room.bookable:
+        raise RuleViolation.single(
+            "room_id", "unknown_room", f"There is no bookable room {room_id}."
+        )
+    return room
+
+
+def _authorise_booker(actor: User, association_id: int | None) -> Association | None:
+    """Members book for a verified association they belong to; staff may book for none."""
+    if association_id is None:
+        if actor.is_staff:
+            return None
+        raise RuleViolation.single(
+            "association_id", "association_required",
+            "Choose the association you are booking for.",
+        )
+    association = db.session.get(Association, association_id)
+    if association is None:
+        raise RuleViolation.single("association_id", "unknown_association",
+                                   f"There is no association {association_id}.")
+    if not actor.is_staff and membership_of(actor, association) is None:
+        raise Forbidden("You can only book for associations you belong to.")
+    if not association.verified:
+        raise RuleViolation.single(
+            "association_id", "association_not_verified",
+            f"{association.name} is not verified yet; library staff verify new associations.",
+        )
+    return association
+
+
+def _layout_of(room: Room, layout_id: int | None) -> Layout | None:
+    if layout_id is None:
+        return None
+    layout = db.session.get(Layout, layout_id)
+    if layout is None or layout.room_id != room.id:
+        raise RuleViolation.single("layout_id", "unknown_layout",
+                                   f"Room {room.name} has no layout {layout_id}.")
+    return layout
+
+
+def _check_order(start: datetime, end: datetime) -> None:
+    if end <= start:
+        raise RuleViolation.single("end", "end_before_start", "The end must come after the start.")
+
+
+def _check_exdates_match(
+    exdates: list[datetime], start: datetime, end: datetime, zone: tzinfo, rrule: str | None
+) -> None:
+    if not exdates:
+        return
+    if rrule is None:
+        raise RuleViolation.single("recurrence.exdates", "invalid_exdate",
+                                   "Exdates need a recurrence rule.")
+    starts = {p.start for p in plan_series(start, end, zone, rrule, [])}
+    for index, exdate in enumerate(exdates):
+        if exdate not in starts:
+            raise RuleViolation.single(
+                f"recurrence.exdates[{index}]", "invalid_exdate",
+                f"{exdate.astimezone(zone).isoformat()} is not an occurrence of the series.",
+            )
+
+
+# ------------------------------------------------------------------ placement
+
+
+def _place(
+    booking: Booking,
+    plan: Sequence[Planned],
+    actor: User,
+    now: datetime,
+    settings: Settings,
+    *,
+    skip_conflicts: bool = False,
+    check_times: Sequence[Planned] | None = None,
+) -> list[dict[str, Any]]:
+    """Check ``plan`` for ``booking`` and write its occurrences and claims.
+
+    ``check_times`` (default: every active planned occurrence) are the ones whose
+    time rules are checked; capacity and conflicts are checked for all of them.
+    """
+    room = booking.room
+    branch = room.branch
+    zone = get_zone(branch.timezone)
+    active = [p for p in plan if p.status == "active"]
+    to_check = active if check_times is None else list(check_times)
+    errors = check_occurrences(
+        [Interval(p.start, p.end) for p in to_check], RoomRules.of(room),
+        _hours_of(branch, zone), now, staff=actor.is_staff,
+    )
+    errors += check_capacity(booking.attendees, *_capacity_of(room, booking.layout))
+    if booking.association_id is not None and not actor.is_staff:
+        errors += _quota_errors(booking, active, zone)
+    if errors:
+        raise RuleViolation(errors)
+
+    cells = cell_ids_of_room(room.id)
+    conflicts.lock_cells(cells)
+    clashes_by_start = _clashes(booking, active, room)
+    skipped: list[dict[str, Any]] = []
+    if clashes_by_start:
+        if not skip_conflicts or len(clashes_by_start) == len(active):
+            raise _conflict(booking, clashes_by_start, actor, zone, now)
+        skipped = [_span_json(room.id, p.start, p.end, zone) for p in active
+                   if p.original_start in clashes_by_start]
+        plan = [p for p in plan if p.original_start not in clashes_by_start]
+
+    if settings.unsafe_no_guarantee:
+        db.session.commit()
+        time.sleep(settings.unsafe_pause_seconds)
+    _write_occurrences(booking, plan, room, cells, write_claims=not settings.unsafe_no_guarantee)
+    return skipped
+
+
+def _hours_of(branch: Any, zone: tzinfo) -> BranchHours:
+    closures = [(Interval(c.start, c.end), c.reason) for c in branch.closures]
+    return BranchHours(zone, branch.opening_hours, closures)
+
+
+def _capacity_of(room: Room, layout: Layout | None) -> tuple[int | None, str]:
+    if layout is not None:
+        return layout.capacity, f"the layout '{layout.name}'"
+    return room_capacity(room), room.name
+
+
+def _quota_errors(booking: Booking, active: Sequence[Planned], zone: tzinfo) -> list[FieldError]:
+    branch = booking.room.branch
+    if branch.quota_hours_per_week is None and branch.quota_bookings_per_week is None:
+        return []
+    new = [Interval(p.start, p.end) for p in active]
+    window_start = min(i.start for i in new) - timedelta(days=8)
+    window_end = max(i.end for i in new) + timedelta(days=8)
+    rows = db.session.execute(
+        select(Occurrence.start, Occurrence.end)
+        .join(Booking, Booking.id == Occurrence.booking_id)
+        .join(Room, Room.id == Occurrence.room_id)
+        .where(
+            Booking.association_id == booking.association_id,
+            Room.branch_id == branch.id,
+            Occurrence.status.in_(ACTIVE_STATUSES),
+            Occurrence.start >= window_start,
+            Occurrence.start < window_end,
+            Occurrence.booking_id != (booking.id or -1),
+        )
+    )
+    existing = [Interval(s, e) for s, e in rows]
+    return check_quota(new, existing, zone, branch.quota_hours_per_week,
+                       branch.quota_bookings_per_week)
+
+
+def _clashes(
+    booking: Booking, active: Sequence[Planned], room: Room
+) -> dict[datetime, list[conflicts.Clash]]:
+    """Planned original start -> what is in its way (overlapping rooms, buffers, changeover)."""
+    buffer = timedelta(minutes=room.buffer_minutes)
+    blocks = {p.original_start: Interval(p.start, p.end + buffer) for p in active}
+    room_ids = conflicts.overlapping_room_ids(room.id)
+    found = conflicts.find_clashes(room_ids, list(blocks.values()), booking.id)
+    result: dict[datetime, list[conflicts.Clash]] = {}
+    for key, block in blocks.items():
+        hits = [c for c in found if _clash_overlaps(c, block, room)]
+        if hits:
+            result[key] = hits
+    if room.changeover_minutes:
+        _add_changeover_clashes(result, booking, active, room)
+    return result
+
+
+def _clash_overlaps(clash: conflicts.Clash, block: Interval, room: Room) -> bool:
+    return clash.block_start < block.end and block.start < clash.block_end
+
+
+def _add_changeover_clashes(
+    result: dict[datetime, list[conflicts.Clash]],
+    booking: Booking,
+    active: Sequence[Planned],
+    room: Room,
+) -> None:
+    """Consecutive bookings with different layouts need the room's changeover time between."""
+    gap = timedelta(minutes=room.changeover_minutes)
+    windows = {p.original_start: Interval(p.start - gap, p.end + gap) for p in active}
+    nearby = conflicts.find_clashes([room.id], list(windows.values()), booking.id)
+    layout_id = booking.layout.id if booking.layout is not None else None
+    for key, window in windows.items():
+        for clash in nearby:
+            different = clash.layout_id != layout_id and None not in (clash.layout_id, layout_id)
+            if different and clash.start < window.end and window.start < clash.end:
+                hits = result.setdefault(key, [])
+                if clash not in hits:
+                    hits.append(clash)
+
+
+def _conflict(
+    booking: Booking,
+    clashes: dict[datetime, list[conflicts.Clash]],
+    actor: User,
+    zone: tzinfo,
+    now: datetime,
+) -> Conflict:
+    from app.services.availability import suggestions_for
+
+    listed: list[dict[str, Any]] = []
+    for clash in sorted({c for cs in clashes.values() for c in cs}, key=lambda c: c.start):
+        item = _span_json(clash.room_id, clash.start, clash.end, zone)
+        if _may_see_title(actor, clash):
+            item["title"] = clash.title
+        listed.append(item)
+    first = min(clashes)
+    duration = booking.end - booking.start
+    clashing = [_span_json(booking.room_id, s, s + duration, zone) for s in sorted(clashes)]
+    suggestions = suggestions_for(booking.room, first, first + duration, booking.attendees,
+                                  actor, now, exclude_booking_id=booking.id)
+    detail = (f"{len(clashes)} of the requested occurrences clash with other bookings."
+              if len(clashes) > 1 or booking.rrule else
+              "The room (or a room sharing its floor) is booked at that time.")
+    return Conflict(conflicts=listed, suggestions=suggestions, detail=detail,
+                    extra={"clashing_occurrences": clashing})
+
+
+def _may_see_title(actor: User, clash: conflicts.Clash) -> bool:
+    if actor.is_staff or clash.booked_by_id == actor.id:
+        return True
+    if clash.association_id is None:
+        return False
+    association = db.session.get(Association, clash.association_id)
+    return association is not None and membership_of(actor, association) is not None
+
+
+def _span_json(room_id: int, start: datetime, end: datetime, zone: tzinfo) -> dict[str, Any]:
+    from calendars import to_rfc3339
+
+    return {"room_id": room_id, "start": to_rfc3339(start, zone), "end": to_rfc3339(end, zone)}
+
+
+def _write_occurrences(
+    booking: Booking, plan: Sequence[Planned], room: Room, cells: Sequence[int],
+    *, write_claims: bool,
+) -> None:
+    buffer = timedelta(minutes=room.buffer_minutes)
+    occurrence_status = booking.status if booking.status in ACTIVE_STATUSES else "cancelled"
+    rows = [
+        Occurrence(
+            booking=booking,
+            room_id=room.id,
+            start=p.start,
+            end=p.end,
+            block_start=p.start,
+            block_end=p.end + buffer,
+            original_start=p.original_start,
+            modified=p.modified,
+            status=occurrence_status if p.status == "active" else "cancelled",
+        )
+        for p in plan
+    ]
+    db.session.add(booking)
+    db.session.add_all(rows)
+    db.session.flush()
+    if write_claims:
+        conflicts.claim([r for r in rows if r.status in ACTIVE_STATUSES], {room.id: cells})
+        db.session.flush()
+
+
+def _retrying_lost_race(action: Callable[[], T]) -> T:
+    """Run ``action``; if the database refused it as a lost race, run it once more.
+
+    The second run sees the winner's booking and answers 409 like any conflict.
+    """
+    try:
+        return action()
+    except DBAPIError as error:
+        if not conflicts.is_lost_race(error):
+            raise
+        db.session.rollback()
+    try:
+        return action()
+    except DBAPIError as error:
+        if not conflicts.is_lost_race(error):
+            raise
+        db.session.rollback()
+        raise Conflict(detail="Another booking took this time a moment ago.") from None
+
+
+# --------------------------------------------------------------------- access
+
+
+def get_booking(booking_id: int, viewer: User) -> Booking:
+    """The booking if the viewer may see it (booker, its association, staff); else NotFound."""
+    booking = db.session.get(Booking, booking_id)
+    if booking is None or not may_view(viewer, booking):
+        raise NotFound(f"No booking {booking_id}.")
+    return booking
+
+
+def may_view(viewer: User, booking: Booking) -> bool:
+    """Staff, the booker, and members of the booking's association see it in full."""
+    if viewer.is_staff or booking.booked_by_id == viewer.id:
+        return True
+    association = booking.association
+    return association is not None and membership_of(viewer, association) is not None
+
+
+def may_change(actor: User, booking: Booking) -> bool:
+    """Staff, the booker and admins of the booking's association may change or cancel it."""
+    if actor.is_staff or booking.booked_by_id == actor.id:
+        return True
+    return booking.association is not None and is_admin(actor, booking.association)
+
+
+def _changeable(booking_id: int, actor: User) -> Booking:
+    booking = get_booking(booking_id, actor)
+    if not may_change(actor, booking):
+        raise Forbidden("Only the booker, the association's admins and staff may change it.")
+    return booking
+
+
+def _touch(booking: Booking, now: datetime) -> None:
+    booking.sequence += 1
+    booking.updated_at = now
+
+
+# -------------------------------------------------------------------- changes
+
+
+@dataclass(frozen=True)
+class BookingChanges:
+    """What a PATCH may change; None leaves a field as it is."""
+
+    title: str | None = None
+    description: str | None = None
+    public: bool | None = None
+    attendees: int | None = None
+    layout_id: int | None = None
+    clear_layout: bool = False
+    start: str | None = None
+    end: str | None = None
+
+
+def update_booking(
+    actor: User, booking_id: int, changes: BookingChanges, now: datetime | None = None
+) -> Booking:
+    """Change a booking (a whole series); times and capacity are checked as on create."""
+    now = now or utcnow()
+    return _retrying_lost_race(lambda: _update(actor, booking_id, changes, now))
+
+
+def _update(actor: User, booking_id: int, changes: BookingChanges, now: datetime) -> Booking:
+    begin_write()
+    booking = _changeable(booking_id, actor)
+    _require_active(booking)
+    zone = get_zone(booking.room.branch.timezone)
+    _apply_details(booking, changes)
+    if changes.start is None and changes.end is None:
+        plan = _current_plan(booking)
+        _replace_occurrences(booking, plan, actor, now, check_times=[])
+    else:
+        start = parse_booking_time(changes.start, zone, "start") if changes.start else booking.start
+        end = parse_booking_time(changes.end, zone, "end") if changes.end else (
+            start + (booking.end - booking.start))
+        _check_order(start, end)
+        if booking.rrule and any(o.start <= now for o in booking.occurrences):
+            raise RuleViolation.single(
+                "start", "series_started",
+                "This series has begun: change one occurrence, or this and the following ones.",
+            )
+        exdates = [datetime.fromisoformat(e) for e in booking.exdates]
+        plan = _carry_exceptions(booking, plan_series(start, end, zone, booking.rrule, exdates),
+                                 zone)
+        booking.start, booking.end = start, end
+        _replace_occurrences(booking, plan, actor, now)
+    _touch(booking, now)
+    notify_booking_change(booking, "changed")
+    return booking
+
+
+def _apply_details(booking: Booking, changes: BookingChanges) -> None:
+    for name in ("title", "description", "public", "attendees"):
+        value = getattr(changes, name)
+        if value is not None:
+            setattr(booking, name, value)
+    if changes.clear_layout:
+        booking.layout = None
+    elif changes.layout_id is not None:
+        booking.layout = _layout_of(booking.room, changes.layout_id)
+
+
+def _require_active(booking: Booking) -> None:
+    if booking.status not in ACTIVE_STATUSES:
+        raise RuleViolation.single("status", "not_active", f"This booking is {booking.status}.")
+
+
+def _current_plan(booking: Booking) -> list[Planned]:
+    return [
+        Planned(o.original_start, o.start, o.end,
+                "active" if o.status in ACTIVE_STATUSES else "cancelled", o.modified)
+        for o in booking.occurrences
+        if o.status != "rejected"
+    ]
+
+
+def _carry_exceptions(booking: Booking, plan: list[Planned], zone: tzinfo) -> list[Planned]:
+    """Cancelled and individually moved occurrences stay so when the series is edited.
+
+    They are matched by the local date the rule first put them on.
+    """
+    exceptions = {
+        o.original_start.astimezone(zone).date(): o
+        for o in booking.occurrences
+        if o.modified or o.status == "cancelled"
+    }
+    result = []
+    for planned in plan:
+        old = exceptions.get(planned.original_start.astimezone(zone).date())
+        if old is None:
+            result.append(planned)
+        elif old.status == "cancelled":
+            result.append(Planned(planned.original_start, planned.start, planned.end,
+                                  "cancelled", old.modified))
+        else:
+            result.append(planned.moved(old.start, old.end))
+    return result
+
+
+def _replace_occurrences(
+    booking: Booking,
+    plan: list[Planned],
+    actor: User,
+    now: datetime,
+    check_times: Sequence[Planned] | None = None,
+) -> None:
+    """Swap the booking's occurrences for ``plan`` after the same checks as a new booking.
+
+    Past occurrences are history: they are kept as they are.
+    """
+    past = [o for o in booking.occurrences if o.end <= now]
+    past_keys = {o.original_start for o in past}
+    future_plan = [p for p in plan if p.original_start not in past_keys and p.end > now]
+    _delete_occurrences([o for o in booking.occurrences if o not in past])
+    if check_times is None:
+        check_times = [p for p in future_plan if p.status == "active"]
+    _place(booking, future_plan, actor, now, Settings(), check_times=check_times)
+
+
+def _delete_occurrences(rows: Sequence[Occurrence]) -> None:
+    """Remove occurrence rows (and their claims) before their replacements are written."""
+    conflicts.release([o.id for o in rows if o.id is not None])
+    for row in rows:
+        row.booking.occurrences.remove(row)
+    db.session.flush()
+
+
+def find_occurrence(booking: Booking, start_text: str) -> Occurrence:
+    """The booking's occurrence at that start (current or original); NotFound otherwise."""
+    zone = get_zone(booking.room.branch.timezone)
+    try:
+        instant = parse_booking_time(start_text.replace(" ", "+"), zone, "start")
+    except ValueError:
+        raise NotFound("No occurrence starts then.") from None
+    for occurrence in booking.occurrences:
+        if instant in (occurrence.start, occurrence.original_start):
+            return occurrence
+    raise NotFound("No occurrence of this booking starts then.")
+
+
+def change_occurrence(
+    actor: User, booking_id: int, start_text: str, changes: BookingChanges,
+    *, following: bool = False, now: datetime | None = None,
+) -> Booking:
+    """Move one occurrence, or (``following``) split the series there and change the rest."""
+    now = now or utcnow()
+    action = _change_following if following else _change_one
+    return _retrying_lost_race(lambda: action(actor, booking_id, start_text, changes, now))
+
+
+def _change_one(
+    actor: User, booking_id: int, start_text: str, changes: BookingChanges, now: datetime
+) -> Booking:
+    begin_write()
+    booking = _changeable(booking_id, actor)
+    _require_active(booking)
+    occurrence = find_occurrence(booking, start_text)
+    if occurrence.status not in ACTIVE_STATUSES or occurrence.end <= now:
+        raise RuleViolation.single("start", "not_active", "That occurrence cannot be changed.")
+    zone = get_zone(booking.room.branch.timezone)
+    start = parse_booking_time(changes.start, zone, "start") if changes.start else occurrence.start
+    end = parse_booking_time(changes.end, zone, "end") if changes.end else (
+        start + (occurrence.end - occurrence.start))
+    _check_order(start, end)
+    plan = []
+    moved = None
+    for p in _current_plan(booking):
+        if p.original_start == occurrence.original_start:
+            moved = p.moved(start, end)
+            plan.append(moved)
+        else:
+            plan.append(p)
+    if changes.attendees is not None and not booking.rrule:
+        booking.attendees = changes.attendees
+    _replace_occurrences(booking, plan, actor, now, check_times=[moved] if moved else [])
+    _touch(booking, now)
+    notify_booking_change(booking, "changed")
+    return booking
+
+
+def _change_following(
+    actor: User, booking_id: int, start_text: str, changes: BookingChanges, now: datetime
+) -> Booking:
+    """End the series before this occurrence; a new series carries it and what follows."""
+    begin_write()
+    booking = _changeable(booking_id, actor)
+    _require_active(booking)
+    if not booking.rrule:
+        raise RuleViolation.single("scope", "not_a_series", "Only a series can be split.")
+    pivot = find_occurrence(booking, start_text)
+    zone = get_zone(booking.room.branch.timezone)
+    first = booking.occurrences[0]
+    if pivot.original_start == first.original_start:
+        return _update(actor, booking_id, changes, now)
+    shift = timedelta(0)
+    new_start = parse_booking_time(changes.start, zone, "start") if changes.start else None
+    duration = booking.end - booking.start
+    if new_start is not None:
+        shift = new_start - pivot.original_start
+    if changes.end:
+        new_end = parse_booking_time(changes.end, zone, "end")
+        duration = new_end - (new_start or pivot.original_start)
+    tail = [o for o in booking.occurrences if o.original_start >= pivot.original_start]
+    last_original = max(o.original_start for o in booking.occurrences)
+    exceptions = [o for o in tail if o.modified or o.status == "cancelled"]
+    successor = Booking(
+        uid=str(uuid.uuid4()),
+        room=booking.room,
+        layout=booking.layout,
+        title=booking.title,
+        description=booking.description,
+        attendees=booking.attendees,
+        booked_by_id=booking.booked_by_id,
+        association=booking.association,
+        public=booking.public,
+        status=booking.status,
+        start=pivot.original_start + shift,
+        end=pivot.original_start + shift + duration,
+        rrule=rrule_until(booking.rrule, last_original + shift),
+        exdates=[e for e in booking.exdates
+                 if datetime.fromisoformat(e) >= pivot.original_start],
+        series_parent_id=booking.id,
+        created_at=now,
+        updated_at=now,
+    )
+    _apply_details(successor, changes)
+    head_exdates = [e for e in booking.exdates if datetime.fromisoformat(e) < pivot.original_start]
+    booking.rrule = rrule_until(booking.rrule, pivot.original_start - timedelta(seconds=1))
+    booking.exdates = head_exdates
+    _delete_occurrences(tail)
+    _touch(booking, now)
+    exdates = [datetime.fromisoformat(e) for e in successor.exdates]
+    plan = plan_series(successor.start, successor.end, zone, successor.rrule, exdates)
+    plan = _carry_shifted_exceptions(plan, exceptions, shift, zone)
+    _place(successor, plan, actor, now, Settings())
+    notify_booking_change(booking, "changed")
+    notify_booking_change(successor, "changed")
+    return successor
+
+
+def _carry_shifted_exceptions(
+    plan: list[Planned], exceptions: list[Occurrence], shift: timedelta, zone: tzinfo
+) -> list[Planned]:
+    by_date = {(o.original_start + shift).astimezone(zone).date(): o for o in exceptions}
+    result = []
+    for p in plan:
+        old = by_date.get(p.original_start.astimezone(zone).date())
+        if old is None:
+            result.append(p)
+        elif old.status == "cancelled":
+            result.append(Planned(p.original_start, p.start, p.end, "cancelled", old.modified))
+        else:
+            result.append(p.moved(old.start, old.end))
+    return result
+
+
+# ---------------------------------------------------------------- cancelling
+
+
+def cancel_booking(actor: User, booking_id: int, reason: str = "",
+                   now: datetime | None = None) -> Booking:
+    """Cancel a booking or a whole series; the rows stay, marked cancelled."""
+    now = now or utcnow()
+    begin_write()
+    booking = _changeable(booking_id, actor)
+    if booking.status == "cancelled":
+        return booking
+    upcoming = [o for o in booking.occurrences if o.status in ACTIVE_STATUSES and o.end > now]
+    _set_status(upcoming, "cancelled", now)
+    booking.status = "cancelled"
+    booking.status_reason = reason
+    _touch(booking, now)
+    db.session.flush()
+    notify_booking_change(booking, "cancelled")
+    return booking
+
+
+def cancel_occurrence(actor: User, booking_id: int, start_text: str,
+                      now: datetime | None = None) -> Booking:
+    """Cancel one occurrence of a series; it stays, marked cancelled."""
+    now = now or utcnow()
+    begin_write()
+    booking = _changeable(booking_id, actor)
+    occurrence = find_occurrence(booking, start_text)
+    if occurrence.status in ACTIVE_STATUSES:
+        _set_status([occurrence], "cancelled", now)
+        if all(o.status not in ACTIVE_STATUSES for o in booking.occurrences):
+            booking.status = "cancelled"
+        _touch(booking, now)
+        db.session.flush()
+        notify_booking_change(booking, "cancelled" if booking.status == "cancelled" else "changed")
+    db.session.flush()
+    return booking
+
+
+def _set_status(rows: Sequence[Occurrence], status: str, now: datetime) -> None:
+    for row in rows:
+        row.status = status
+        row.updated_at = now
+    if status not in ACTIVE_STATUSES:
+        conflicts.release([r.id for r in rows])
+
+
+# ------------------------------------------------------------------- approval
+
+
+def decide(actor: User, booking_id: int, approve: bool, reason: str = "",
+           now: datetime | None = None) -> Booking:
+    """Staff approve (confirm) or reject a pending booking or whole series."""
+    now = now or utcnow()
+    if not actor.is_staff:
+        raise Forbidden("Only library staff approve bookings.")
+    begin_write()
+    booking = get_booking(booking_id, actor)
+    if booking.status != "pending":
+        raise RuleViolation.single("status", "not_pending", f"This booking is {booking.status}.")
+    if not approve and not reason.strip():
+        raise RuleViolation.single("reason", "reason_required",
+                                   "Say why, so the association knows what to change.")
+    pending = [o for o in booking.occurrences if o.status == "pending"]
+    _set_status(pending, "confirmed" if approve else "rejected", now)
+    booking.status = "confirmed" if approve else "rejected"
+    booking.status_reason = reason.strip()
+    _touch(booking, now)
+    db.session.flush()
+    notify_booking_change(booking, "approved" if approve else "rejected")
+    return booking
+
+
+def pending_queue(actor: User, limit: int = 50, after_id: int | None = None) -> list[Booking]:
+    """Pending bookings, oldest request first (staff)."""
+    if not actor.is_staff:
+        raise Forbidden("Only library staff see the approval queue.")
+    query = select(Booking).where(Booking.status == "pending")
+    if after_id is not None:
+        query = query.where(Booking.id > after_id)
+    return list(db.session.scalars(query.order_by(Booking.id).limit(limit)))

@@ -1,0 +1,75 @@
+"""Branches: creating them with valid zones, hours and closures."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import Branch, Closure, Floor
+from app.services.errors import AlreadyExists, NotFound, RuleViolation
+from calendars import get_zone, parse_instant, validate_opening_hours
+from layouts import get_rule_pack
+
+
+def create_branch(data: dict[str, Any]) -> Branch:
+    """A new branch; zone, rule pack, hours and closures are checked before anything is written."""
+    get_zone(data["timezone"], "timezone")
+    _check_rule_pack(data.get("rule_pack", "dk-br18"))
+    hours = validate_opening_hours(data["opening_hours"])
+    closures = [_closure(i, c) for i, c in enumerate(data.get("closures", []))]
+    if db.session.scalar(select(Branch.id).where(Branch.name == data["name"])) is not None:
+        raise AlreadyExists("A branch with that name exists.", "name")
+    branch = Branch(
+        name=data["name"],
+        address=data.get("address", ""),
+        timezone=data["timezone"],
+        rule_pack=data.get("rule_pack", "dk-br18"),
+        opening_hours=hours,
+        quota_hours_per_week=data.get("quota_hours_per_week"),
+        quota_bookings_per_week=data.get("quota_bookings_per_week"),
+        closures=closures,
+    )
+    db.session.add(branch)
+    db.session.flush()
+    return branch
+
+
+def _check_rule_pack(key: str) -> None:
+    try:
+        get_rule_pack(key)
+    except (KeyError, ValueError):
+        raise RuleViolation.single(
+            "rule_pack", "unknown_rule_pack", f"No rule pack called {key!r}."
+        ) from None
+
+
+def _closure(index: int, data: dict[str, Any]) -> Closure:
+    start = parse_instant(data["start"], f"closures[{index}].start")
+    end = parse_instant(data["end"], f"closures[{index}].end")
+    if end <= start:
+        raise RuleViolation.single(
+            f"closures[{index}].end", "end_before_start", "A closure must end after it starts."
+        )
+    return Closure(start=start, end=end, reason=data.get("reason", ""))
+
+
+def get_branch(branch_id: int) -> Branch:
+    """The branch, or NotFound."""
+    branch = db.session.get(Branch, branch_id)
+    if branch is None:
+        raise NotFound(f"No branch {branch_id}.")
+    return branch
+
+
+def get_or_create_floor(branch: Branch, name: str, level: int = 0) -> Floor:
+    """The branch's floor of that name, made if missing."""
+    floor = db.session.scalar(
+        select(Floor).where(Floor.branch_id == branch.id, Floor.name == name)
+    )
+    if floor is None:
+        floor = Floor(branch=branch, name=name, level=level)
+        db.session.add(floor)
+        db.session.flush()
+    return floor

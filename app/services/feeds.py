@@ -1,0 +1,487 @@
+"""Calendar feeds: what each feed shows, how a booking reads in it, and the feed's version.
+
+A feed is a sliding window (30 days back, 12 months ahead, whole UTC days so the
+content stays put within a day). Its version, and so its ETag, comes from one
+aggregate query, cheap enough to answer a conditional request before any
+iCalendar work is done.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from urllib.parse import urlsplit
+
+from sqlalchemy import ColumnElement, and_, distinct, func, or_, select
+from sqlalchemy.orm import aliased, joinedload, selectinload
+
+from app.extensions import db
+from app.models import (
+    Association,
+    Booking,
+    Branch,
+    CellRoom,
+    Closure,
+    Layout,
+    Occurrence,
+    Room,
+)
+from app.models.booking import ACTIVE_STATUSES
+from app.services.booking_times import plan_series
+from app.services.errors import NotFound
+from app.services.tokens import find_active_token
+from calendars import (
+    FeedAllDay,
+    FeedEvent,
+    FeedMeta,
+    FeedOverride,
+    Interval,
+    build_feed,
+    build_freebusy,
+    feed_uid,
+    get_zone,
+    merge,
+)
+
+WINDOW_BACK = timedelta(days=30)
+WINDOW_AHEAD = timedelta(days=365)
+MAX_EVENTS = 1000
+MAX_BYTES = 1_000_000
+PRIVATE_TITLE = "Booked"
+FORMAT_VERSION = 1  # raise when the feed's wording changes, so every ETag changes
+
+PUBLIC_KINDS = ("room", "freebusy", "branch", "association")
+
+
+@dataclass(frozen=True)
+class Window:
+    """The feed's range, and since when a cancellation is still shown."""
+
+    start: datetime
+    end: datetime
+
+    @classmethod
+    def at(cls, now: datetime) -> Window:
+        """The window for ``now``, on whole UTC days."""
+        day = datetime.combine(now.astimezone(UTC).date(), time(), tzinfo=UTC)
+        return cls(day - WINDOW_BACK, day + WINDOW_AHEAD)
+
+    @property
+    def cancelled_since(self) -> datetime:
+        """Cancellations older than this have dropped out of the feeds."""
+        return self.start
+
+
+@dataclass(frozen=True)
+class FeedSpec:
+    """Which feed: its kind, its subject, and what it says about itself."""
+
+    kind: str
+    subject_id: int
+    name: str
+    description: str
+    zone: str | None
+    page_url: str
+    branch_id: int | None = None
+
+    @property
+    def private(self) -> bool:
+        """Whether the feed is one person's (full titles, never cached by proxies)."""
+        return self.kind == "private"
+
+
+@dataclass(frozen=True)
+class FeedVersion:
+    """What identifies the feed's content without building it."""
+
+    etag: str
+    last_modified: datetime
+
+
+# ------------------------------------------------------------------ the feeds
+
+
+def room_feed(room_id: int, base_url: str) -> FeedSpec:
+    """A room's bookings; private ones read "Booked"."""
+    room = _get(Room, room_id)
+    return FeedSpec(
+        "room", room.id, f"{room.name}, {room.branch.name}",
+        f"Bookings of {room.name} at {room.branch.name}. Private bookings show as "
+        f"{PRIVATE_TITLE}.",
+        room.branch.timezone, f"{base_url}/rooms/{room.id}", room.branch_id,
+    )
+
+
+def freebusy_feed(room_id: int, base_url: str) -> FeedSpec:
+    """A room's busy times (its own bookings, those of rooms sharing its floor, closures)."""
+    room = _get(Room, room_id)
+    return FeedSpec(
+        "freebusy", room.id, f"{room.name}, {room.branch.name}: busy times",
+        f"When {room.name} at {room.branch.name} is taken.",
+        room.branch.timezone, f"{base_url}/rooms/{room.id}", room.branch_id,
+    )
+
+
+def branch_feed(branch_id: int, base_url: str) -> FeedSpec:
+    """A branch's public events and its closures."""
+    branch = _get(Branch, branch_id)
+    return FeedSpec(
+        "branch", branch.id, f"{branch.name}: events",
+        f"Public events at {branch.name}, and the days it is closed.",
+        branch.timezone, f"{base_url}/", branch.id,
+    )
+
+
+def association_feed(association_id: int, base_url: str) -> FeedSpec:
+    """An association's public bookings."""
+    association = _get(Association, association_id)
+    return FeedSpec(
+        "association", association.id, association.name,
+        f"Public bookings of {association.name}.", None,
+        f"{base_url}/associations/{association.id}",
+    )
+
+
+def private_feed(token: str, base_url: str) -> FeedSpec:
+    """One user's bookings in full; an unknown or revoked token is NotFound."""
+    found = find_active_token(token, "feed")
+    if found is None:
+        raise NotFound("No such feed.")
+    user = found.user
+    return FeedSpec(
+        "private", user.id, "My bookings",
+        f"Every booking of {user.name or user.email}, pending ones as tentative.",
+        None, f"{base_url}/profile",
+    )
+
+
+def _get(model: type, key: int):
+    row = db.session.get(model, key)
+    if row is None:
+        raise NotFound(f"No {model.__name__.lower()} {key}.")
+    return row
+
+
+# ------------------------------------------------------------------ selection
+
+
+def _status_filter(spec: FeedSpec, window: Window) -> ColumnElement[bool]:
+    recent = Booking.updated_at >= window.cancelled_since
+    if spec.kind == "private":
+        return or_(Booking.status.in_(ACTIVE_STATUSES),
+                   and_(Booking.status.in_(("cancelled", "rejected")), recent))
+    shown = ("confirmed", "pending") if spec.kind == "room" else ("confirmed",)
+    return or_(Booking.status.in_(shown), and_(Booking.status == "cancelled", recent))
+
+
+def _subject_filter(spec: FeedSpec) -> ColumnElement[bool]:
+    if spec.kind == "room":
+        return Booking.room_id == spec.subject_id
+    if spec.kind == "branch":
+        return and_(Room.branch_id == spec.subject_id, Booking.public.is_(True))
+    if spec.kind == "association":
+        return and_(Booking.association_id == spec.subject_id, Booking.public.is_(True))
+    if spec.kind == "private":
+        return Booking.booked_by_id == spec.subject_id
+    raise ValueError(f"no booking feed of kind {spec.kind!r}")
+
+
+def _in_window(window: Window) -> ColumnElement[bool]:
+    return Booking.id.in_(
+        select(Occurrence.booking_id).where(
+            Occurrence.start < window.end, Occurrence.end > window.start
+        )
+    )
+
+
+def _closures_in(branch_id: int, window: Window):
+    return select(Closure).where(
+        Closure.branch_id == branch_id, Closure.start < window.end, Closure.end > window.start
+    )
+
+
+# ------------------------------------------------------------------- version
+
+
+def feed_version(spec: FeedSpec, now: datetime, base_url: str) -> FeedVersion:
+    """The feed's ETag and Last-Modified, from one aggregate query (no feed is built)."""
+    window = Window.at(now)
+    if spec.kind == "freebusy":
+        row = db.session.execute(_freebusy_version_query(spec, window)).one()
+    else:
+        row = db.session.execute(_booking_version_query(spec, window)).one()
+    stamps = [value for value in row if isinstance(value, datetime)]
+    last_modified = max([window.start + WINDOW_BACK, *stamps])
+    key = repr((FORMAT_VERSION, spec, base_url, window.start, tuple(row)))
+    digest = hashlib.sha256(key.encode()).hexdigest()[:32]
+    return FeedVersion(f'"{digest}"', last_modified.replace(microsecond=0))
+
+
+def _closure_columns(spec: FeedSpec, window: Window) -> list:
+    if spec.branch_id is None or spec.kind not in ("room", "branch", "freebusy"):
+        return []
+    closures = _closures_in(spec.branch_id, window).subquery()
+    return [
+        select(func.count(closures.c.id)).scalar_subquery(),
+        select(func.max(closures.c.id)).scalar_subquery(),
+        select(func.sum(closures.c.id)).scalar_subquery(),
+    ]
+
+
+def _booking_version_query(spec: FeedSpec, window: Window):
+    return (
+        select(
+            func.count(distinct(Booking.id)),
+            func.max(Booking.updated_at),
+            func.max(Booking.sequence),
+            func.sum(Booking.sequence),
+            func.max(Room.updated_at),
+            func.max(Layout.updated_at),
+            *_closure_columns(spec, window),
+        )
+        .select_from(Booking)
+        .join(Room, Room.id == Booking.room_id)
+        .outerjoin(Layout, Layout.id == Booking.layout_id)
+        .where(_subject_filter(spec), _status_filter(spec, window), _in_window(window))
+    )
+
+
+def _freebusy_version_query(spec: FeedSpec, window: Window):
+    rooms = _sharing_floor(spec.subject_id)
+    return (
+        select(
+            func.count(Occurrence.id),
+            func.max(Booking.updated_at),
+            func.max(Occurrence.updated_at),
+            *_closure_columns(spec, window),
+        )
+        .select_from(Occurrence)
+        .join(Booking, Booking.id == Occurrence.booking_id)
+        .where(
+            Occurrence.room_id.in_(rooms),
+            Occurrence.status.in_(ACTIVE_STATUSES),
+            Occurrence.start < window.end,
+            Occurrence.end > window.start,
+        )
+    )
+
+
+def _sharing_floor(room_id: int):
+    """The room and every room whose outline overlaps it, as a subquery."""
+    mine, theirs = aliased(CellRoom), aliased(CellRoom)
+    return (
+        select(theirs.room_id)
+        .join(mine, mine.cell_id == theirs.cell_id)
+        .where(mine.room_id == room_id)
+        .union(select(Room.id).where(Room.id == room_id))
+    )
+
+
+# -------------------------------------------------------------------- content
+
+
+def render_feed(spec: FeedSpec, now: datetime, base_url: str) -> bytes:
+    """The feed as iCalendar bytes, under MAX_BYTES (capped, and saying so, if needed)."""
+    window = Window.at(now)
+    if spec.kind == "freebusy":
+        return _render_freebusy(spec, window, base_url)
+    bookings, capped = _bookings_of(spec, window)
+    zone = spec.zone or _commonest_zone(bookings)
+    events = [
+        event
+        for booking in bookings
+        if (event := feed_event(booking, base_url, full=spec.private,
+                                cancelled_since=window.cancelled_since)) is not None
+    ]
+    all_day = _closure_entries(spec, window, base_url)
+    while True:
+        meta = FeedMeta(spec.name, spec.description, zone, spec.page_url, capped=capped)
+        body = build_feed(meta, events, all_day)
+        if len(body) < MAX_BYTES or not events:
+            return body
+        events, capped = _nearest(events, int(len(events) * 0.8)), True
+
+
+def _nearest(events: list[FeedEvent], count: int) -> list[FeedEvent]:
+    return sorted(events, key=lambda event: event.start)[:count]
+
+
+def _bookings_of(spec: FeedSpec, window: Window) -> tuple[list[Booking], bool]:
+    """The feed's bookings, nearest first, at most MAX_EVENTS; and whether more were left out."""
+    first_start = func.min(Occurrence.start)
+    ids = list(db.session.scalars(
+        select(Booking.id)
+        .join(Occurrence, Occurrence.booking_id == Booking.id)
+        .join(Room, Room.id == Booking.room_id)
+        .where(
+            _subject_filter(spec), _status_filter(spec, window),
+            Occurrence.start < window.end, Occurrence.end > window.start,
+        )
+        .group_by(Booking.id)
+        .order_by(first_start, Booking.id)
+        .limit(MAX_EVENTS + 1)
+    ))
+    capped = len(ids) > MAX_EVENTS
+    ids = ids[:MAX_EVENTS]
+    if not ids:
+        return [], capped
+    bookings = db.session.scalars(
+        select(Booking)
+        .where(Booking.id.in_(ids))
+        .options(
+            selectinload(Booking.occurrences),
+            joinedload(Booking.room).joinedload(Room.branch),
+            joinedload(Booking.layout),
+            joinedload(Booking.association),
+        )
+    ).unique()
+    return list(bookings), capped
+
+
+def _commonest_zone(bookings: Sequence[Booking]) -> str:
+    zones = Counter(booking.room.branch.timezone for booking in bookings)
+    if zones:
+        return zones.most_common(1)[0][0]
+    first = db.session.scalar(select(Branch.timezone).order_by(Branch.id).limit(1))
+    return first or "UTC"
+
+
+def _feed_status(status: str) -> str:
+    return "cancelled" if status in ("cancelled", "rejected") else status
+
+
+def feed_event(
+    booking: Booking, base_url: str, *, full: bool, cancelled_since: datetime | None = None
+) -> FeedEvent | None:
+    """A booking as a feed (or an invitation) shows it; None if nothing of it is left to show.
+
+    ``full`` shows everything (the booker's own feed, their e-mail); otherwise a
+    private booking reads "Booked", with neither names nor description.
+    """
+    occurrences = list(booking.occurrences)
+    if not occurrences:
+        return None
+    shown = full or booking.public
+    status = _feed_status(booking.status)
+    common = {
+        "uid": booking.uid,
+        "sequence": booking.sequence,
+        "title": booking.title if shown else PRIVATE_TITLE,
+        "description": _description(booking, shown, full),
+        "location": f"{booking.room.branch.name}, {booking.room.name}",
+        "url": f"{base_url}/bookings/{booking.id}" if shown else f"{base_url}/rooms/"
+               f"{booking.room_id}",
+        "created": booking.created_at,
+        "last_modified": booking.updated_at,
+    }
+    if not booking.rrule:
+        only = occurrences[0]
+        return FeedEvent(**common, start=only.start, end=only.end, status=status)
+    exdates, overrides = _exceptions(booking, occurrences, status, cancelled_since)
+    return FeedEvent(
+        **common, start=booking.start, end=booking.end, status=status,
+        rrule=booking.rrule, exdates=tuple(exdates), overrides=tuple(overrides),
+    )
+
+
+def _exceptions(
+    booking: Booking, occurrences: list[Occurrence], status: str,
+    cancelled_since: datetime | None,
+) -> tuple[list[datetime], list[FeedOverride]]:
+    """EXDATEs for what the rule makes but is not stored; overrides for what differs.
+
+    A cancelled occurrence is shown cancelled for 30 days, then becomes an EXDATE.
+    """
+    zone = get_zone(booking.room.branch.timezone)
+    rule_starts = [p.original_start
+                   for p in plan_series(booking.start, booking.end, zone, booking.rrule, [])]
+    stored = {o.original_start: o for o in occurrences}
+    exdates = [start for start in rule_starts if start not in stored]
+    overrides = []
+    for occurrence in occurrences:
+        own = _feed_status(occurrence.status)
+        faded = (own == "cancelled" and status != "cancelled" and cancelled_since is not None
+                 and occurrence.updated_at < cancelled_since)
+        if faded:
+            exdates.append(occurrence.original_start)
+        elif occurrence.modified or own != status:
+            overrides.append(FeedOverride(occurrence.original_start, occurrence.start,
+                                          occurrence.end, own))
+    return sorted(exdates), overrides
+
+
+def _description(booking: Booking, shown: bool, full: bool) -> str:
+    lines = []
+    if shown and booking.association is not None:
+        lines.append(f"Booked by {booking.association.name}")
+    if booking.layout is not None:
+        lines.append(f"Layout: {booking.layout.name} (capacity {booking.layout.capacity})")
+    elif booking.room.max_attendees:
+        lines.append(f"Capacity {booking.room.max_attendees}")
+    if full:
+        lines.append(f"Attendees: {booking.attendees}")
+        if booking.status == "pending":
+            lines.append("Awaiting approval by library staff.")
+        if booking.status in ("rejected", "cancelled") and booking.status_reason:
+            lines.append(f"{booking.status.capitalize()}: {booking.status_reason}")
+    if shown and booking.description:
+        lines += ["", booking.description]
+    return "\n".join(lines)
+
+
+def _closure_entries(spec: FeedSpec, window: Window, base_url: str) -> list[FeedAllDay]:
+    if spec.branch_id is None or spec.kind not in ("room", "branch"):
+        return []
+    zone = get_zone(spec.zone or "UTC")
+    domain = urlsplit(base_url).hostname or "agora"
+    entries = []
+    for closure in db.session.scalars(_closures_in(spec.branch_id, window)):
+        first, last = _local_days(closure.start, closure.end, zone)
+        hours = _partial_hours(closure.start, closure.end, zone)
+        reason = closure.reason or "Closed"
+        entries.append(FeedAllDay(
+            uid=feed_uid("closure", closure.id, domain),
+            title=f"Closed: {reason}" if closure.reason else "Closed",
+            first_day=first,
+            last_day_exclusive=last,
+            description=f"The library is closed {hours}." if hours else "",
+        ))
+    return entries
+
+
+def _local_days(start: datetime, end: datetime, zone) -> tuple[date, date]:
+    first = start.astimezone(zone).date()
+    local_end = end.astimezone(zone)
+    last = local_end.date() if local_end.time() == time() else local_end.date() + timedelta(1)
+    return first, max(last, first + timedelta(days=1))
+
+
+def _partial_hours(start: datetime, end: datetime, zone) -> str:
+    local_start, local_end = start.astimezone(zone), end.astimezone(zone)
+    if local_start.time() == time() and local_end.time() == time():
+        return ""
+    return f"from {local_start:%Y-%m-%d %H:%M} to {local_end:%Y-%m-%d %H:%M}"
+
+
+def _render_freebusy(spec: FeedSpec, window: Window, base_url: str) -> bytes:
+    rooms = _sharing_floor(spec.subject_id)
+    rows = db.session.execute(
+        select(Occurrence.start, Occurrence.end, Booking.updated_at)
+        .join(Booking, Booking.id == Occurrence.booking_id)
+        .where(
+            Occurrence.room_id.in_(rooms),
+            Occurrence.status.in_(ACTIVE_STATUSES),
+            Occurrence.start < window.end,
+            Occurrence.end > window.start,
+        )
+    ).all()
+    busy = [Interval(start, end) for start, end, _ in rows]
+    if spec.branch_id is not None:
+        busy += [Interval(c.start, c.end)
+                 for c in db.session.scalars(_closures_in(spec.branch_id, window))]
+    stamp = max([window.start + WINDOW_BACK, *(changed for _, _, changed in rows)])
+    meta = FeedMeta(spec.name, spec.description, spec.zone or "UTC", spec.page_url)
+    return build_freebusy(meta, merge(busy), window.start, window.end, stamp)

@@ -1,0 +1,296 @@
+"""Booking e-mails with an iCalendar invitation, sent through an outbox.
+
+``notify_booking_change`` writes the message in the booking's own transaction, so
+a booking and its e-mail are committed (or rolled back) together. ``deliver`` sends
+after the commit, one message per transaction; a failure is recorded with a
+back-off and ``flask outbox send`` retries it. Nothing here ever fails a booking.
+"""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+import ssl
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from email.message import EmailMessage
+from email.utils import format_datetime, make_msgid, parseaddr
+from typing import Any
+from urllib.parse import urlsplit
+
+from markupsafe import escape
+from sqlalchemy import select, update
+
+from app.extensions import db
+from app.models import Booking, OutboxMessage, utcnow
+from app.models.booking import ACTIVE_STATUSES
+from app.services.feeds import feed_event
+from calendars import build_invitation, get_zone
+
+log = logging.getLogger(__name__)
+
+KINDS = ("created", "approved", "rejected", "changed", "cancelled")
+MAX_ATTEMPTS = 8
+LEASE = timedelta(minutes=5)
+SMTP_TIMEOUT_SECONDS = 10.0
+DELIVER_PER_REQUEST = 20
+PENDING_KEY = "agora_outbox_pending"  # ids written in the session's open transaction
+COMMITTED_KEY = "agora_outbox_committed"  # ids whose transaction has committed
+
+
+@dataclass(frozen=True)
+class MailSettings:
+    """Where e-mail goes and how it is signed; from the SMTP_* and MAIL_FROM settings."""
+
+    base_url: str
+    mail_from: str
+    smtp_host: str = ""
+    smtp_port: int = 25
+    smtp_username: str = ""
+    smtp_password: str = ""
+    smtp_starttls: bool = False
+    timeout: float = SMTP_TIMEOUT_SECONDS
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any]) -> MailSettings:
+        """The settings of an app's configuration."""
+        return cls(
+            base_url=str(config["BASE_URL"]).rstrip("/"),
+            mail_from=config["MAIL_FROM"],
+            smtp_host=config.get("SMTP_HOST") or "",
+            smtp_port=int(config.get("SMTP_PORT") or 25),
+            smtp_username=config.get("SMTP_USERNAME") or "",
+            smtp_password=config.get("SMTP_PASSWORD") or "",
+            smtp_starttls=_flag(config.get("SMTP_STARTTLS")),
+        )
+
+    @property
+    def sender_address(self) -> str:
+        """The bare address of MAIL_FROM (the invitation's ORGANIZER)."""
+        return parseaddr(self.mail_from)[1]
+
+
+def _flag(value: Any) -> bool:
+    if isinstance(value, str):
+        return value.strip().lower() in {"1", "true", "yes", "on"}
+    return bool(value)
+
+
+def _configured() -> MailSettings:
+    # The booking service calls notify_booking_change(booking, kind) without settings.
+    from flask import current_app
+
+    return MailSettings.from_config(current_app.config)
+
+
+# ------------------------------------------------------------------ enqueue
+
+
+def notify_booking_change(
+    booking: Booking, kind: str, settings: MailSettings | None = None
+) -> OutboxMessage | None:
+    """Put the booker's e-mail about this change in the outbox, in the current transaction."""
+    if kind not in KINDS:
+        raise ValueError(f"kind must be one of {', '.join(KINDS)}")
+    user = booking.booked_by
+    if user is None or not user.email or not user.active:
+        return None
+    settings = settings or _configured()
+    method = "CANCEL" if kind in ("cancelled", "rejected") else "REQUEST"
+    subject, text, html = compose(booking, kind, settings)
+    message = OutboxMessage(
+        to=user.email, subject=subject, text=text, html=html,
+        ics=_invitation(booking, method, user.email, settings),
+        method=method, booking_id=booking.id, kind=kind,
+    )
+    if message.ics is None:
+        message.method = None
+    db.session.add(message)
+    db.session.flush()
+    db.session.info.setdefault(PENDING_KEY, []).append(message.id)
+    return message
+
+
+def _invitation(booking: Booking, method: str, to: str, settings: MailSettings) -> str | None:
+    event = feed_event(booking, settings.base_url, full=True)
+    if event is None:
+        return None
+    try:
+        body = build_invitation(method, event, settings.sender_address, to,
+                                booking.room.branch.timezone)
+    except ValueError as error:  # an address iTIP cannot carry: send the e-mail without it
+        log.warning("No invitation for booking %s: %s", booking.id, error)
+        return None
+    return body.decode("utf-8")
+
+
+# ------------------------------------------------------------------ wording
+
+_HEADLINES = {
+    "created": "Booking confirmed",
+    "created_pending": "Booking request received",
+    "approved": "Booking approved",
+    "rejected": "Booking not approved",
+    "changed": "Booking changed",
+    "cancelled": "Booking cancelled",
+}
+_SENTENCES = {
+    "created": "is confirmed.",
+    "created_pending": "is received. Library staff will approve it, and you will hear from us.",
+    "approved": "is approved: the room is yours.",
+    "rejected": "was not approved.",
+    "changed": "has changed; the attached invitation carries the new details.",
+    "cancelled": "is cancelled.",
+}
+
+
+def compose(booking: Booking, kind: str, settings: MailSettings) -> tuple[str, str, str]:
+    """The subject, plain text and HTML of the e-mail about a change."""
+    key = "created_pending" if kind == "created" and booking.status == "pending" else kind
+    room = booking.room
+    place = f"{room.name}, {room.branch.name}"
+    when = _when(booking)
+    url = f"{settings.base_url}/bookings/{booking.id}"
+    subject = f"{_HEADLINES[key]}: {booking.title} ({when})"
+    name = booking.booked_by.name if booking.booked_by else ""
+    facts = [("What", booking.title), ("Where", place), ("When", when)]
+    if booking.layout is not None:
+        facts.append(("Layout", f"{booking.layout.name} (capacity {booking.layout.capacity})"))
+    facts.append(("Attendees", str(booking.attendees)))
+    if kind in ("rejected", "cancelled") and booking.status_reason:
+        facts.append(("Reason", booking.status_reason))
+    sentence = f'Your booking "{booking.title}" of {place} {_SENTENCES[key]}'
+    text = "\n".join([
+        f"Hello {name}," if name else "Hello,", "", sentence, "",
+        *(f"{label}: {value}" for label, value in facts), "",
+        f"See the booking: {url}", "",
+        "The attached invitation (invite.ics) updates your calendar.", "",
+        "Agora, your library's room booking",
+    ])
+    rows = "".join(f"<tr><th>{escape(label)}</th><td>{escape(value)}</td></tr>"
+                   for label, value in facts)
+    html = (
+        f"<p>{escape(f'Hello {name},' if name else 'Hello,')}</p>"
+        f"<p>{escape(sentence)}</p><table>{rows}</table>"
+        f'<p><a href="{escape(url)}">See the booking</a></p>'
+        "<p>The attached invitation (invite.ics) updates your calendar.</p>"
+    )
+    return subject, text, html
+
+
+def _when(booking: Booking) -> str:
+    zone = get_zone(booking.room.branch.timezone)
+    rows = booking.occurrences
+    active = [o for o in rows if o.status in ACTIVE_STATUSES]
+    first = (active or rows or [None])[0]
+    start, end = (first.start, first.end) if first else (booking.start, booking.end)
+    local_start, local_end = start.astimezone(zone), end.astimezone(zone)
+    text = f"{local_start:%a %d %b %Y, %H:%M}–{local_end:%H:%M}"
+    if len(active) > 1:
+        text += f", and {len(active) - 1} more"
+    return text
+
+
+# ------------------------------------------------------------------ delivery
+
+
+@dataclass(frozen=True)
+class DeliveryReport:
+    """What one delivery run did."""
+
+    sent: int
+    failed: int
+
+
+def deliver(
+    settings: MailSettings, ids: Sequence[int] | None = None, *,
+    now: datetime | None = None, limit: int = DELIVER_PER_REQUEST,
+) -> DeliveryReport:
+    """Send the given messages (or every due one), each claimed and recorded in its own commit.
+
+    Runs outside any request's transaction: after a commit, or from the command line.
+    """
+    now = now or utcnow()
+    if ids is None:
+        ids = list(db.session.scalars(
+            select(OutboxMessage.id)
+            .where(OutboxMessage.sent_at.is_(None), OutboxMessage.next_attempt_at <= now,
+                   OutboxMessage.attempts < MAX_ATTEMPTS)
+            .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+            .limit(limit)
+        ))
+        db.session.commit()
+    sent = failed = 0
+    for message_id in list(ids)[:limit]:
+        if not _claim(message_id, now):
+            continue
+        message = db.session.get(OutboxMessage, message_id)
+        try:
+            transport(message, settings)
+        except (smtplib.SMTPException, OSError, ValueError, UnicodeError) as error:
+            message.last_error = f"{type(error).__name__}: {error}"[:2000]
+            message.next_attempt_at = utcnow() + backoff(message.attempts)
+            failed += 1
+            log.warning("E-mail %s to %s failed (attempt %s): %s", message.id, message.to,
+                        message.attempts, message.last_error)
+        else:
+            message.sent_at = utcnow()
+            message.last_error = None
+            sent += 1
+        db.session.commit()
+    return DeliveryReport(sent, failed)
+
+
+def backoff(attempts: int) -> timedelta:
+    """How long to wait after the n-th failed attempt: 1, 2, 4 ... minutes, at most 6 hours."""
+    return min(timedelta(minutes=2 ** max(attempts - 1, 0)), timedelta(hours=6))
+
+
+def _claim(message_id: int, now: datetime) -> bool:
+    """Take the message for this run (a lease), so no other worker sends it too."""
+    result = db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message_id, OutboxMessage.sent_at.is_(None),
+               OutboxMessage.next_attempt_at <= now, OutboxMessage.attempts < MAX_ATTEMPTS)
+        .values(attempts=OutboxMessage.attempts + 1, next_attempt_at=now + LEASE)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    return result.rowcount == 1
+
+
+def transport(message: OutboxMessage, settings: MailSettings) -> None:
+    """Hand the e-mail to SMTP, or, without SMTP_HOST, write it to the log."""
+    email = as_email(message, settings)
+    if not settings.smtp_host:
+        log.info("E-mail (no SMTP_HOST configured) to %s: %s\n%s", message.to,
+                 message.subject, message.text)
+        return
+    with smtplib.SMTP(settings.smtp_host, settings.smtp_port,
+                      timeout=settings.timeout) as smtp:
+        if settings.smtp_starttls:
+            smtp.starttls(context=ssl.create_default_context())
+        if settings.smtp_username:
+            smtp.login(settings.smtp_username, settings.smtp_password)
+        smtp.send_message(email)
+
+
+def as_email(message: OutboxMessage, settings: MailSettings) -> EmailMessage:
+    """The MIME message: text and HTML alternatives, the invitation inline and attached."""
+    email = EmailMessage()
+    email["From"] = settings.mail_from
+    email["To"] = message.to
+    email["Subject"] = message.subject
+    email["Date"] = format_datetime(message.created_at)
+    domain = urlsplit(settings.base_url).hostname or "agora.invalid"
+    email["Message-ID"] = make_msgid(f"outbox.{message.id}", domain=domain)
+    email.set_content(message.text)
+    if message.html:
+        email.add_alternative(message.html, subtype="html")
+    if message.ics and message.method:
+        email.add_alternative(message.ics, subtype="calendar",
+                              params={"method": message.method})
+        email.add_attachment(message.ics.encode("utf-8"), maintype="application",
+                             subtype="ics", filename="invite.ics")
+    return email

@@ -1,0 +1,196 @@
+"""Rooms: geometry checked by layouts/, and the floor's cells rebuilt on every change."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, select
+
+from app.db import begin_write
+from app.extensions import db
+from app.models import Branch, CellRoom, FloorCell, Room, utcnow
+from app.services.branches import get_or_create_floor
+from app.services.errors import AlreadyExists, FieldError, NotFound, RuleViolation
+from layouts import overlay_cells, polygon_from_geojson, polygon_to_geojson, room_from_geojson
+from layouts.room import RoomShape
+
+RULE_LIMITS = {
+    "slot_minutes": (1, 240),
+    "min_minutes": (1, 24 * 60),
+    "max_minutes": (1, 14 * 24 * 60),
+    "buffer_minutes": (0, 24 * 60),
+    "lead_hours": (0, 24 * 365),
+    "horizon_days": (1, 3 * 365),
+    "changeover_minutes": (0, 24 * 60),
+}
+
+
+def get_room(room_id: int) -> Room:
+    """The room, or NotFound."""
+    room = db.session.get(Room, room_id)
+    if room is None:
+        raise NotFound(f"No room {room_id}.")
+    return room
+
+
+def room_shape(room: Room) -> RoomShape:
+    """The room's stored geometry as the layouts library's value."""
+    return room_from_geojson(room.outline, room.doors, room.obstacles, room.max_attendees)
+
+
+def create_room(branch: Branch, data: dict[str, Any]) -> Room:
+    """A new room on a floor of the branch (the floor is made if new)."""
+    begin_write()
+    shape = room_from_geojson(
+        data["outline"], data.get("doors", []), data.get("obstacles", []),
+        data.get("max_attendees"),
+    )
+    rules = check_rules(data.get("rules", {}))
+    if db.session.scalar(
+        select(Room.id).where(Room.branch_id == branch.id, Room.name == data["name"])
+    ) is not None:
+        raise AlreadyExists("A room with that name exists in this branch.", "name")
+    floor = get_or_create_floor(branch, data.get("floor", "Ground floor"))
+    room = Room(
+        branch=branch,
+        floor=floor,
+        name=data["name"],
+        description=data.get("description", ""),
+        outline=polygon_to_geojson(shape.outline),
+        doors=data.get("doors", []),
+        obstacles=data.get("obstacles", []),
+        amenities=sorted(set(data.get("amenities", []))),
+        area_m2=shape.outline.area,
+        max_attendees=data.get("max_attendees"),
+        **rules,
+    )
+    db.session.add(room)
+    db.session.flush()
+    from app.services import room_impact
+
+    room_impact.reconcile(room, floor.id, utcnow(), force=False)
+    return room
+
+
+def check_rules(rules: dict[str, Any]) -> dict[str, Any]:
+    """The booking rules, each within sensible bounds; 422 naming every bad one."""
+    errors = []
+    for name, (low, high) in RULE_LIMITS.items():
+        value = rules.get(name)
+        if value is not None and not low <= value <= high:
+            errors.append((f"rules.{name}", f"{name} must be between {low} and {high}."))
+    minimum = rules.get("min_minutes", 30)
+    maximum = rules.get("max_minutes", 480)
+    if maximum < minimum:
+        errors.append(("rules.max_minutes", "max_minutes must be at least min_minutes."))
+    if errors:
+        raise RuleViolation([FieldError(f, "invalid_rule", m) for f, m in errors])
+    return {k: v for k, v in rules.items() if v is not None}
+
+
+def rebuild_floor_cells(floor_id: int) -> dict[int, list[int]]:
+    """Recompute the floor's overlay cells and which rooms cover them; room id -> cell ids.
+
+    Claims of existing occurrences must be re-made by the caller in the same
+    transaction (the booking engine does it) because the old cells are deleted.
+    """
+    rooms = list(db.session.scalars(select(Room).where(Room.floor_id == floor_id)))
+    outlines = {room.id: polygon_from_geojson(room.outline) for room in rooms}
+    db.session.execute(delete(FloorCell).where(FloorCell.floor_id == floor_id))
+    cells_of_room: dict[int, list[int]] = {room.id: [] for room in rooms}
+    for cell in overlay_cells(outlines):
+        row = FloorCell(
+            floor_id=floor_id, area_m2=cell.geometry.area,
+            geometry=polygon_to_geojson(cell.geometry),
+        )
+        db.session.add(row)
+        db.session.flush()
+        for room_id in sorted(cell.room_ids):
+            db.session.add(CellRoom(cell_id=row.id, room_id=room_id))
+            cells_of_room[room_id].append(row.id)
+    db.session.flush()
+    return cells_of_room
+
+
+def cell_ids_of_room(room_id: int) -> list[int]:
+    """The ids of the cells the room covers."""
+    return list(
+        db.session.scalars(
+            select(CellRoom.cell_id).where(CellRoom.room_id == room_id).order_by(CellRoom.cell_id)
+        )
+    )
+
+
+def room_capacity(room: Room) -> int | None:
+    """How many a room holds without a chosen layout: the staff cap, else its best layout."""
+    if room.max_attendees is not None:
+        return room.max_attendees
+    capacities = [layout.capacity for layout in room.layouts if layout.valid]
+    return max(capacities) if capacities else None
+
+
+GEOMETRY_FIELDS = ("outline", "doors", "obstacles")
+
+
+def update_room(
+    room: Room, changes: dict[str, Any], *, force: bool = False, now: datetime | None = None
+) -> tuple[Room, dict[str, Any]]:
+    """Change a room. A new outline (or doors, obstacles) rebuilds the floor's cells and
+    re-checks every layout and future booking; what it would break is reported, and it
+    is refused (409) unless ``force``: then broken layouts are marked invalid and the
+    later of two bookings that now overlap is cancelled.
+    """
+    from app.services import room_impact
+
+    now = now or utcnow()
+    begin_write()
+    old_floor_id = room.floor_id
+    geometry_changed = any(name in changes for name in GEOMETRY_FIELDS)
+    if geometry_changed:
+        shape = room_from_geojson(
+            changes.get("outline", room.outline),
+            changes.get("doors", room.doors),
+            changes.get("obstacles", room.obstacles),
+            changes.get("max_attendees", room.max_attendees),
+        )
+        room.outline = polygon_to_geojson(shape.outline)
+        room.area_m2 = shape.outline.area
+        room.doors = changes.get("doors", room.doors)
+        room.obstacles = changes.get("obstacles", room.obstacles)
+    _apply_plain_changes(room, changes)
+    room.revision += 1
+    room.updated_at = now
+    db.session.flush()
+    report: dict[str, Any] = {"layouts": [], "bookings": []}
+    if geometry_changed or room.floor_id != old_floor_id or "max_attendees" in changes:
+        report = room_impact.reconcile(room, old_floor_id, now, force=force)
+    return room, report
+
+
+def _apply_plain_changes(room: Room, changes: dict[str, Any]) -> None:
+    if "name" in changes and changes["name"] != room.name:
+        taken = db.session.scalar(select(Room.id).where(
+            Room.branch_id == room.branch_id, Room.name == changes["name"], Room.id != room.id))
+        if taken is not None:
+            raise AlreadyExists("A room with that name exists in this branch.", "name")
+        room.name = changes["name"]
+    if "floor" in changes and changes["floor"] != room.floor.name:
+        room.floor = get_or_create_floor(room.branch, changes["floor"])
+    for name in ("description", "max_attendees", "bookable"):
+        if name in changes:
+            setattr(room, name, changes[name])
+    if "amenities" in changes:
+        room.amenities = sorted(set(changes["amenities"] or []))
+    if changes.get("rules"):
+        merged = {**room.rules, **changes["rules"]}
+        for name, value in check_rules(merged).items():
+            setattr(room, name, value)
+
+
+def retire_room(room: Room) -> None:
+    """Stop a room being bookable; its bookings and history stay."""
+    room.bookable = False
+    room.revision += 1
+    room.updated_at = utcnow()
+    db.session.flush()

@@ -1,0 +1,7 @@
+"""The web pages: home, rooms, associations."""
+
+from flask import Blueprint
+
+bp = Blueprint("web", __name__, template_folder="templates")
+
+from app.web import views  # noqa: E402,F401

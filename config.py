@@ -1,0 +1,104 @@
+"""Agora's settings, in layers.
+
+1. The class defaults below (chosen by ``AGORA_ENV``: development, testing, production).
+2. The environment: every ``AGORA_*`` variable (``AGORA_DATABASE_URL`` -> ``DATABASE_URL``).
+3. ``instance/config.py``, which is never under version control.
+4. The mapping given to ``create_app(config)``, for tests.
+
+This is the only module that reads ``os.environ``.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+
+
+class Default:
+    """Settings shared by every environment."""
+
+    ENV_NAME = "default"
+    SECRET_KEY: str | None = None
+    # Empty means "SQLite file in the instance folder".
+    DATABASE_URL = ""
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    # Public address used in feed links and e-mails, e.g. https://rooms.library.example
+    BASE_URL = "http://127.0.0.1:5000"
+    MAX_CONTENT_LENGTH = 1 * 1024 * 1024
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    PERMANENT_SESSION_LIFETIME = timedelta(days=14)
+    WTF_CSRF_TIME_LIMIT = None
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_ENABLED = True
+    RATELIMIT_SIGNIN = "10 per minute"
+    RATELIMIT_SIGNUP = "5 per minute"
+    RATELIMIT_API = "600 per minute"
+    MAIL_FROM = "Agora <rooms@library.invalid>"
+    SMTP_HOST = ""
+    SMTP_PORT = 25
+    SMTP_USERNAME = ""
+    SMTP_PASSWORD = ""
+    SMTP_STARTTLS = False
+    # Test-only: turns the database's double-booking guarantee off and pauses
+    # between check and insert, to prove the concurrency test can fail.
+    UNSAFE_DISABLE_BOOKING_GUARANTEE = False
+    UNSAFE_CHECK_PAUSE_SECONDS = 0.0
+
+
+class Development(Default):
+    """Local development: the debugger may be on, cookies over plain HTTP."""
+
+    ENV_NAME = "development"
+
+
+class Testing(Default):
+    """The test suite: no rate limits unless a test turns them on."""
+
+    ENV_NAME = "testing"
+    TESTING = True
+    RATELIMIT_ENABLED = False
+
+
+class Production(Default):
+    """Production: secure cookies, and a real secret or no start."""
+
+    ENV_NAME = "production"
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+
+
+ENVIRONMENTS: dict[str, type[Default]] = {
+    "default": Default,
+    "development": Development,
+    "testing": Testing,
+    "production": Production,
+}
+
+
+def environment_config() -> type[Default]:
+    """The settings class named by ``AGORA_ENV`` (default: development)."""
+    name = os.environ.get("AGORA_ENV", "development").strip().lower()
+    try:
+        return ENVIRONMENTS[name]
+    except KeyError:
+        known = ", ".join(sorted(ENVIRONMENTS))
+        raise RuntimeError(f"AGORA_ENV={name!r} is not one of: {known}") from None
+
+
+def instance_path_from_environment() -> str | None:
+    """``AGORA_INSTANCE_PATH``: where the SQLite file, secret key and instance config live."""
+    return os.environ.get("AGORA_INSTANCE_PATH") or None
+
+
+def test_database_url() -> str | None:
+    """The PostgreSQL URL the test suite should also run against, if any."""
+    return os.environ.get("AGORA_TEST_DATABASE_URL") or None
+
+
+def running_in_ci() -> bool:
+    """Whether we run under CI, where a missing PostgreSQL or browser fails the run."""
+    return os.environ.get("CI", "").lower() in {"1", "true", "yes"}

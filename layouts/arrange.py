@@ -1,0 +1,471 @@
+"""Auto-arrange: furniture for a style, filling any polygon within the rule pack.
+
+Each style is generated in a frame where the front of the room is at the top
+(+y); the room is turned to each of four orientations, a few offsets are tried,
+every candidate is validated, and the valid one with the most places wins.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from shapely import affinity
+from shapely.geometry import Polygon, box
+from shapely.ops import polylabel, unary_union
+
+from layouts.capacity import Capacity, compute_capacity
+from layouts.catalogue import CATALOGUE
+from layouts.layout import Item, Layout, footprint
+from layouts.room import RoomShape
+from layouts.rulepacks import RulePack
+from layouts.validate import door_zone, validate_layout
+
+STYLES = ("theatre", "classroom", "boardroom", "u_shape", "banquet", "cabaret", "standing")
+FRONT_GAP = 1.5
+WALL_GAP = 0.05
+PASSAGE = 0.9
+CHAIR = CATALOGUE["chair"]
+
+
+class ArrangeError(ValueError):
+    """An arrangement that cannot be made (unknown style, bad target)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.errors = [{"field": "style", "code": "cannot_arrange", "message": message}]
+
+
+@dataclass(frozen=True)
+class Arrangement:
+    """A proposed layout, its capacity and what limited it."""
+
+    layout: Layout
+    capacity: Capacity
+    limited_by: str
+    explanation: str
+
+
+@dataclass(frozen=True)
+class Frame:
+    """The room turned so that its front is at the top, and the way back."""
+
+    angle: float
+    origin: tuple[float, float]
+    usable: Polygon
+    outline: Polygon
+
+    def back(self, item: Item) -> Item:
+        """An item placed in the frame, turned back into the room's coordinates."""
+        point = affinity.rotate(box(item.x, item.y, item.x, item.y).centroid, self.angle,
+                                origin=self.origin)
+        return Item(item.kind, round(point.x, 3), round(point.y, 3),
+                    round((item.rotation + self.angle) % 360, 2))
+
+
+def arrange(room: RoomShape, style: str, rules: RulePack,
+            attendees: int | None = None) -> Arrangement:
+    """The best valid layout of ``style`` in the room, stopping at ``attendees`` if given."""
+    if style not in STYLES:
+        raise ArrangeError(f"style is one of {', '.join(STYLES)}")
+    if attendees is not None and attendees < 1:
+        raise ArrangeError("attendees must be at least 1")
+    best: tuple[int, Layout] | None = None
+    for candidate in _candidates(room, style, rules):
+        layout = _fit(room, Layout(f"{style.replace('_', ' ').title()} (auto)", style,
+                                   candidate), rules, attendees)
+        if layout is None:
+            continue
+        places = sum(i.furniture.places for i in layout.items)
+        if best is None or places > best[0]:
+            best = (places, layout)
+        if attendees is not None and places >= attendees:
+            break
+    layout = best[1] if best else Layout(f"{style.title()} (auto)", style, ())
+    capacity = compute_capacity(room, layout, rules)
+    limited_by, explanation = _explain(layout, capacity, attendees, style)
+    return Arrangement(layout, capacity, limited_by, explanation)
+
+
+def _fit(room: RoomShape, layout: Layout, rules: RulePack, attendees: int | None) -> Layout | None:
+    """Trim to the target, add wheelchair spaces, and keep it only if it validates."""
+    items = list(layout.items)
+    if attendees is not None and layout.style != "standing":
+        items = _trim(items, attendees)
+    items = _with_wheelchair_spaces(room, items, rules, layout.style)
+    for _ in range(4):
+        result = Layout(layout.name, layout.style, tuple(items))
+        errors = [v for v in validate_layout(room, result, rules) if v.severity == "error"]
+        if not errors:
+            return result
+        prunable = {i for v in errors if v.code in PRUNABLE for i in v.items}
+        if len(prunable) < sum(len(v.items) for v in errors) or not prunable:
+            return None
+        items = _without(items, prunable)
+    return None
+
+
+PRUNABLE = {"aisle_too_narrow", "row_too_long", "no_accessible_route"}
+
+
+def _without(items: list[Item], doomed: set[int]) -> list[Item]:
+    """The items less the doomed chairs; a table that loses all its chairs goes too."""
+    kept = [item for index, item in enumerate(items) if index not in doomed]
+    return kept
+
+
+def _candidates(room: RoomShape, style: str, rules: RulePack) -> Iterator[list[Item]]:
+    makers: dict[str, Callable[[Frame, RulePack, float], list[Item]]] = {
+        "theatre": _theatre, "classroom": _classroom, "boardroom": _boardroom,
+        "u_shape": _u_shape, "banquet": _banquet, "cabaret": _cabaret,
+        "standing": lambda frame, rules, shift: [],
+    }
+    frames = [_frame(room, angle) for angle in (0, 90, 180, 270)]
+    generated = []
+    for frame in frames:
+        for shift in (0.0, 0.25, 0.5):
+            items = [frame.back(i) for i in makers[style](frame, rules, shift)]
+            generated.append(items)
+            if style == "standing":
+                yield items
+                return
+    generated.sort(key=lambda items: -sum(i.furniture.places for i in items))
+    yield from generated
+
+
+def _frame(room: RoomShape, angle: float) -> Frame:
+    origin = (room.outline.centroid.x, room.outline.centroid.y)
+    blocked = [o.buffer(WALL_GAP) for o in room.obstacles]
+    blocked += [door_zone(room, d).buffer(WALL_GAP) for d in room.doors]
+    usable = room.outline.buffer(-WALL_GAP, join_style="mitre")
+    if blocked:
+        usable = usable.difference(unary_union(blocked))
+    return Frame(
+        angle=angle,
+        origin=origin,
+        usable=affinity.rotate(usable, -angle, origin=origin),
+        outline=affinity.rotate(room.outline, -angle, origin=origin),
+    )
+
+
+def free_spans(usable: Polygon, y0: float, y1: float) -> list[tuple[float, float]]:
+    """The x ranges where the band y0..y1 lies wholly on usable floor."""
+    minx, _, maxx, _ = usable.bounds
+    band = box(minx - 1, y0, maxx + 1, y1)
+    blocked = band.difference(usable)
+    spans = [(minx, maxx)]
+    parts = getattr(blocked, "geoms", [blocked])
+    for part in parts:
+        if part.is_empty or part.area < 1e-9:
+            continue
+        bx0, _, bx1, _ = part.bounds
+        spans = [piece for a, b in spans for piece in ((a, min(b, bx0)), (max(a, bx1), b))
+                 if piece[1] - piece[0] > 1e-6]
+    return spans
+
+
+def aisle_segments(x0: float, x1: float, aisle: float, unit: float, two_sided: int,
+                   one_sided: int) -> list[tuple[float, float, int]]:
+    """The seat blocks (start, end, units) between aisles that hold the most units in x0..x1.
+
+    A block against a wall needs an aisle on its other side and holds at most
+    ``one_sided`` units; a block between two aisles at most ``two_sided``.
+    """
+    length = x1 - x0
+    best: list[tuple[float, float, int]] = []
+    best_total = 0
+    for wall_aisles in (0, 1, 2):
+        for inner in range(0, int(length / aisle) + 1):
+            blocks = inner + wall_aisles - 1 if wall_aisles == 2 else inner + 1
+            if blocks < 1 or (wall_aisles == 0 and inner == 0):
+                continue
+            room_for = length - (inner + wall_aisles) * aisle
+            if room_for <= 0:
+                continue
+            caps = _block_caps(blocks, wall_aisles, two_sided, one_sided)
+            units = min(int(room_for / unit + 1e-9), sum(caps))
+            if units > best_total:
+                best_total = units
+                best = _lay_blocks(x0, aisle, unit, wall_aisles, caps, units)
+    return best
+
+
+def _block_caps(blocks: int, wall_aisles: int, two_sided: int, one_sided: int) -> list[int]:
+    caps = [two_sided] * blocks
+    against_walls = 2 - wall_aisles
+    for index in ([0, blocks - 1][:against_walls] if blocks > 1 else [0] * min(against_walls, 1)):
+        caps[index] = one_sided
+    return caps
+
+
+def _lay_blocks(x0: float, aisle: float, unit: float, wall_aisles: int, caps: list[int],
+                units: int) -> list[tuple[float, float, int]]:
+    counts = [0] * len(caps)
+    for _ in range(units):
+        open_blocks = [i for i in range(len(caps)) if counts[i] < caps[i]]
+        target = min(open_blocks, key=lambda i: (counts[i] / caps[i], i))
+        counts[target] += 1
+    x = x0 + (aisle if wall_aisles >= 1 else 0.0)
+    blocks = []
+    for count in counts:
+        blocks.append((x, x + count * unit, count))
+        x += count * unit + aisle
+    return blocks
+
+
+def _aisle_width(frame: Frame, rules: RulePack, per_person_area: float) -> float:
+    estimate = frame.usable.area / per_person_area
+    return max(rules.aisle_min_width, estimate * rules.aisle_width_per_person) + 0.02
+
+
+def _rows_of_units(frame: Frame, rules: RulePack, shift: float, unit_width: float,
+                   unit_depth: float, pitch: float, seats_per_unit: int,
+                   place: Callable[[float, float], list[Item]]) -> list[Item]:
+    """Rows from the front down, blocks between aisles that line up across all rows."""
+    minx, miny, maxx, maxy = frame.usable.bounds
+    aisle = _aisle_width(frame, rules, rules.area_for("theatre"))
+    pattern = aisle_segments(minx, maxx, aisle, unit_width,
+                             rules.max_row_seats_two_aisles // seats_per_unit,
+                             rules.max_row_seats_one_aisle // seats_per_unit)
+    items: list[Item] = []
+    y_top = maxy - FRONT_GAP - shift * pitch
+    row = 0
+    while True:
+        y1 = y_top - row * pitch
+        y0 = y1 - unit_depth
+        if y0 < miny:
+            break
+        spans = free_spans(frame.usable, y0, y1)
+        for start, _end, count in pattern:
+            for n in range(count):
+                ux0 = start + n * unit_width
+                if any(a <= ux0 and ux0 + unit_width <= b for a, b in spans):
+                    items += place(ux0 + unit_width / 2, (y0 + y1) / 2)
+        row += 1
+    return items
+
+
+def _theatre(frame: Frame, rules: RulePack, shift: float) -> list[Item]:
+    return _rows_of_units(frame, rules, shift, CHAIR.width, CHAIR.depth,
+                          rules.row_spacing, 1, lambda x, y: [Item("chair", x, y, 0.0)])
+
+
+def _classroom(frame: Frame, rules: RulePack, shift: float) -> list[Item]:
+    table = CATALOGUE["table_120x60"]
+    depth = table.depth + CHAIR.depth
+
+    def place(x: float, y: float) -> list[Item]:
+        top = y + depth / 2
+        return [Item("table_120x60", x, top - table.depth / 2, 0.0),
+                Item("chair", x - 0.3, top - table.depth - CHAIR.depth / 2, 0.0),
+                Item("chair", x + 0.3, top - table.depth - CHAIR.depth / 2, 0.0)]
+
+    return _rows_of_units(frame, rules, shift, table.width, depth, depth + PASSAGE + 0.05, 2,
+                          place)
+
+
+def _boardroom(frame: Frame, rules: RulePack, shift: float) -> list[Item]:
+    table = CATALOGUE["table_160x80"]
+    largest = max(getattr(frame.usable, "geoms", [frame.usable]), key=lambda p: p.area)
+    centre = polylabel(largest, tolerance=0.05)
+    cx, cy = centre.x, centre.y - shift
+    best: list[Item] = []
+    for count in range(1, 12):
+        length, depth = count * table.width, 2 * table.depth
+        items = [Item("table_160x80", cx - length / 2 + (i + 0.5) * table.width,
+                      cy + (j - 0.5) * table.depth, 0.0)
+                 for i in range(count) for j in range(2)]
+        items += _chairs_along(cx - length / 2, cx + length / 2, cy - depth / 2, 0.0)
+        items += _chairs_along(cx - length / 2, cx + length / 2, cy + depth / 2, 180.0)
+        items += [Item("chair", cx - length / 2 - 0.3, cy + dy, 270.0) for dy in (-0.4, 0.4)]
+        items += [Item("chair", cx + length / 2 + 0.3, cy + dy, 90.0) for dy in (-0.4, 0.4)]
+        envelope = box(cx - length / 2 - 0.55 - PASSAGE, cy - depth / 2 - 0.55 - PASSAGE,
+                       cx + length / 2 + 0.55 + PASSAGE, cy + depth / 2 + 0.55 + PASSAGE)
+        if not frame.usable.buffer(WALL_GAP + 0.01).covers(envelope):
+            break
+        best = items
+    return best
+
+
+def _chairs_along(x0: float, x1: float, edge_y: float, rotation: float) -> list[Item]:
+    """Chairs side by side along a table edge; 0 faces +y (the chairs sit below the edge)."""
+    count = int((x1 - x0) / 0.55)
+    offset = -0.3 if rotation == 0.0 else 0.3
+    spacing = (x1 - x0) / count if count else 0
+    return [Item("chair", x0 + (i + 0.5) * spacing, edge_y + offset, rotation)
+            for i in range(count)]
+
+
+def _u_shape(frame: Frame, rules: RulePack, shift: float) -> list[Item]:
+    table = CATALOGUE["table_160x80"]
+    minx, miny, maxx, _ = frame.usable.bounds
+    margin = 0.55 + PASSAGE
+    best: list[Item] = []
+    for base in range(2, 10):
+        for legs in range(1, 10):
+            width = base * table.width
+            left, right = (minx + maxx) / 2 - width / 2, (minx + maxx) / 2 + width / 2
+            bottom = miny + margin + shift
+            top = bottom + table.depth + legs * table.width
+            items = [Item("table_160x80", left + (i + 0.5) * table.width,
+                          bottom + table.depth / 2, 0.0) for i in range(base)]
+            items += _chairs_along(left, right, bottom, 0.0)
+            for j in range(legs):
+                y = bottom + table.depth + (j + 0.5) * table.width
+                items.append(Item("table_160x80", left + table.depth / 2, y, 90.0))
+                items.append(Item("table_160x80", right - table.depth / 2, y, 90.0))
+                items += [Item("chair", left - 0.3, y + dy, 270.0) for dy in (-0.55, 0.0, 0.55)]
+                items += [Item("chair", right + 0.3, y + dy, 90.0) for dy in (-0.55, 0.0, 0.55)]
+            envelope = box(left - margin, bottom - margin, right + margin, top + FRONT_GAP)
+            if frame.usable.buffer(WALL_GAP + 0.01).covers(envelope) and len(items) > len(best):
+                best = items
+    return best
+
+
+def _rounds(frame: Frame, rules: RulePack, shift: float, kind: str, chairs: int,
+            open_front: bool) -> list[Item]:
+    table = CATALOGUE[kind]
+    radius = table.width / 2 + CHAIR.depth / 2 + 0.02
+    reach = radius + CHAIR.depth / 2
+    pitch = 2 * reach + PASSAGE
+    minx, miny, maxx, maxy = frame.usable.bounds
+    items: list[Item] = []
+    y = maxy - reach - PASSAGE - shift
+    inner = frame.usable.buffer(-(reach + PASSAGE))
+    while y - reach >= miny:
+        x = minx + reach + PASSAGE + shift
+        while x + reach <= maxx:
+            if inner.covers(box(x, y, x, y).centroid):
+                items.append(Item(kind, x, y, 0.0))
+                items += _chairs_round(x, y, radius, chairs, open_front)
+            x += pitch
+        y -= pitch
+    return items
+
+
+def _chairs_round(x: float, y: float, radius: float, count: int, open_front: bool) -> list[Item]:
+    span, start = (240.0, 150.0) if open_front else (360.0, 90.0)
+    step = span / count
+    chairs = []
+    for n in range(count):
+        phi = math.radians(start + (n + 0.5) * step)
+        chairs.append(Item("chair", x + radius * math.cos(phi), y + radius * math.sin(phi),
+                           round((math.degrees(phi) + 90) % 360, 2)))
+    return chairs
+
+
+def _banquet(frame: Frame, rules: RulePack, shift: float) -> list[Item]:
+    return _rounds(frame, rules, shift, "round_180", 10, open_front=False)
+
+
+def _cabaret(frame: Frame, rules: RulePack, shift: float) -> list[Item]:
+    return _rounds(frame, rules, shift, "cabaret_round", 6, open_front=True)
+
+
+def _trim(items: list[Item], attendees: int) -> list[Item]:
+    """Keep the front of the arrangement until it holds ``attendees`` (tables stay whole)."""
+    kept: list[Item] = []
+    places = 0
+    for item in items:
+        if item.furniture.is_table:
+            if places >= attendees:
+                break
+            kept.append(item)
+            continue
+        if places < attendees:
+            kept.append(item)
+            places += item.furniture.places
+    return kept
+
+
+def _with_wheelchair_spaces(room: RoomShape, items: list[Item], rules: RulePack,
+                            style: str) -> list[Item]:
+    """Swap chairs at the ends of rows for the wheelchair spaces the rule pack asks for."""
+    seats = sum(1 for i in items if i.furniture.is_seat)
+    needed = rules.wheelchair_spaces_required(seats)
+    if style == "standing" or needed == 0:
+        return items
+    result = list(items)
+    placed = 0
+    for candidate in _wheelchair_spots(result, room):
+        x, y, rotation, replaced = candidate
+        trial = [i for i in result if i not in replaced] + [
+            Item("wheelchair_space", x, y, rotation)]
+        if _fits(room, trial[-1], trial[:-1]):
+            result = trial
+            placed += 1
+            if placed == needed:
+                break
+    return result
+
+
+def _wheelchair_spots(items: list[Item],
+                      room: RoomShape) -> Iterator[tuple[float, float, float, list[Item]]]:
+    """Places at the aisle end of a row where two chairs (in two rows) give way to a space."""
+    chairs = [i for i in items if i.kind == "chair"]
+    index = {(round(c.x, 2), round(c.y, 2)): c for c in chairs}
+    for chair in sorted(chairs, key=lambda c: (c.y, c.x)):
+        if chair.rotation not in (0.0, 90.0, 180.0, 270.0):
+            continue
+        ux, uy = math.cos(math.radians(chair.rotation)), math.sin(math.radians(chair.rotation))
+        bx, by = -uy, ux
+        for side in (1, -1):
+            neighbour = index.get((round(chair.x + side * ux * 0.5, 2),
+                                   round(chair.y + side * uy * 0.5, 2)))
+            if neighbour is None or not _opens_on_aisle(chair, -side, ux, uy, index, room):
+                continue
+            group = [chair, neighbour]
+            for depth in (0.8, 0.805, 1.6):
+                for member in (chair, neighbour):
+                    behind = index.get((round(member.x - bx * depth, 2),
+                                        round(member.y - by * depth, 2)))
+                    if behind is not None and behind not in group:
+                        group.append(behind)
+            cx = (chair.x + neighbour.x) / 2 - bx * 0.45
+            cy = (chair.y + neighbour.y) / 2 - by * 0.45
+            yield cx, cy, chair.rotation, group
+
+
+def _opens_on_aisle(chair: Item, side: int, ux: float, uy: float,
+                   index: dict[tuple[float, float], Item], room: RoomShape) -> bool:
+    """Whether nothing but floor lies beyond this chair's end of the row."""
+    if index.get((round(chair.x + side * ux * 0.5, 2), round(chair.y + side * uy * 0.5, 2))):
+        return False
+    beyond = box(chair.x, chair.y, chair.x, chair.y).centroid
+    probe = affinity.translate(beyond, side * ux * 1.2, side * uy * 1.2)
+    return room.outline.buffer(-0.3).contains(probe)
+
+
+def _fits(room: RoomShape, item: Item, others: list[Item]) -> bool:
+    shape = footprint(item)
+    if not room.outline.buffer(0.005).covers(shape):
+        return False
+    if any(shape.intersection(o).area > 1e-4 for o in room.obstacles):
+        return False
+    return not any(shape.intersection(footprint(o)).area > 1e-4 for o in others
+                   if abs(o.x - item.x) < 2 and abs(o.y - item.y) < 2)
+
+
+def _explain(layout: Layout, capacity: Capacity, attendees: int | None,
+             style: str) -> tuple[str, str]:
+    places = sum(i.furniture.places for i in layout.items)
+    if attendees is not None and places >= attendees:
+        return "attendees", f"Stopped at {places} places for the {attendees} attendees asked for."
+    if capacity.binding == "floor_area":
+        return "area", f"Limited by the floor area. {capacity.sentence}"
+    if capacity.binding == "exits":
+        return "exits", f"Limited by the exits. {capacity.sentence}"
+    if capacity.binding == "policy":
+        return "policy", capacity.sentence
+    if style == "standing":
+        return "area", capacity.sentence
+    return "row length", (f"{places} places: rows, aisles and door zones of the room limit "
+                          "how many fit.")
+
+
+def door_zones(room: RoomShape) -> list[Polygon]:
+    """The clear zones inside every door (for drawing and tests)."""
+    return [door_zone(room, door) for door in room.doors]
+
+

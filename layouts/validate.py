@@ -1,0 +1,302 @@
+"""Is a layout safe in its room? Every violation names its items and has a code.
+
+Collisions use an STRtree over the footprints and prepared geometries for the
+room, so a layout of a thousand items is checked in a fraction of a second.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass
+from itertools import pairwise
+from typing import Literal
+
+import numpy as np
+import shapely
+from shapely.geometry import LineString, Point, Polygon, box
+from shapely.ops import unary_union
+from shapely.strtree import STRtree
+
+from layouts.layout import Item, Layout, footprint, front_zone
+from layouts.room import Door, RoomShape
+from layouts.rulepacks import RulePack
+
+TOLERANCE = 0.005
+DOOR_ZONE_DEPTH = 1.0
+ROUTE_WIDTH = 0.9
+TURNING_DIAMETER = 1.5
+ROW_GAP = 0.15
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One problem with a layout."""
+
+    code: str
+    message: str
+    items: tuple[int, ...] = ()
+    severity: Literal["error", "warning"] = "error"
+
+
+def door_zone(room: RoomShape, door: Door) -> Polygon:
+    """The clear zone inside a door: its width, 1.0 m deep into the room."""
+    zone = door.segment.buffer(DOOR_ZONE_DEPTH, cap_style="flat")
+    inside = zone.intersection(room.outline)
+    return inside if isinstance(inside, Polygon) else inside.convex_hull.intersection(room.outline)
+
+
+def validate_layout(room: RoomShape, layout: Layout, rules: RulePack) -> list[Violation]:
+    """Every violation of the layout in the room, errors and warnings."""
+    items = list(layout.items)
+    if not items:
+        return _free_floor_checks(room, [], [], rules)
+    shapes = [footprint(item) for item in items]
+    violations = (
+        _outside(room, shapes)
+        + _on_obstacles(room, shapes)
+        + _overlaps(shapes)
+        + _blocking_exits(room, shapes)
+        + _rows(room, items, shapes, rules)
+        + _too_far(room, items, rules)
+    )
+    return violations + _free_floor_checks(room, items, shapes, rules)
+
+
+def _outside(room: RoomShape, shapes: list[Polygon]) -> list[Violation]:
+    area = room.outline.buffer(TOLERANCE)
+    shapely.prepare(area)
+    inside = shapely.covers(area, shapes)
+    return [Violation("item_outside_room", f"Item {i} is not wholly inside the room.", (i,))
+            for i in np.flatnonzero(~inside).tolist()]
+
+
+def _on_obstacles(room: RoomShape, shapes: list[Polygon]) -> list[Violation]:
+    if not room.obstacles:
+        return []
+    tree = STRtree(room.obstacles)
+    hits = tree.query(shapes, predicate="intersects")
+    found = sorted({int(i) for i, o in zip(*hits, strict=True)
+                    if shapes[i].intersection(room.obstacles[o]).area > 1e-4})
+    return [Violation("on_obstacle", f"Item {i} stands on a pillar or fixed obstacle.", (i,))
+            for i in found]
+
+
+def _overlaps(shapes: list[Polygon]) -> list[Violation]:
+    tree = STRtree(shapes)
+    left, right = tree.query(shapes, predicate="intersects")
+    pairs = [(int(a), int(b)) for a, b in zip(left, right, strict=True) if a < b]
+    if not pairs:
+        return []
+    a_index = np.array([a for a, _ in pairs])
+    b_index = np.array([b for _, b in pairs])
+    geometries = np.array(shapes, dtype=object)
+    areas = shapely.area(shapely.intersection(geometries[a_index], geometries[b_index]))
+    return [Violation("items_overlap", f"Items {a} and {b} overlap.", (a, b))
+            for (a, b), area in zip(pairs, areas, strict=True) if area > 1e-4]
+
+
+def _blocking_exits(room: RoomShape, shapes: list[Polygon]) -> list[Violation]:
+    tree = STRtree(shapes)
+    violations = []
+    for number, door in enumerate(room.doors):
+        zone = door_zone(room, door)
+        hits = [int(i) for i in tree.query(zone, predicate="intersects")
+                if shapes[i].intersection(zone).area > 1e-4]
+        if hits:
+            violations.append(Violation(
+                "blocks_exit",
+                f"Items {', '.join(map(str, sorted(hits)))} stand in the clear zone of door "
+                f"{number} ({door.width:g} m wide, 1 m deep).", tuple(sorted(hits))))
+    return violations
+
+
+def _rows(room: RoomShape, items: list[Item], shapes: list[Polygon],
+          rules: RulePack) -> list[Violation]:
+    """Rows of chairs: seats per row between aisles, aisle widths, spacing back to back."""
+    rows = _group_rows(items, shapes)
+    obstacles = STRtree(shapes + list(room.obstacles))
+    violations = []
+    total = sum(1 for i in items if i.furniture.is_seat)
+    aisle = max(rules.aisle_min_width, total * rules.aisle_width_per_person)
+    for (angle, _offset), members in rows.items():
+        for block in _blocks(items, members, angle):
+            if len(block) > 1:
+                violations += _check_block(room, items, block, angle, obstacles, aisle, rules)
+    violations += _row_spacing(items, rows, rules)
+    return violations
+
+
+def _axis(angle: float) -> tuple[float, float]:
+    radians = math.radians(angle)
+    return math.cos(radians), math.sin(radians)
+
+
+def _group_rows(items: list[Item], shapes: list[Polygon]) -> dict[tuple[int, float], list[int]]:
+    """Free-standing chairs grouped by orientation and line (chairs at tables are not rows)."""
+    at_tables = chairs_at_tables(items, shapes)
+    rows: dict[tuple[int, float], list[int]] = defaultdict(list)
+    for index, item in enumerate(items):
+        if item.furniture.is_seat and item.kind != "armchair" and index not in at_tables:
+            angle = round(item.rotation) % 360
+            ux, uy = _axis(angle)
+            offset = round(-uy * item.x + ux * item.y, 1)
+            rows[(angle, offset)].append(index)
+    return {key: members for key, members in rows.items() if len(members) > 1}
+
+
+def _blocks(items: list[Item], members: list[int], angle: float) -> list[list[int]]:
+    """Chairs of one row, split where a gap opens between them."""
+    ux, uy = _axis(angle)
+    ordered = sorted(members, key=lambda i: ux * items[i].x + uy * items[i].y)
+    blocks = [[ordered[0]]]
+    for previous, current in pairwise(ordered):
+        dx, dy = items[current].x - items[previous].x, items[current].y - items[previous].y
+        step = ux * dx + uy * dy
+        half = (items[current].furniture.width + items[previous].furniture.width) / 2
+        if step - half > ROW_GAP:
+            blocks.append([current])
+        else:
+            blocks[-1].append(current)
+    return blocks
+
+
+def _check_block(room: RoomShape, items: list[Item], block: list[int], angle: float,
+                 obstacles: STRtree, aisle: float, rules: RulePack) -> list[Violation]:
+    ends = [_end_is_aisle(room, items, block[0], angle, -1, obstacles, rules),
+            _end_is_aisle(room, items, block[-1], angle, +1, obstacles, rules)]
+    aisles = sum(ends)
+    limit = {2: rules.max_row_seats_two_aisles, 1: rules.max_row_seats_one_aisle}.get(aisles, 0)
+    if aisles == 0:
+        return [Violation("aisle_too_narrow",
+                          f"The row of items {block[0]}-{block[-1]} has no aisle at either end "
+                          f"(at least {rules.aisle_min_width:g} m needed).", tuple(block))]
+    if len(block) > limit:
+        return [Violation("row_too_long",
+                          f"A row of {len(block)} seats with {aisles} aisle(s); at most {limit} "
+                          "are allowed.", tuple(block))]
+    return []
+
+
+def _end_is_aisle(room: RoomShape, items: list[Item], index: int, angle: float, side: int,
+                  obstacles: STRtree, rules: RulePack) -> bool:
+    item = items[index]
+    ux, uy = _axis(angle)
+    half = item.furniture.width / 2
+    start = (item.x + side * ux * (half + 0.01), item.y + side * uy * (half + 0.01))
+    reach = side * rules.aisle_min_width
+    end = (start[0] + ux * reach, start[1] + uy * reach)
+    probe = LineString([start, end]).buffer(item.furniture.depth / 2 - 0.05, cap_style="flat")
+    if not room.outline.buffer(TOLERANCE).covers(probe):
+        return False
+    return not any(True for _ in obstacles.query(probe, predicate="intersects"))
+
+
+def _row_spacing(items: list[Item], rows: dict[tuple[int, float], list[int]],
+                 rules: RulePack) -> list[Violation]:
+    by_angle: dict[int, list[tuple[float, list[int]]]] = defaultdict(list)
+    for (angle, offset), members in rows.items():
+        by_angle[angle].append((offset, members))
+    violations = []
+    for lines in by_angle.values():
+        lines.sort()
+        for (first, a), (second, b) in pairwise(lines):
+            if not _rows_face(items, a, b):
+                continue
+            if second - first < rules.row_spacing - 0.01:
+                violations.append(Violation(
+                    "aisle_too_narrow",
+                    f"Rows are {second - first:.2f} m back to back; at least "
+                    f"{rules.row_spacing:g} m is needed.", (a[0], b[0])))
+    return violations
+
+
+def _rows_face(items: list[Item], a: list[int], b: list[int]) -> bool:
+    """Whether two parallel rows overlap along their length (they stand one behind the other)."""
+    xs_a = [items[i].x for i in a] + [items[i].y for i in a]
+    xs_b = [items[i].x for i in b] + [items[i].y for i in b]
+    return min(xs_a) <= max(xs_b) and min(xs_b) <= max(xs_a)
+
+
+def _too_far(room: RoomShape, items: list[Item], rules: RulePack) -> list[Violation]:
+    if not room.doors:
+        return []
+    doors = unary_union([d.segment for d in room.doors])
+    far = [i for i, item in enumerate(items)
+           if item.furniture.places and doors.distance(Point(item.x, item.y))
+           > rules.max_travel_distance]
+    if not far:
+        return []
+    return [Violation("too_far_to_exit",
+                      f"{len(far)} places are more than {rules.max_travel_distance:g} m from a "
+                      "door.", tuple(far))]
+
+
+def _free_floor_checks(room: RoomShape, items: list[Item], shapes: list[Polygon],
+                       rules: RulePack) -> list[Violation]:
+    """Accessible route from the doors, and a turning circle somewhere on the free floor."""
+    blocked = unary_union([*shapes, *room.obstacles]) if (shapes or room.obstacles) else None
+    free = room.outline.difference(blocked) if blocked is not None else room.outline
+    violations = []
+    if free.buffer(-TURNING_DIAMETER / 2).is_empty:
+        violations.append(Violation("no_turning_space",
+                                    "There is nowhere a 1.5 m circle of free floor fits."))
+    violations += _accessible_route(room, items, shapes, free, rules)
+    return violations
+
+
+def _accessible_route(room: RoomShape, items: list[Item], shapes: list[Polygon],
+                      free, rules: RulePack) -> list[Violation]:
+    if not room.doors:
+        return [Violation("no_accessible_route", "The room has no door.")]
+    centres = free.buffer(-ROUTE_WIDTH / 2 + 0.01)
+    parts = [p for p in shapely.get_parts(centres) if not p.is_empty]
+    reached = [p for p in parts if any(
+        p.distance(door.segment) <= ROUTE_WIDTH / 2 + 0.02 for door in room.doors)]
+    route = unary_union(reached) if reached else None
+    targets = sorted(route_targets(room, items, shapes, rules))
+    if route is None:
+        if targets or not items:
+            return [Violation("no_accessible_route",
+                              "No 0.9 m wide route leads in from any door.")]
+        return []
+    stranded = [i for i in targets if route.distance(shapes[i]) > ROUTE_WIDTH / 2 + 0.05]
+    if not stranded:
+        return []
+    return [Violation("no_accessible_route",
+                      f"No 0.9 m wide route from a door reaches items "
+                      f"{', '.join(map(str, stranded[:20]))}.", tuple(stranded))]
+
+
+def chairs_at_tables(items: list[Item], shapes: list[Polygon]) -> set[int]:
+    """Chairs whose front edge meets a table: people sit at the table, not in a row."""
+    tables = [shapes[i] for i, item in enumerate(items) if item.furniture.is_table]
+    if not tables:
+        return set()
+    tree = STRtree(tables)
+    found = set()
+    for index, item in enumerate(items):
+        zone = front_zone(item)
+        if zone is not None and len(tree.query(zone.buffer(0.05), predicate="intersects")):
+            found.add(index)
+    return found
+
+
+def route_targets(room: RoomShape, items: list[Item], shapes: list[Polygon],
+                  rules: RulePack) -> set[int]:
+    """What a 0.9 m route must reach: wheelchair spaces, the aisle ends of rows, table seats."""
+    targets = {i for i, item in enumerate(items) if item.kind == "wheelchair_space"}
+    targets |= chairs_at_tables(items, shapes)
+    obstacles = STRtree(shapes + list(room.obstacles))
+    for (angle, _offset), members in _group_rows(items, shapes).items():
+        for block in _blocks(items, members, angle):
+            for index, side in ((block[0], -1), (block[-1], +1)):
+                if len(block) == 1 or _end_is_aisle(room, items, index, angle, side, obstacles,
+                                                    rules):
+                    targets.add(index)
+    return targets
+
+
+def rectangle(width: float, depth: float) -> Polygon:
+    """A rectangle with its lower left corner at the origin (for tests and benchmarks)."""
+    return box(0, 0, width, depth)

@@ -1,0 +1,75 @@
+from datetime import UTC, datetime
+
+import pytest
+
+from calendars.timeutil import TimeInputError, get_zone, localize, parse_instant, to_rfc3339
+
+CPH = get_zone("Europe/Copenhagen")
+
+
+def test_get_zone_returns_a_known_iana_zone():
+    assert get_zone("America/New_York").key == "America/New_York"
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["Mars/Olympus", "", "../etc/passwd", "/usr/share/zoneinfo/UTC", "Europe/../UTC", "a b", None],
+)
+def test_get_zone_rejects_unknown_or_dangerous_names(name):
+    with pytest.raises(TimeInputError) as caught:
+        get_zone(name)
+    assert caught.value.code == "invalid_timezone"
+    assert caught.value.field == "timezone"
+
+
+def test_parse_instant_converts_an_offset_to_utc():
+    parsed = parse_instant("2027-03-02T18:00:00+01:00", "start")
+    assert parsed == datetime(2027, 3, 2, 17, tzinfo=UTC)
+    assert parsed.utcoffset().total_seconds() == 0
+
+
+def test_parse_instant_accepts_z_and_fractions():
+    assert parse_instant("2027-03-02T17:00:00.123456789Z", "start").microsecond == 123456
+
+
+def test_parse_instant_without_offset_is_rejected_as_naive():
+    with pytest.raises(TimeInputError) as caught:
+        parse_instant("2027-03-02T18:00:00", "start")
+    assert (caught.value.code, caught.value.field) == ("naive_datetime", "start")
+
+
+@pytest.mark.parametrize(
+    "text", ["tomorrow", "2027-13-02T18:00:00Z", "2027-02-30T18:00:00Z", "", 42]
+)
+def test_parse_instant_rejects_garbage_as_invalid_datetime(text):
+    with pytest.raises(TimeInputError) as caught:
+        parse_instant(text, "end")
+    assert caught.value.code == "invalid_datetime"
+    assert caught.value.message
+
+
+def test_localize_attaches_the_zone_to_an_ordinary_wall_time():
+    aware = localize(datetime(2027, 3, 2, 18), CPH)
+    assert aware.utcoffset().total_seconds() == 3600
+
+
+def test_localize_refuses_a_time_in_the_spring_gap():
+    with pytest.raises(TimeInputError) as caught:
+        localize(datetime(2027, 3, 28, 2, 30), CPH)
+    assert caught.value.code == "nonexistent_local_time"
+
+
+def test_localize_refuses_a_time_in_the_autumn_fold():
+    with pytest.raises(TimeInputError) as caught:
+        localize(datetime(2027, 10, 31, 2, 30), CPH)
+    assert caught.value.code == "ambiguous_local_time"
+
+
+def test_to_rfc3339_writes_seconds_and_offset_without_microseconds():
+    instant = datetime(2027, 3, 2, 17, 0, 0, 999, tzinfo=UTC)
+    assert to_rfc3339(instant, CPH) == "2027-03-02T18:00:00+01:00"
+
+
+def test_to_rfc3339_refuses_a_naive_datetime():
+    with pytest.raises(TimeInputError):
+        to_rfc3339(datetime(2027, 3, 2, 17), CPH)

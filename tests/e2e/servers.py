@@ -1,0 +1,69 @@
+"""A real gunicorn serving Agora on a database, for concurrency tests and benchmarks."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def gunicorn(database_url: str, instance_path: Path, workers: int = 4,
+             **settings: str) -> Iterator[str]:
+    """Serve ``app:create_app()`` with gunicorn; yields the base URL, stops it afterwards."""
+    port = free_port()
+    env = {
+        **os.environ,
+        "AGORA_ENV": "testing",
+        "AGORA_DATABASE_URL": database_url,
+        "AGORA_INSTANCE_PATH": str(instance_path),
+        "AGORA_SECRET_KEY": "gunicorn-test-secret-0123456789abcdef",
+        "AGORA_RATELIMIT_ENABLED": "false",
+        **{f"AGORA_{name}": value for name, value in settings.items()},
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-w", str(workers), "-b", f"127.0.0.1:{port}",
+         "--timeout", "60", "--graceful-timeout", "5", "app:create_app()"],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _wait_until_up(base, process)
+        yield base
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def _wait_until_up(base: str, process: subprocess.Popen, seconds: float = 30.0) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            output = process.stdout.read().decode(errors="replace") if process.stdout else ""
+            raise RuntimeError(f"gunicorn exited early:\n{output[-4000:]}")
+        try:
+            if requests.get(f"{base}/api/v1/ping", timeout=1).status_code == 200:
+                return
+        except requests.ConnectionError:
+            time.sleep(0.2)
+    raise RuntimeError("gunicorn did not answer within 30 s")
