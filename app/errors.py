@@ -11,7 +11,7 @@ from typing import Any
 
 from flask import Flask, Response, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException
 
 from app.services import errors as domain
 from calendars import HoursInputError, RecurrenceError, TimeInputError
@@ -128,5 +128,5 @@ def _handle_pure_input(error: Exception):
 
 def _handle_unexpected(error: Exception):
     log.exception("Unhandled error on %s %s", request.method, request.path)
-    return _answer(500, InternalServerError.name,
+    return _answer(500, "Internal Server Error",
                    "Something went wrong on our side. Nothing was changed.")

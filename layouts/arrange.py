@@ -15,7 +15,7 @@ from shapely import affinity
 from shapely.geometry import Polygon, box
 from shapely.ops import polylabel, unary_union
 
-from layouts.capacity import Capacity, compute_capacity
+from layouts.capacity import Capacity, compute_capacity, room_capacity
 from layouts.catalogue import CATALOGUE
 from layouts.layout import Item, Layout, footprint
 from layouts.room import RoomShape
@@ -71,16 +71,17 @@ def arrange(room: RoomShape, style: str, rules: RulePack,
         raise ArrangeError(f"style is one of {', '.join(STYLES)}")
     if attendees is not None and attendees < 1:
         raise ArrangeError("attendees must be at least 1")
+    target = _target(room, style, rules, attendees)
     best: tuple[int, Layout] | None = None
     for candidate in _candidates(room, style, rules):
         layout = _fit(room, Layout(f"{style.replace('_', ' ').title()} (auto)", style,
-                                   candidate), rules, attendees)
+                                   candidate), rules, target)
         if layout is None:
             continue
         places = sum(i.furniture.places for i in layout.items)
         if best is None or places > best[0]:
             best = (places, layout)
-        if attendees is not None and places >= attendees:
+        if places >= target:
             break
     layout = best[1] if best else Layout(f"{style.title()} (auto)", style, ())
     capacity = compute_capacity(room, layout, rules)
@@ -88,12 +89,36 @@ def arrange(room: RoomShape, style: str, rules: RulePack,
     return Arrangement(layout, capacity, limited_by, explanation)
 
 
-def _fit(room: RoomShape, layout: Layout, rules: RulePack, attendees: int | None) -> Layout | None:
-    """Trim to the target, add wheelchair spaces, and keep it only if it validates."""
+def _target(room: RoomShape, style: str, rules: RulePack, attendees: int | None) -> int:
+    """Places worth laying out: the attendees asked for, never more than the room allows."""
+    allowed = room_capacity(room, rules, style).capacity
+    return allowed if attendees is None else min(attendees, allowed)
+
+
+def _fit(room: RoomShape, layout: Layout, rules: RulePack, target: int) -> Layout | None:
+    """Trim to the target with wheelchair spaces; keep it only if it validates.
+
+    Pruning a row that breaks the rules can leave fewer places than asked for, so
+    the trim is retried with more headroom until the target is met.
+    """
+    best: Layout | None = None
+    for extra in (0, 4, 12, 30, 80):
+        items = list(layout.items)
+        if layout.style != "standing":
+            items = _trimmed_with_spaces(room, items, rules, layout.style, target + extra)
+        result = _pruned(room, Layout(layout.name, layout.style, tuple(items)), rules)
+        if result is not None and (best is None or _places(list(result.items))
+                                   > _places(list(best.items))):
+            best = result
+        if (best is not None and _places(list(best.items)) >= target) or len(items) == len(
+                layout.items):
+            break
+    return best
+
+
+def _pruned(room: RoomShape, layout: Layout, rules: RulePack) -> Layout | None:
+    """The layout less the rows that break prunable rules, or None if others are broken."""
     items = list(layout.items)
-    if attendees is not None and layout.style != "standing":
-        items = _trim(items, attendees)
-    items = _with_wheelchair_spaces(room, items, rules, layout.style)
     for _ in range(4):
         result = Layout(layout.name, layout.style, tuple(items))
         errors = [v for v in validate_layout(room, result, rules) if v.severity == "error"]
@@ -363,6 +388,37 @@ def _cabaret(frame: Frame, rules: RulePack, shift: float) -> list[Item]:
     return _rounds(frame, rules, shift, "cabaret_round", 6, open_front=True)
 
 
+def _trimmed_with_spaces(room: RoomShape, items: list[Item], rules: RulePack, style: str,
+                         target: int) -> list[Item]:
+    """The front of the arrangement with its wheelchair spaces, holding ``target`` places.
+
+    Each space takes the floor of several chairs, so the trim leaves headroom for them.
+    """
+    extra = 0
+    while True:
+        trimmed = _trim(items, target + extra)
+        result = _with_wheelchair_spaces(room, trimmed, rules, style)
+        places = _places(result)
+        if places >= target or len(trimmed) == len(items) or extra > target:
+            return _drop_last_chairs(result, places - target)
+        extra += target - places
+
+
+def _places(items: list[Item]) -> int:
+    return sum(item.furniture.places for item in items)
+
+
+def _drop_last_chairs(items: list[Item], surplus: int) -> list[Item]:
+    """Leave out the last ``surplus`` chairs (the back of the arrangement)."""
+    doomed: set[int] = set()
+    for index in range(len(items) - 1, -1, -1):
+        if len(doomed) >= surplus:
+            break
+        if items[index].kind == "chair":
+            doomed.add(index)
+    return [item for index, item in enumerate(items) if index not in doomed]
+
+
 def _trim(items: list[Item], attendees: int) -> list[Item]:
     """Keep the front of the arrangement until it holds ``attendees`` (tables stay whole)."""
     kept: list[Item] = []
@@ -428,10 +484,16 @@ def _wheelchair_spots(items: list[Item],
 
 
 def _opens_on_aisle(chair: Item, side: int, ux: float, uy: float,
-                   index: dict[tuple[float, float], Item], room: RoomShape) -> bool:
-    """Whether nothing but floor lies beyond this chair's end of the row."""
-    if index.get((round(chair.x + side * ux * 0.5, 2), round(chair.y + side * uy * 0.5, 2))):
-        return False
+                    index: dict[tuple[float, float], Item], room: RoomShape) -> bool:
+    """Whether an aisle's width of bare floor lies beyond this chair's end of the row,
+    in its own row and in the rows just behind (which the space also takes)."""
+    bx, by = -uy, ux
+    for depth in (0.0, 0.8, 0.805, 1.6):
+        x, y = chair.x - bx * depth, chair.y - by * depth
+        for step in range(1, 4):
+            if index.get((round(x + side * ux * 0.5 * step, 2),
+                          round(y + side * uy * 0.5 * step, 2))):
+                return False
     beyond = box(chair.x, chair.y, chair.x, chair.y).centroid
     probe = affinity.translate(beyond, side * ux * 1.2, side * uy * 1.2)
     return room.outline.buffer(-0.3).contains(probe)

@@ -116,18 +116,16 @@ def app(database_url, tmp_path) -> Iterator:
         yield app
         db.session.remove()
         _empty_all_tables()
+        for engine in db.engines.values():
+            engine.dispose()
 
 
 def _empty_all_tables() -> None:
     engine = db.engine
     tables = [t.name for t in Base.metadata.sorted_tables]
     with engine.begin() as connection:
-        if engine.dialect.name == "postgresql":
-            quoted = ", ".join(f'"{name}"' for name in tables)
-            connection.execute(text(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE"))
-        else:
-            for name in reversed(tables):
-                connection.execute(text(f'DELETE FROM "{name}"'))
+        for name in reversed(tables):
+            connection.execute(text(f'DELETE FROM "{name}"'))
 
 
 @pytest.fixture

@@ -7,4 +7,13 @@ from app.extensions import limiter
 bp = Blueprint("api", __name__)
 limiter.limit(lambda: current_app.config["RATELIMIT_API"])(bp)
 
-from app.api import associations, bookings, branches, layouts, meta, openapi, rooms  # noqa: E402,F401
+from app.api import (  # noqa: E402,F401
+    associations,
+    bookings,
+    branches,
+    closures,
+    layouts,
+    meta,
+    openapi,
+    rooms,
+)

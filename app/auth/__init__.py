@@ -33,6 +33,8 @@ def _load_user(user_id: str) -> User | None:
 
 def _authenticate_bearer() -> None:
     """A request with ``Authorization`` is the token's user, or a 401; never the cookie's."""
+    g.pop("_login_user", None)
+    g.pop("authenticated_by_token", None)
     header = request.headers.get("Authorization")
     if header is None:
         return

@@ -12,6 +12,7 @@ import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, tzinfo
+from itertools import pairwise
 from typing import Any, TypeVar
 
 from sqlalchemy import select
@@ -218,11 +219,12 @@ def _place(
         _hours_of(branch, zone), now, staff=actor.is_staff,
     )
     errors += check_capacity(booking.attendees, *_capacity_of(room, booking.layout))
-    if booking.association_id is not None and not actor.is_staff:
+    if booking.association is not None and not actor.is_staff:
         errors += _quota_errors(booking, active, zone)
     if errors:
         raise RuleViolation(errors)
 
+    _refuse_self_overlap(active, room, zone)
     cells = cell_ids_of_room(room.id)
     conflicts.lock_cells(cells)
     clashes_by_start = _clashes(booking, active, room)
@@ -239,6 +241,18 @@ def _place(
         time.sleep(settings.unsafe_pause_seconds)
     _write_occurrences(booking, plan, room, cells, write_claims=not settings.unsafe_no_guarantee)
     return skipped
+
+
+def _refuse_self_overlap(active: Sequence[Planned], room: Room, zone: tzinfo) -> None:
+    """Two occurrences of one booking (a moved one, say) must not overlap either."""
+    buffer = timedelta(minutes=room.buffer_minutes)
+    ordered = sorted(active, key=lambda p: p.start)
+    for earlier, later in pairwise(ordered):
+        if later.start < earlier.end + buffer:
+            raise Conflict(
+                conflicts=[_span_json(room.id, earlier.start, earlier.end, zone)],
+                detail="Two occurrences of this booking would overlap.",
+            )
 
 
 def _hours_of(branch: Any, zone: tzinfo) -> BranchHours:
@@ -264,7 +278,7 @@ def _quota_errors(booking: Booking, active: Sequence[Planned], zone: tzinfo) -> 
         .join(Booking, Booking.id == Occurrence.booking_id)
         .join(Room, Room.id == Occurrence.room_id)
         .where(
-            Booking.association_id == booking.association_id,
+            Booking.association_id == booking.association.id,
             Room.branch_id == branch.id,
             Occurrence.status.in_(ACTIVE_STATUSES),
             Occurrence.start >= window_start,
@@ -336,7 +350,7 @@ def _conflict(
         listed.append(item)
     first = min(clashes)
     duration = booking.end - booking.start
-    clashing = [_span_json(booking.room_id, s, s + duration, zone) for s in sorted(clashes)]
+    clashing = [_span_json(booking.room.id, s, s + duration, zone) for s in sorted(clashes)]
     suggestions = suggestions_for(booking.room, first, first + duration, booking.attendees,
                                   actor, now, exclude_booking_id=booking.id)
     detail = (f"{len(clashes)} of the requested occurrences clash with other bookings."

@@ -167,14 +167,21 @@ def test_a_user_creates_sees_once_and_revokes_a_private_feed_on_the_profile(clie
     assert client.get(path).status_code == 404
 
 
-def test_room_and_association_pages_offer_webcal_https_and_google_links(client, room, booker):
-    pages = {
-        f"/rooms/{room.id}": f"/calendars/rooms/{room.id}.ics",
-        f"/associations/{booker.association.id}":
-            f"/calendars/associations/{booker.association.id}.ics",
-    }
-    for page, feed_path in pages.items():
-        html = client.get(page).get_data(as_text=True)
-        assert f'href="webcal://agora.test{feed_path}"' in html
-        assert f'value="http://agora.test{feed_path}"' in html
-        assert f"https://calendar.google.com/calendar/r?cid=webcal://agora.test{feed_path}" in html
+def assert_offers(html: str, feed_path: str) -> None:
+    assert f'href="webcal://agora.test{feed_path}"' in html
+    assert f'value="http://agora.test{feed_path}"' in html
+    assert f"https://calendar.google.com/calendar/r?cid=webcal://agora.test{feed_path}" in html
+
+
+def test_the_room_page_offers_its_feeds_as_webcal_https_and_google_links(client, room):
+    html = client.get(f"/rooms/{room.id}").get_data(as_text=True)
+    assert_offers(html, f"/calendars/rooms/{room.id}.ics")
+    assert_offers(html, f"/calendars/rooms/{room.id}/freebusy.ics")
+    assert_offers(html, f"/calendars/branches/{room.branch_id}/events.ics")
+
+
+def test_the_association_page_offers_its_feed(client, booker):
+    page = client.get(f"/associations/{booker.association.id}")
+    assert page.status_code == 200
+    assert_offers(page.get_data(as_text=True),
+                  f"/calendars/associations/{booker.association.id}.ics")

@@ -20,7 +20,7 @@ def branch(app):
 
 def post_room(client, staff, branch, **changes):
     body = {"branch_id": branch.id, "name": "Reading room", "outline": rect(0, 0, 8, 6),
-            "doors": [door(0, 1, 0, 2)], **changes}
+            "doors": [door(0, 1, 0, 2.2)], **changes}
     return client.post("/api/v1/rooms", json=body, headers=staff)
 
 
@@ -50,7 +50,7 @@ def test_bad_geometry_is_422_invalid_geometry_with_a_reason(client, staff, branc
     assert response.status_code == 422, response.get_json()
     error = response.get_json()["errors"][0]
     assert error["code"] == "invalid_geometry"
-    assert error["field"] == field
+    assert error["field"].startswith(field)
     assert error["message"]
 
 

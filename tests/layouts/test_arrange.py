@@ -1,0 +1,74 @@
+"""Auto-arrange: every style in a rectangle, an L-shape and a room with a pillar validates."""
+
+from __future__ import annotations
+
+import pytest
+from tests.layouts.rooms import l_shaped_room, rectangle_room, room_with_pillar
+
+from layouts.arrange import STYLES, ArrangeError, arrange
+from layouts.capacity import room_capacity
+from layouts.rulepacks import RULE_PACKS
+from layouts.validate import validate_layout
+
+DK = RULE_PACKS["dk-br18"]
+IBC = RULE_PACKS["ibc-2021"]
+ROOMS = {"rectangle": rectangle_room, "l_shape": l_shaped_room, "pillar": room_with_pillar}
+
+
+def errors(room, layout, rules) -> list[str]:
+    return [v.code for v in validate_layout(room, layout, rules) if v.severity == "error"]
+
+
+@pytest.mark.parametrize("room_name", sorted(ROOMS))
+@pytest.mark.parametrize("style", STYLES)
+def test_every_style_arranged_in_every_room_shape_validates(style, room_name):
+    room = ROOMS[room_name]()
+    arrangement = arrange(room, style, DK)
+    assert errors(room, arrangement.layout, DK) == []
+    assert arrangement.layout.style == style
+
+
+@pytest.mark.parametrize("style", ["theatre", "classroom", "banquet"])
+def test_an_arrangement_under_the_ibc_validates_under_the_ibc(style):
+    room = rectangle_room()
+    assert errors(room, arrange(room, style, IBC).layout, IBC) == []
+
+
+@pytest.mark.parametrize("style", [s for s in STYLES if s != "standing"])
+def test_every_seated_style_puts_chairs_in_a_rectangle(style):
+    assert arrange(rectangle_room(), style, DK).capacity.capacity > 0
+
+
+def test_arrange_never_lays_out_more_places_than_the_room_allows():
+    room = rectangle_room(18, 12)
+    arrangement = arrange(room, "theatre", DK)
+    places = sum(item.furniture.places for item in arrangement.layout.items)
+    assert places <= room_capacity(room, DK, "theatre").capacity
+
+
+def test_arrange_stops_at_the_attendees_asked_for():
+    arrangement = arrange(rectangle_room(), "theatre", DK, attendees=40)
+    places = sum(item.furniture.places for item in arrangement.layout.items)
+    assert 40 <= places < 50
+    assert arrangement.limited_by == "attendees"
+
+
+def test_arrange_places_the_wheelchair_spaces_the_rule_pack_asks_for():
+    layout = arrange(rectangle_room(), "theatre", DK, attendees=40).layout
+    assert sum(1 for item in layout.items if item.kind == "wheelchair_space") == 2
+
+
+def test_the_arrangement_explains_what_limited_it():
+    arrangement = arrange(rectangle_room(), "theatre", DK)
+    assert arrangement.limited_by and arrangement.explanation
+
+
+def test_a_standing_layout_is_limited_by_the_floor_area():
+    arrangement = arrange(rectangle_room(), "standing", DK)
+    assert arrangement.capacity.binding in ("floor_area", "places")
+    assert arrangement.capacity.capacity == 216
+
+
+def test_an_unknown_style_cannot_be_arranged():
+    with pytest.raises(ArrangeError):
+        arrange(rectangle_room(), "disco", DK)
