@@ -7,6 +7,7 @@ every candidate is validated, and the valid one with the most places wins.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -27,6 +28,9 @@ FRONT_GAP = 1.5
 WALL_GAP = 0.05
 PASSAGE = 0.9
 CHAIR = CATALOGUE["chair"]
+SPACE = CATALOGUE["wheelchair_space"]
+# Wheelchair spaces stand against the front wall with a passage between them and the rows.
+SPACES_STRIP = SPACE.width + PASSAGE + 0.05
 
 
 class ArrangeError(ValueError):
@@ -74,6 +78,8 @@ def arrange(room: RoomShape, style: str, rules: RulePack,
     target = _target(room, style, rules, attendees)
     best: tuple[int, Layout] | None = None
     for candidate in _candidates(room, style, rules):
+        if best is not None and best[0] >= min(_places(candidate), target):
+            break
         layout = _fit(room, Layout(f"{style.replace('_', ' ').title()} (auto)", style,
                                    candidate), rules, target)
         if layout is None:
@@ -113,7 +119,18 @@ def _fit(room: RoomShape, layout: Layout, rules: RulePack, target: int) -> Layou
         if (best is not None and _places(list(best.items)) >= target) or len(items) == len(
                 layout.items):
             break
-    return best
+    return _cut_to_target(room, best, rules, target) if best is not None else None
+
+
+def _cut_to_target(room: RoomShape, layout: Layout, rules: RulePack, target: int) -> Layout:
+    """Drop the surplus chairs at the back if what remains still validates."""
+    surplus = _places(list(layout.items)) - target
+    if surplus <= 0:
+        return layout
+    cut = Layout(layout.name, layout.style,
+                 tuple(_drop_last_chairs(list(layout.items), surplus)))
+    errors = [v for v in validate_layout(room, cut, rules) if v.severity == "error"]
+    return layout if errors else cut
 
 
 def _pruned(room: RoomShape, layout: Layout, rules: RulePack) -> Layout | None:
@@ -217,9 +234,10 @@ def aisle_segments(x0: float, x1: float, aisle: float, unit: float, two_sided: i
 
 
 def _block_caps(blocks: int, wall_aisles: int, two_sided: int, one_sided: int) -> list[int]:
+    # _lay_blocks puts a single wall aisle on the left, so the block against a wall is the last.
     caps = [two_sided] * blocks
-    against_walls = 2 - wall_aisles
-    for index in ([0, blocks - 1][:against_walls] if blocks > 1 else [0] * min(against_walls, 1)):
+    against_walls = {0: {0, blocks - 1}, 1: {blocks - 1}, 2: set()}[wall_aisles]
+    for index in against_walls:
         caps[index] = one_sided
     return caps
 
@@ -239,22 +257,46 @@ def _lay_blocks(x0: float, aisle: float, unit: float, wall_aisles: int, caps: li
     return blocks
 
 
-def _aisle_width(frame: Frame, rules: RulePack, per_person_area: float) -> float:
-    estimate = frame.usable.area / per_person_area
-    return max(rules.aisle_min_width, estimate * rules.aisle_width_per_person) + 0.02
+def _row_pattern(frame: Frame, rules: RulePack, unit_width: float, pitch: float,
+                 seats_per_unit: int) -> list[tuple[float, float, int]]:
+    """The block pattern with the most seats whose aisles, all told, are as wide as the rule
+    pack asks per person (BR18: 1 cm each), each at least its minimum width."""
+    minx, miny, maxx, maxy = frame.usable.bounds
+    rows = max(1, int((maxy - miny - FRONT_GAP) / pitch))
+    most_people = frame.usable.area / rules.area_for("theatre")
+    best: list[tuple[float, float, int]] = []
+    best_seats = -1
+    pattern: list[tuple[float, float, int]] = []
+    for step in range(30):
+        aisle = rules.aisle_min_width + 0.02 + 0.1 * step
+        pattern = aisle_segments(minx, maxx, aisle, unit_width,
+                                 rules.max_row_seats_two_aisles // seats_per_unit,
+                                 rules.max_row_seats_one_aisle // seats_per_unit)
+        seats = rows * seats_per_unit * sum(count for _, _, count in pattern)
+        aisles = _aisle_count(pattern, minx, maxx, aisle)
+        people = min(seats, most_people)
+        if aisles * aisle >= people * rules.aisle_width_per_person and seats > best_seats:
+            best, best_seats = pattern, seats
+    return best or pattern
+
+
+def _aisle_count(pattern: list[tuple[float, float, int]], minx: float, maxx: float,
+                 aisle: float) -> int:
+    if not pattern:
+        return 0
+    inner = len(pattern) - 1
+    return inner + (pattern[0][0] - minx >= aisle - 1e-6) + (maxx - pattern[-1][1] >= aisle - 1e-6)
 
 
 def _rows_of_units(frame: Frame, rules: RulePack, shift: float, unit_width: float,
                    unit_depth: float, pitch: float, seats_per_unit: int,
-                   place: Callable[[float, float], list[Item]]) -> list[Item]:
+                   place: Callable[[float, float], list[Item]],
+                   front_gap: float = FRONT_GAP) -> list[Item]:
     """Rows from the front down, blocks between aisles that line up across all rows."""
-    minx, miny, maxx, maxy = frame.usable.bounds
-    aisle = _aisle_width(frame, rules, rules.area_for("theatre"))
-    pattern = aisle_segments(minx, maxx, aisle, unit_width,
-                             rules.max_row_seats_two_aisles // seats_per_unit,
-                             rules.max_row_seats_one_aisle // seats_per_unit)
+    _, miny, _, maxy = frame.usable.bounds
+    pattern = _row_pattern(frame, rules, unit_width, pitch, seats_per_unit)
     items: list[Item] = []
-    y_top = maxy - FRONT_GAP - shift * pitch
+    y_top = maxy - front_gap - shift * pitch
     row = 0
     while True:
         y1 = y_top - row * pitch
@@ -272,8 +314,25 @@ def _rows_of_units(frame: Frame, rules: RulePack, shift: float, unit_width: floa
 
 
 def _theatre(frame: Frame, rules: RulePack, shift: float) -> list[Item]:
-    return _rows_of_units(frame, rules, shift, CHAIR.width, CHAIR.depth,
-                          rules.row_spacing, 1, lambda x, y: [Item("chair", x, y, 0.0)])
+    chairs = _rows_of_units(frame, rules, shift, CHAIR.width, CHAIR.depth, rules.row_spacing,
+                            1, lambda x, y: [Item("chair", x, y, 0.0)], SPACES_STRIP)
+    spaces = _front_spaces(frame, rules.wheelchair_spaces_required(len(chairs)))
+    return spaces + chairs
+
+
+def _front_spaces(frame: Frame, count: int) -> list[Item]:
+    """Wheelchair spaces along the front wall, from the middle outwards, on usable floor."""
+    minx, _, maxx, maxy = frame.usable.bounds
+    middle, y = (minx + maxx) / 2, maxy - SPACE.width / 2 - 0.01
+    offsets = sorted((n * (SPACE.depth + 0.1) for n in range(-20, 21)), key=abs)
+    spaces: list[Item] = []
+    for offset in offsets:
+        if len(spaces) == count:
+            break
+        space = Item("wheelchair_space", middle + offset, y, 90.0)
+        if frame.usable.covers(footprint(space)):
+            spaces.append(space)
+    return spaces
 
 
 def _classroom(frame: Frame, rules: RulePack, shift: float) -> list[Item]:
@@ -396,12 +455,20 @@ def _trimmed_with_spaces(room: RoomShape, items: list[Item], rules: RulePack, st
     """
     extra = 0
     while True:
-        trimmed = _trim(items, target + extra)
+        trimmed = _spaces_as_needed(_trim(items, target + extra), rules)
         result = _with_wheelchair_spaces(room, trimmed, rules, style)
         places = _places(result)
         if places >= target or len(trimmed) == len(items) or extra > target:
             return _drop_last_chairs(result, places - target)
         extra += target - places
+
+
+def _spaces_as_needed(items: list[Item], rules: RulePack) -> list[Item]:
+    """Only as many wheelchair spaces as the seats kept ask for."""
+    needed = rules.wheelchair_spaces_required(sum(1 for i in items if i.furniture.is_seat))
+    spaces = [index for index, item in enumerate(items) if item.kind == "wheelchair_space"]
+    surplus = set(spaces[needed:])
+    return [item for index, item in enumerate(items) if index not in surplus]
 
 
 def _places(items: list[Item]) -> int:
@@ -439,21 +506,34 @@ def _with_wheelchair_spaces(room: RoomShape, items: list[Item], rules: RulePack,
                             style: str) -> list[Item]:
     """Swap chairs at the ends of rows for the wheelchair spaces the rule pack asks for."""
     seats = sum(1 for i in items if i.furniture.is_seat)
-    needed = rules.wheelchair_spaces_required(seats)
-    if style == "standing" or needed == 0:
+    present = sum(1 for i in items if i.kind == "wheelchair_space")
+    needed = rules.wheelchair_spaces_required(seats) - present
+    if style == "standing" or needed <= 0:
         return items
     result = list(items)
     placed = 0
-    for candidate in _wheelchair_spots(result, room):
+    baseline = _error_count(room, result, rules, style)
+    spots = _wheelchair_spots(result, room)
+    for candidate in itertools.islice(spots, SPOT_ATTEMPTS):
         x, y, rotation, replaced = candidate
         trial = [i for i in result if i not in replaced] + [
             Item("wheelchair_space", x, y, rotation)]
-        if _fits(room, trial[-1], trial[:-1]):
+        if _fits(room, trial[-1], trial[:-1]) and _error_count(
+                room, trial, rules, style) <= baseline:
             result = trial
             placed += 1
             if placed == needed:
                 break
     return result
+
+
+SPOT_ATTEMPTS = 12
+
+
+def _error_count(room: RoomShape, items: list[Item], rules: RulePack, style: str) -> int:
+    """Errors a layout of these items has (a space must not cost a row its aisle)."""
+    layout = Layout("trial", style, tuple(items))
+    return sum(1 for v in validate_layout(room, layout, rules) if v.severity == "error")
 
 
 def _wheelchair_spots(items: list[Item],

@@ -26,7 +26,8 @@ def to_svg(room: RoomShape, layout: Layout | None = None, capacity: Capacity | N
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width:.0f}" '
         f'height="{height + caption_height:.0f}" viewBox="0 0 {width:.0f} '
-        f'{height + caption_height:.0f}" role="img" aria-label="{escape(title or "Room plan")}">',
+        f'{height + caption_height:.0f}" role="img" '
+        f'aria-label="{_attribute(title or "Room plan")}">',
         f"<title>{escape(title or 'Room plan')}</title>",
         '<rect width="100%" height="100%" fill="#ffffff"/>',
         f'<g transform="translate({(MARGIN_M - minx) * PX_PER_M:.2f} '
@@ -42,6 +43,10 @@ def to_svg(room: RoomShape, layout: Layout | None = None, capacity: Capacity | N
     parts.append(_caption(capacity, title, height, poster))
     parts.append("</svg>")
     return "\n".join(parts)
+
+
+def _attribute(text: str) -> str:
+    return escape(text, {'"': "&quot;"})
 
 
 def _polygon(polygon: Polygon, style: str) -> str:
@@ -75,7 +80,7 @@ def _item_svg(item) -> str:
               else COLOURS["table"] if kind.is_table else COLOURS["other"])
     return _polygon(footprint(item), f'fill="{colour}" fill-opacity="0.85" stroke="#222" '
                                      'stroke-width="0.02"').replace(
-        "<path", f'<path class="item {escape(item.kind)}"', 1)
+        "<path", f'<path class="item {_attribute(item.kind)}"', 1)
 
 
 def _scale_bar(height: float) -> str:

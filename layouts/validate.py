@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from itertools import pairwise
 from typing import Literal
 
-import numpy as np
 import shapely
 from shapely.geometry import LineString, Point, Polygon, box
 from shapely.ops import unary_union
@@ -27,6 +26,7 @@ DOOR_ZONE_DEPTH = 1.0
 ROUTE_WIDTH = 0.9
 TURNING_DIAMETER = 1.5
 ROW_GAP = 0.15
+ROW_LINE_TOLERANCE = 0.1
 
 
 @dataclass(frozen=True)
@@ -68,7 +68,7 @@ def _outside(room: RoomShape, shapes: list[Polygon]) -> list[Violation]:
     shapely.prepare(area)
     inside = shapely.covers(area, shapes)
     return [Violation("item_outside_room", f"Item {i} is not wholly inside the room.", (i,))
-            for i in np.flatnonzero(~inside).tolist()]
+            for i, within in enumerate(inside.tolist()) if not within]
 
 
 def _on_obstacles(room: RoomShape, shapes: list[Polygon]) -> list[Violation]:
@@ -88,10 +88,8 @@ def _overlaps(shapes: list[Polygon]) -> list[Violation]:
     pairs = [(int(a), int(b)) for a, b in zip(left, right, strict=True) if a < b]
     if not pairs:
         return []
-    a_index = np.array([a for a, _ in pairs])
-    b_index = np.array([b for _, b in pairs])
-    geometries = np.array(shapes, dtype=object)
-    areas = shapely.area(shapely.intersection(geometries[a_index], geometries[b_index]))
+    areas = shapely.area(shapely.intersection([shapes[a] for a, _ in pairs],
+                                              [shapes[b] for _, b in pairs])).tolist()
     return [Violation("items_overlap", f"Items {a} and {b} overlap.", (a, b))
             for (a, b), area in zip(pairs, areas, strict=True) if area > 1e-4]
 
@@ -133,15 +131,27 @@ def _axis(angle: float) -> tuple[float, float]:
 
 
 def _group_rows(items: list[Item], shapes: list[Polygon]) -> dict[tuple[int, float], list[int]]:
-    """Free-standing chairs grouped by orientation and line (chairs at tables are not rows)."""
+    """Free-standing chairs grouped by orientation and line (chairs at tables are not rows).
+
+    Chairs whose lines lie within ``ROW_LINE_TOLERANCE`` of the previous chair's share a
+    row, so coordinates on either side of a rounding boundary do not split it.
+    """
     at_tables = chairs_at_tables(items, shapes)
-    rows: dict[tuple[int, float], list[int]] = defaultdict(list)
+    lines: list[tuple[int, float, int]] = []
     for index, item in enumerate(items):
         if item.furniture.is_seat and item.kind != "armchair" and index not in at_tables:
             angle = round(item.rotation) % 360
             ux, uy = _axis(angle)
-            offset = round(-uy * item.x + ux * item.y, 1)
-            rows[(angle, offset)].append(index)
+            lines.append((angle, -uy * item.x + ux * item.y, index))
+    rows: dict[tuple[int, float], list[int]] = {}
+    key: tuple[int, float] | None = None
+    previous: tuple[int, float] | None = None
+    for angle, offset, index in sorted(lines):
+        if previous is None or angle != previous[0] or offset - previous[1] > ROW_LINE_TOLERANCE:
+            key = (angle, round(offset, 3))
+            rows[key] = []
+        rows[key].append(index)
+        previous = (angle, offset)
     return {key: members for key, members in rows.items() if len(members) > 1}
 
 

@@ -5,8 +5,6 @@ No session, no CSRF (GET and HEAD only), and the same answer whatever the Accept
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from flask import Response, current_app, request
 from werkzeug.http import http_date
 
@@ -23,55 +21,61 @@ PRIVATE_CACHE = "private, max-age=300"
 @bp.get("/rooms/<int:room_id>.ics")
 def room(room_id: int):
     """A room's bookings; private ones read "Booked"."""
-    return _serve(lambda base: feeds.room_feed(room_id, base))
+    return _serve("room", room_id)
 
 
 @bp.get("/rooms/<int:room_id>/freebusy.ics")
 def room_freebusy(room_id: int):
     """A room's busy times as VFREEBUSY."""
-    return _serve(lambda base: feeds.freebusy_feed(room_id, base))
+    return _serve("freebusy", room_id)
 
 
 @bp.get("/branches/<int:branch_id>/events.ics")
 def branch_events(branch_id: int):
     """A branch's public events and closures."""
-    return _serve(lambda base: feeds.branch_feed(branch_id, base))
+    return _serve("branch", branch_id)
 
 
 @bp.get("/associations/<int:association_id>.ics")
 def association(association_id: int):
     """An association's public bookings."""
-    return _serve(lambda base: feeds.association_feed(association_id, base))
+    return _serve("association", association_id)
 
 
 @bp.get("/private/<token>.ics")
 def private(token: str):
     """One user's bookings in full; an unknown or revoked token is a 404."""
-    return _serve(lambda base: feeds.private_feed(token, base))
+    return _serve("private", token)
 
 
-def _serve(find: Callable[[str], feeds.FeedSpec]) -> Response:
+def _serve(kind: str, subject: int | str) -> Response:
     base_url = current_app.config["BASE_URL"].rstrip("/")
-    try:
-        spec = find(base_url)
-    except NotFound:
-        return Response("No such calendar.\n", 404, content_type="text/plain; charset=utf-8")
     now = utcnow()
-    version = feeds.feed_version(spec, now, base_url)
-    headers = _headers(spec, version)
+    version = feeds.feed_version(kind, subject, now, base_url)
+    if version is None:
+        return _not_found()
+    headers = _headers(kind == "private", version)
     if _not_modified(version):
         return Response(status=304, headers=headers, content_type=CALENDAR)
+    try:
+        spec = feeds.feed_spec(kind, subject, base_url)
+    except NotFound:
+        return _not_found()
     body = feeds.render_feed(spec, now, base_url)
     return Response(body, 200, headers=headers, content_type=CALENDAR)
 
 
-def _headers(spec: feeds.FeedSpec, version: feeds.FeedVersion) -> dict[str, str]:
+def _not_found() -> Response:
+    return Response("No such calendar.\n", 404, content_type="text/plain; charset=utf-8")
+
+
+def _headers(private: bool, version: feeds.FeedVersion) -> dict[str, str]:
     headers = {
         "ETag": version.etag,
         "Last-Modified": http_date(version.last_modified),
-        "Cache-Control": PRIVATE_CACHE if spec.private else PUBLIC_CACHE,
+        "Cache-Control": PRIVATE_CACHE if private else PUBLIC_CACHE,
     }
-    if spec.private:
+    if private:
         headers["X-Robots-Tag"] = "noindex, nofollow"
         headers["Referrer-Policy"] = "no-referrer"
     return headers

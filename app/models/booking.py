@@ -90,7 +90,7 @@ class Occurrence(Base):
         UniqueConstraint("booking_id", "original_start", name="uq_occurrence_booking_original"),
         CheckConstraint('"end" > start', name="end_after_start"),
         CheckConstraint("block_end >= \"end\" AND block_start <= start", name="block_covers"),
-        Index("ix_occurrence_room_start", "room_id", "start"),
+        Index("ix_occurrence_room_block", "room_id", "block_start"),
         Index("ix_occurrence_start_end", "start", "end"),
     )
 

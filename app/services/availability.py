@@ -5,6 +5,8 @@ All of it reads bounded, indexed ranges of occurrences (see conflicts.MAX_BLOCK)
 
 from __future__ import annotations
 
+import functools
+import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 from typing import Any
@@ -47,7 +49,7 @@ def check_window(start: datetime, end: datetime, limit: timedelta = MAX_WINDOW) 
 def room_availability(room: Room, window: Interval) -> Availability:
     """The room's busy blocks (its own and overlapping rooms', buffers included) and free time."""
     zone = get_zone(room.branch.timezone)
-    busy = merge(conflicts.busy_blocks(conflicts.overlapping_room_ids(room.id), window))
+    busy = merge(conflicts.busy_blocks(room.id, window))
     busy = [Interval(max(b.start, window.start), min(b.end, window.end)) for b in busy
             if b.end > window.start and b.start < window.end]
     opening = _open(room.branch, zone, window)
@@ -55,8 +57,17 @@ def room_availability(room: Room, window: Interval) -> Availability:
 
 
 def _open(branch: Branch, zone: tzinfo, window: Interval) -> list[Interval]:
-    closures = [Interval(c.start, c.end) for c in branch.closures]
-    return open_intervals(branch.opening_hours, closures, zone, window.start, window.end)
+    closures = tuple((c.start, c.end) for c in branch.closures)
+    hours = json.dumps(branch.opening_hours, sort_keys=True)
+    return list(_opening(hours, closures, branch.timezone, window.start, window.end))
+
+
+@functools.lru_cache(maxsize=512)
+def _opening(hours: str, closures: tuple[tuple[datetime, datetime], ...], zone_name: str,
+             start: datetime, end: datetime) -> tuple[Interval, ...]:
+    """Opening intervals, memoised: a pure function of its (hashable) arguments."""
+    return tuple(open_intervals(json.loads(hours), [Interval(s, e) for s, e in closures],
+                                get_zone(zone_name), start, end))
 
 
 def search_rooms(

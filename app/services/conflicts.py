@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, bindparam, or_, select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import aliased
 
@@ -43,16 +43,19 @@ class Clash:
     layout_id: int | None
 
 
+_MINE = aliased(CellRoom)
+_THEIRS = aliased(CellRoom)
+_ROOMS_SHARING_FLOOR = (
+    select(_THEIRS.room_id)
+    .join(_MINE, _MINE.cell_id == _THEIRS.cell_id)
+    .where(_MINE.room_id == bindparam("room_id"))
+    .distinct()
+)
+
+
 def overlapping_room_ids(room_id: int) -> list[int]:
     """The room itself and every room on its floor that shares floor with it."""
-    mine = aliased(CellRoom)
-    theirs = aliased(CellRoom)
-    rows = db.session.scalars(
-        select(theirs.room_id)
-        .join(mine, mine.cell_id == theirs.cell_id)
-        .where(mine.room_id == room_id)
-        .distinct()
-    )
+    rows = db.session.scalars(_ROOMS_SHARING_FLOOR, {"room_id": room_id})
     return sorted(set(rows) | {room_id})
 
 
@@ -71,9 +74,30 @@ def find_clashes(
     return sorted(clashes.values(), key=lambda c: (c.start, c.room_id))
 
 
+_CLASHES_WITH_ONE_BLOCK = (
+    select(Occurrence, Booking)
+    .join(Booking, Booking.id == Occurrence.booking_id)
+    .where(
+        Occurrence.room_id.in_(bindparam("room_ids", expanding=True)),
+        Occurrence.status.in_(ACTIVE_STATUSES),
+        Occurrence.block_start < bindparam("block_end"),
+        Occurrence.block_start > bindparam("block_floor"),
+        Occurrence.block_end > bindparam("block_start"),
+        Occurrence.booking_id != bindparam("exclude_booking_id"),
+    )
+)
+
+
 def _query_clashes(
     room_ids: Sequence[int], blocks: Sequence[Interval], exclude_booking_id: int | None
 ) -> list[Clash]:
+    if len(blocks) == 1:
+        rows = db.session.execute(_CLASHES_WITH_ONE_BLOCK, {
+            "room_ids": list(room_ids), "block_start": blocks[0].start,
+            "block_end": blocks[0].end, "block_floor": blocks[0].start - MAX_BLOCK,
+            "exclude_booking_id": exclude_booking_id or 0,
+        })
+        return [_clash(o, b) for o, b in rows]
     ranges = or_(*(
         and_(
             Occurrence.block_start < block.end,
@@ -93,24 +117,31 @@ def _query_clashes(
     )
     if exclude_booking_id is not None:
         query = query.where(Occurrence.booking_id != exclude_booking_id)
-    return [
-        Clash(o.id, b.id, o.room_id, o.start, o.end, o.block_start, o.block_end, b.title,
-              b.booked_by_id, b.association_id, b.layout_id)
-        for o, b in db.session.execute(query)
-    ]
+    return [_clash(o, b) for o, b in db.session.execute(query)]
 
 
-def busy_blocks(room_ids: Sequence[int], window: Interval) -> list[Interval]:
-    """The blocked ranges of active occurrences in those rooms that touch ``window``."""
-    rows = db.session.execute(
-        select(Occurrence.block_start, Occurrence.block_end).where(
-            Occurrence.room_id.in_(room_ids),
-            Occurrence.status.in_(ACTIVE_STATUSES),
-            Occurrence.block_start < window.end,
-            Occurrence.block_start > window.start - MAX_BLOCK,
-            Occurrence.block_end > window.start,
-        )
-    )
+def _clash(o: Occurrence, b: Booking) -> Clash:
+    return Clash(o.id, b.id, o.room_id, o.start, o.end, o.block_start, o.block_end, b.title,
+                 b.booked_by_id, b.association_id, b.layout_id)
+
+
+_BUSY_IN_ROOMS = select(Occurrence.block_start, Occurrence.block_end).where(
+    Occurrence.room_id.in_(bindparam("room_ids", expanding=True)),
+    Occurrence.status.in_(ACTIVE_STATUSES),
+    Occurrence.block_start < bindparam("window_end"),
+    Occurrence.block_start > bindparam("window_floor"),
+    Occurrence.block_end > bindparam("window_start"),
+)
+
+
+def busy_blocks(room_id: int, window: Interval) -> list[Interval]:
+    """Blocked ranges of active occurrences in the room and rooms sharing its floor."""
+    rows = db.session.execute(_BUSY_IN_ROOMS, {
+        "room_ids": overlapping_room_ids(room_id),
+        "window_start": window.start,
+        "window_end": window.end,
+        "window_floor": window.start - MAX_BLOCK,
+    })
     return [Interval(start, end) for start, end in rows]
 
 

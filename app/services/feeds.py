@@ -9,14 +9,26 @@ iCalendar work is done.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from functools import cache
 from urllib.parse import urlsplit
 
-from sqlalchemy import ColumnElement, and_, distinct, func, or_, select
+from sqlalchemy import (
+    Boolean,
+    ColumnElement,
+    and_,
+    bindparam,
+    func,
+    or_,
+    select,
+    text,
+)
 from sqlalchemy.orm import aliased, joinedload, selectinload
+from sqlalchemy.sql.selectable import TextualSelect
 
 from app.extensions import db
 from app.models import (
@@ -25,14 +37,14 @@ from app.models import (
     Branch,
     CellRoom,
     Closure,
-    Layout,
     Occurrence,
     Room,
 )
+from app.models.base import UTCDateTime
 from app.models.booking import ACTIVE_STATUSES
 from app.services.booking_times import plan_series
 from app.services.errors import NotFound
-from app.services.tokens import find_active_token
+from app.services.tokens import TOKEN_PREFIX, find_active_token, hash_token
 from calendars import (
     FeedAllDay,
     FeedEvent,
@@ -54,6 +66,7 @@ PRIVATE_TITLE = "Booked"
 FORMAT_VERSION = 1  # raise when the feed's wording changes, so every ETag changes
 
 PUBLIC_KINDS = ("room", "freebusy", "branch", "association")
+_FEED_TOKEN = re.compile(rf"^{TOKEN_PREFIX['feed']}[A-Za-z0-9_-]{{43}}$")
 
 
 @dataclass(frozen=True)
@@ -158,6 +171,20 @@ def private_feed(token: str, base_url: str) -> FeedSpec:
     )
 
 
+SPECS = {
+    "room": room_feed,
+    "freebusy": freebusy_feed,
+    "branch": branch_feed,
+    "association": association_feed,
+    "private": private_feed,
+}
+
+
+def feed_spec(kind: str, subject: int | str, base_url: str) -> FeedSpec:
+    """The feed of that kind and subject; NotFound if there is none."""
+    return SPECS[kind](subject, base_url)
+
+
 def _get(model: type, key: int):
     row = db.session.get(model, key)
     if row is None:
@@ -204,69 +231,117 @@ def _closures_in(branch_id: int, window: Window):
 
 
 # ------------------------------------------------------------------- version
+#
+# The version is read by one hand-written statement per kind, compiled once: a
+# conditional request costs this one query and nothing else. It counts the
+# subject's bookings that can reach the window (a series spans at most 731 days),
+# a superset of the feed's, so any change to what the feed shows changes it; the
+# window's day is part of the ETag, so does a booking leaving the window.
+
+SERIES_SPAN = timedelta(days=731)
+_SUBJECT = {
+    "room": 'SELECT r.name AS n1, b.name AS n2, b.timezone AS zone, r.updated_at AS changed '
+            "FROM room r JOIN branch b ON b.id = r.branch_id WHERE r.id = :subject",
+    "branch": "SELECT b.name AS n1, b.address AS n2, b.timezone AS zone, "
+              "b.created_at AS changed FROM branch b WHERE b.id = :subject",
+    "association": "SELECT a.name AS n1, a.description AS n2, '' AS zone, "
+                   "a.created_at AS changed FROM association a WHERE a.id = :subject",
+    "private": 'SELECT u.name AS n1, u.email AS n2, \'\' AS zone, t.created_at AS changed '
+               'FROM api_token t JOIN "user" u ON u.id = t.user_id '
+               "WHERE t.token_hash = :subject AND t.purpose = 'feed' "
+               "AND t.revoked_at IS NULL AND u.active = :yes",
+}
+_SUBJECT["freebusy"] = _SUBJECT["room"]
+_BOOKINGS_OF = {
+    "room": "bk.room_id = :subject",
+    "branch": "bk.public = :yes AND bk.room_id IN (SELECT id FROM room WHERE branch_id = :subject)",
+    "association": "bk.association_id = :subject AND bk.public = :yes",
+    "private": "bk.booked_by_id = (SELECT user_id FROM api_token WHERE token_hash = :subject)",
+}
+_CLOSURES_OF = {
+    "room": "(SELECT branch_id FROM room WHERE id = :subject)",
+    "freebusy": "(SELECT branch_id FROM room WHERE id = :subject)",
+    "branch": ":subject",
+}
+_SHARING_FLOOR = (
+    "SELECT theirs.room_id FROM cell_room mine JOIN cell_room theirs "
+    "ON theirs.cell_id = mine.cell_id WHERE mine.room_id = :subject"
+)
 
 
-def feed_version(spec: FeedSpec, now: datetime, base_url: str) -> FeedVersion:
-    """The feed's ETag and Last-Modified, from one aggregate query (no feed is built)."""
+def _aggregate_sql(kind: str) -> str:
+    if kind == "freebusy":
+        return (
+            "SELECT count(*) AS items, max(o.updated_at) AS newest, max(bk.updated_at) AS seq "
+            "FROM occurrence o JOIN booking bk ON bk.id = o.booking_id "
+            f"WHERE (o.room_id IN ({_SHARING_FLOOR}) OR o.room_id = :subject) "
+            "AND o.status IN ('pending', 'confirmed') "
+            'AND o.start < :window_end AND o."end" > :window_start'
+        )
+    return (
+        "SELECT count(*) AS items, max(bk.updated_at) AS newest, sum(bk.sequence) AS seq "
+        f"FROM booking bk WHERE {_BOOKINGS_OF[kind]} AND bk.start >= :oldest"
+    )
+
+
+def _closures_sql(kind: str) -> str:
+    if kind not in _CLOSURES_OF:
+        return "SELECT 0 AS closures, NULL AS closure_max, NULL AS closure_sum"
+    return (
+        "SELECT count(*) AS closures, max(c.id) AS closure_max, sum(c.id) AS closure_sum "
+        f"FROM closure c WHERE c.branch_id = {_CLOSURES_OF[kind]} "
+        'AND c.start < :window_end AND c."end" > :window_start'
+    )
+
+
+@cache
+def _version_statement(kind: str) -> TextualSelect:
+    """Subject, bookings, closures, and the newest room and layout change, in one row."""
+    sql = (
+        f"SELECT s.n1, s.n2, s.zone, s.changed, agg.items, agg.newest, agg.seq, "
+        "cl.closures, cl.closure_max, cl.closure_sum, "
+        "(SELECT max(updated_at) FROM room) AS rooms_changed, "
+        "(SELECT max(updated_at) FROM layout) AS layouts_changed "
+        f"FROM ({_SUBJECT[kind]}) s CROSS JOIN ({_aggregate_sql(kind)}) agg "
+        f"CROSS JOIN ({_closures_sql(kind)}) cl"
+    )
+    stamp = UTCDateTime()
+    params = [
+        bindparam("subject"), bindparam("yes", True, type_=Boolean()),
+        bindparam("oldest", type_=stamp), bindparam("window_start", type_=stamp),
+        bindparam("window_end", type_=stamp),
+    ]
+    return (
+        text(sql)
+        .bindparams(*(param for param in params if f":{param.key}" in sql))
+        .columns(changed=stamp, newest=stamp, rooms_changed=stamp, layouts_changed=stamp)
+    )
+
+
+def feed_version(kind: str, subject: int | str, now: datetime, base_url: str
+                 ) -> FeedVersion | None:
+    """The feed's ETag and Last-Modified from one aggregate query; None if there is no feed.
+
+    ``subject`` is the room, branch or association id, or the private feed's token.
+    """
+    if kind == "private":
+        if not _FEED_TOKEN.match(str(subject)):
+            return None
+        subject = hash_token(str(subject))
     window = Window.at(now)
-    if spec.kind == "freebusy":
-        row = db.session.execute(_freebusy_version_query(spec, window)).one()
-    else:
-        row = db.session.execute(_booking_version_query(spec, window)).one()
+    statement = _version_statement(kind)
+    values = {"subject": subject, "oldest": window.start - SERIES_SPAN,
+              "window_start": window.start, "window_end": window.end}
+    params = {name: value for name, value in values.items()
+              if f":{name}" in statement.element.text}
+    row = db.session.connection().execute(statement, params).first()
+    if row is None:
+        return None
     stamps = [value for value in row if isinstance(value, datetime)]
     last_modified = max([window.start + WINDOW_BACK, *stamps])
-    key = repr((FORMAT_VERSION, spec, base_url, window.start, tuple(row)))
+    key = repr((FORMAT_VERSION, kind, base_url, window.start, tuple(row)))
     digest = hashlib.sha256(key.encode()).hexdigest()[:32]
     return FeedVersion(f'"{digest}"', last_modified.replace(microsecond=0))
-
-
-def _closure_columns(spec: FeedSpec, window: Window) -> list:
-    if spec.branch_id is None or spec.kind not in ("room", "branch", "freebusy"):
-        return []
-    closures = _closures_in(spec.branch_id, window).subquery()
-    return [
-        select(func.count(closures.c.id)).scalar_subquery(),
-        select(func.max(closures.c.id)).scalar_subquery(),
-        select(func.sum(closures.c.id)).scalar_subquery(),
-    ]
-
-
-def _booking_version_query(spec: FeedSpec, window: Window):
-    return (
-        select(
-            func.count(distinct(Booking.id)),
-            func.max(Booking.updated_at),
-            func.max(Booking.sequence),
-            func.sum(Booking.sequence),
-            func.max(Room.updated_at),
-            func.max(Layout.updated_at),
-            *_closure_columns(spec, window),
-        )
-        .select_from(Booking)
-        .join(Room, Room.id == Booking.room_id)
-        .outerjoin(Layout, Layout.id == Booking.layout_id)
-        .where(_subject_filter(spec), _status_filter(spec, window), _in_window(window))
-    )
-
-
-def _freebusy_version_query(spec: FeedSpec, window: Window):
-    rooms = _sharing_floor(spec.subject_id)
-    return (
-        select(
-            func.count(Occurrence.id),
-            func.max(Booking.updated_at),
-            func.max(Occurrence.updated_at),
-            *_closure_columns(spec, window),
-        )
-        .select_from(Occurrence)
-        .join(Booking, Booking.id == Occurrence.booking_id)
-        .where(
-            Occurrence.room_id.in_(rooms),
-            Occurrence.status.in_(ACTIVE_STATUSES),
-            Occurrence.start < window.end,
-            Occurrence.end > window.start,
-        )
-    )
 
 
 def _sharing_floor(room_id: int):

@@ -6,7 +6,7 @@ import hashlib
 import re
 import secrets
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from app.extensions import db
 from app.models import ApiToken, User, utcnow
@@ -46,11 +46,14 @@ def revoke_token(token_id: int, owner: User | None = None) -> ApiToken:
     return token
 
 
+_TOKEN_BY_HASH = select(ApiToken).where(ApiToken.token_hash == bindparam("token_hash"))
+
+
 def find_active_token(plain: str, purpose: str) -> ApiToken | None:
     """The live token with that text and purpose, or None."""
     if not _TOKEN_SHAPE.match(plain) or not plain.startswith(TOKEN_PREFIX[purpose]):
         return None
-    token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(plain)))
+    token = db.session.scalar(_TOKEN_BY_HASH, {"token_hash": hash_token(plain)})
     if token is None or token.purpose != purpose or token.is_revoked or not token.user.active:
         return None
     return token

@@ -2,6 +2,7 @@
 
 from flask_wtf import FlaskForm
 from wtforms import EmailField, SelectField, StringField, TextAreaField, URLField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, DataRequired, Length, Optional
 
 
@@ -18,4 +19,5 @@ class MemberForm(FlaskForm):
     """Add a member by e-mail."""
 
     email = EmailField("E-mail", validators=[DataRequired(), Length(max=254)])
-    role = SelectField("Role", choices=[("member", "Member"), ("admin", "Admin")])
+    role = SelectField("Role", choices=[SelectChoice("member", "Member"),
+                                        SelectChoice("admin", "Admin")])

@@ -257,7 +257,7 @@ def upgrade():
     sa.UniqueConstraint('booking_id', 'original_start', name='uq_occurrence_booking_original')
     )
     with op.batch_alter_table('occurrence', schema=None) as batch_op:
-        batch_op.create_index('ix_occurrence_room_start', ['room_id', 'start'], unique=False)
+        batch_op.create_index('ix_occurrence_room_block', ['room_id', 'block_start'], unique=False)
         batch_op.create_index('ix_occurrence_start_end', ['start', 'end'], unique=False)
 
     op.create_table('occurrence_claim',
@@ -296,7 +296,7 @@ def downgrade():
     op.drop_table('occurrence_claim')
     with op.batch_alter_table('occurrence', schema=None) as batch_op:
         batch_op.drop_index('ix_occurrence_start_end')
-        batch_op.drop_index('ix_occurrence_room_start')
+        batch_op.drop_index('ix_occurrence_room_block')
 
     op.drop_table('occurrence')
     with op.batch_alter_table('booking', schema=None) as batch_op:

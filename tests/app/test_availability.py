@@ -24,7 +24,8 @@ def test_availability_lists_busy_and_free_within_opening_hours(client, hall):
                                         "end": local(day, 23, 59).isoformat()})
     assert response.status_code == 200
     body = response.get_json()
-    assert body["busy"] == [{"start": local(day, 14).isoformat(), "end": local(day, 15).isoformat()}]
+    busy = [{"start": local(day, 14).isoformat(), "end": local(day, 15).isoformat()}]
+    assert body["busy"] == busy
     assert body["free"] == [
         {"start": local(day, 9).isoformat(), "end": local(day, 14).isoformat()},
         {"start": local(day, 15).isoformat(), "end": local(day, 17).isoformat()},

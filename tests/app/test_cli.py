@@ -37,7 +37,8 @@ def test_users_create_refuses_a_short_password(runner):
 def test_demo_loads_a_library_and_prints_a_random_staff_sign_in(runner):
     result = runner.invoke(args=["demo"])
     assert result.exit_code == 0, result.output
-    staff_line = next(line for line in result.output.splitlines() if "staff" in line and "@" in line)
+    lines = result.output.splitlines()
+    staff_line = next(line for line in lines if "staff" in line and "@" in line)
     email, password = staff_line.split()[1], staff_line.split()[-1]
     assert authenticate(email, password).role == "staff"
     names = set(db.session.scalars(select(Room.name)))

@@ -7,6 +7,7 @@ from flask_migrate import downgrade, upgrade
 from sqlalchemy import create_engine, inspect
 
 from app import create_app
+from app.extensions import db
 from app.models import Base
 from tests.conftest import fresh_postgres_database
 
@@ -39,6 +40,7 @@ def test_upgrade_builds_every_table_and_downgrade_removes_them(empty_database, t
         assert table_names(empty_database) == set(Base.metadata.tables)
         downgrade(revision="base")
         assert table_names(empty_database) == set()
+        db.engine.dispose()
 
 
 def test_postgres_schema_has_the_exclusion_constraint(tmp_path, postgres_server_url):
@@ -50,6 +52,7 @@ def test_postgres_schema_has_the_exclusion_constraint(tmp_path, postgres_server_
                           "SECRET_KEY": "migrations-test-secret"})
         with app.app_context():
             upgrade()
+            db.engine.dispose()
         engine = create_engine(url)
         with engine.connect() as connection:
             kinds = connection.exec_driver_sql(

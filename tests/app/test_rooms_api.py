@@ -37,7 +37,8 @@ def test_a_valid_room_is_created_with_its_area(client, staff, branch):
 @pytest.mark.parametrize(("changes", "field"), [
     ({"outline": {"type": "Polygon", "coordinates": [[[0, 0], [4, 4], [4, 0], [0, 4], [0, 0]]]}},
      "outline"),
-    ({"outline": {"type": "Polygon", "coordinates": [[[0, 0], [1, 0], [2, 0], [0, 0]]]}}, "outline"),
+    ({"outline": {"type": "Polygon", "coordinates": [[[0, 0], [1, 0], [2, 0], [0, 0]]]}},
+     "outline"),
     ({"outline": {"type": "Point", "coordinates": [0, 0]}}, "outline"),
     ({"outline": {"type": "Polygon", "coordinates": [[[0, 0], [1e9, 0], [0, 1], [0, 0]]]}},
      "outline"),

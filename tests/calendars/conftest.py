@@ -1,7 +1,7 @@
 import pytest
-from calendar_builders import make_meta
 
 from calendars.feed import FeedMeta
+from tests.calendars.calendar_builders import make_meta
 
 
 @pytest.fixture

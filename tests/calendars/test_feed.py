@@ -4,7 +4,6 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 import recurring_ical_events
 import vobject
-from calendar_builders import CPH, STAMP, make_event, make_meta
 from icalendar import Calendar
 
 from calendars.feed import (
@@ -17,6 +16,7 @@ from calendars.feed import (
     feed_uid,
 )
 from calendars.intervals import Interval
+from tests.calendars.calendar_builders import CPH, STAMP, make_event, make_meta
 
 SERIES = dict(rrule="FREQ=WEEKLY;COUNT=6", start=datetime(2027, 3, 16, 18, tzinfo=CPH))
 

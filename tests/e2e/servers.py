@@ -53,6 +53,8 @@ def gunicorn(database_url: str, instance_path: Path, workers: int = 4,
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+        if process.stdout is not None:
+            process.stdout.close()
 
 
 def _wait_until_up(base: str, process: subprocess.Popen, seconds: float = 30.0) -> None:
@@ -62,8 +64,8 @@ def _wait_until_up(base: str, process: subprocess.Popen, seconds: float = 30.0) 
             output = process.stdout.read().decode(errors="replace") if process.stdout else ""
             raise RuntimeError(f"gunicorn exited early:\n{output[-4000:]}")
         try:
-            if requests.get(f"{base}/api/v1/ping", timeout=1).status_code == 200:
+            if requests.get(f"{base}/api/v1/ping", timeout=5).status_code == 200:
                 return
-        except requests.ConnectionError:
+        except requests.RequestException:
             time.sleep(0.2)
     raise RuntimeError("gunicorn did not answer within 30 s")

@@ -18,7 +18,16 @@ from sqlalchemy import text
 
 from app import create_app
 from app.extensions import db
-from tests.builders import door, future_day, local, make_branch, make_room, make_token, make_user, rect
+from tests.builders import (
+    door,
+    future_day,
+    local,
+    make_branch,
+    make_room,
+    make_token,
+    make_user,
+    rect,
+)
 from tests.conftest import fresh_postgres_database
 from tests.e2e.servers import gunicorn
 

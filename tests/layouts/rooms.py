@@ -1,4 +1,4 @@
-"""Builders for pure layout tests: rooms and layouts with defaults, each test states what matters."""
+"""Builders for pure layout tests: rooms and layouts with defaults, so tests state what matters."""
 
 from __future__ import annotations
 

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from tests.layouts.rooms import l_shaped_room, rectangle_room, room_with_pillar
 
 from layouts.arrange import STYLES, ArrangeError, arrange
 from layouts.capacity import room_capacity
 from layouts.rulepacks import RULE_PACKS
 from layouts.validate import validate_layout
+from tests.layouts.rooms import l_shaped_room, rectangle_room, room_with_pillar
 
 DK = RULE_PACKS["dk-br18"]
 IBC = RULE_PACKS["ibc-2021"]
@@ -53,9 +53,12 @@ def test_arrange_stops_at_the_attendees_asked_for():
     assert arrangement.limited_by == "attendees"
 
 
-def test_arrange_places_the_wheelchair_spaces_the_rule_pack_asks_for():
-    layout = arrange(rectangle_room(), "theatre", DK, attendees=40).layout
-    assert sum(1 for item in layout.items if item.kind == "wheelchair_space") == 2
+@pytest.mark.parametrize(("attendees", "spaces"), [(20, 1), (40, 2), (100, 4)])
+def test_a_theatre_gets_the_wheelchair_spaces_the_rule_pack_asks_for(attendees, spaces):
+    layout = arrange(rectangle_room(), "theatre", DK, attendees=attendees).layout
+    seats = sum(1 for item in layout.items if item.furniture.is_seat)
+    placed = sum(1 for item in layout.items if item.kind == "wheelchair_space")
+    assert placed == DK.wheelchair_spaces_required(seats) == spaces
 
 
 def test_the_arrangement_explains_what_limited_it():

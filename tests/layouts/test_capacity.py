@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 from shapely.geometry import LineString
-from tests.layouts.rooms import chair_row, layout_of, rectangle_room
 
 from layouts.capacity import capacity_to_json, compute_capacity, room_capacity
 from layouts.layout import Item
 from layouts.room import Door
 from layouts.rulepacks import DISCLAIMER, RULE_PACKS
+from tests.layouts.rooms import chair_row, layout_of, rectangle_room
 
 DK = RULE_PACKS["dk-br18"]
 IBC = RULE_PACKS["ibc-2021"]

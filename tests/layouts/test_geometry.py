@@ -88,7 +88,7 @@ def test_a_polygon_survives_the_round_trip_through_geojson():
 
 
 def test_a_door_segment_is_read_and_a_point_like_one_refused():
-    assert linestring_from_geojson(
-        {"type": "LineString", "coordinates": [[0, 1], [0, 2.2]]}, "doors[0]").length == pytest.approx(1.2)
+    door = {"type": "LineString", "coordinates": [[0, 1], [0, 2.2]]}
+    assert linestring_from_geojson(door, "doors[0]").length == pytest.approx(1.2)
     with pytest.raises(GeometryError, match="no length"):
         linestring_from_geojson({"type": "LineString", "coordinates": [[0, 1], [0, 1]]}, "d")

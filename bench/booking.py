@@ -1,0 +1,194 @@
+"""Booking engine benchmark: creates per second and availability, each against a baseline
+measured in the same run.
+
+1. Requests per second of booking creates (no conflicts) against a real gunicorn with
+   2 workers, versus a bare JSON endpoint of the same app (GET /api/v1/ping).
+   Target: creates >= 25 % of the bare endpoint.
+2. Availability of 50 rooms for one week with 200,000 stored occurrences, versus the
+   raw indexed SQL overlap query for the same rooms and week. Target: <= 3x.
+
+Run from the repository root: ``python bench/booking.py`` (SQLite file in a temporary
+folder; set AGORA_BENCH_DATABASE_URL to a PostgreSQL database to measure that instead).
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import requests  # noqa: E402
+from sqlalchemy import insert, text  # noqa: E402
+
+from app import create_app  # noqa: E402
+from app.extensions import db  # noqa: E402
+from app.models import Booking, Occurrence, Room  # noqa: E402
+from app.services import availability  # noqa: E402
+from calendars import Interval  # noqa: E402
+from tests.builders import make_branch, make_room, make_token, make_user, rect  # noqa: E402
+from tests.e2e.servers import gunicorn  # noqa: E402
+
+ROOMS = 50
+OCCURRENCES = 200_000
+CLIENT_THREADS = 4
+REQUESTS = 600
+
+
+def build(url: str, instance: Path) -> dict:
+    """50 rooms side by side, 200,000 occurrences spread over two years, a staff token."""
+    app = create_app({"DATABASE_URL": url, "INSTANCE_PATH": str(instance),
+                      "SECRET_KEY": "bench-secret-0123456789abcdef"})
+    with app.app_context():
+        db.create_all()
+        branch = make_branch()
+        rooms = [make_room(branch, rect(10 * i, 0, 10 * i + 8, 6), name=f"Room {i}",
+                           max_attendees=50) for i in range(ROOMS)]
+        staff = make_user("staff")
+        token = make_token(staff)
+        today = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+        first = today - timedelta(days=300)
+        per_room = OCCURRENCES // ROOMS
+        for room in rooms:
+            _fill(room, staff.id, first, per_room)
+        db.session.commit()
+        ids = [r.id for r in rooms]
+        db.session.remove()
+        for engine in db.engines.values():
+            engine.dispose()
+    return {"app": app, "rooms": ids, "token": token, "first": first}
+
+
+def _fill(room: Room, user_id: int, first: datetime, count: int) -> None:
+    booking = Booking(uid=str(uuid.uuid4()), room_id=room.id, title="Stored", attendees=5,
+                      booked_by_id=user_id, start=first, end=first + timedelta(hours=1))
+    db.session.add(booking)
+    db.session.flush()
+    rows = []
+    for n in range(count):
+        start = first + timedelta(hours=3 * (n % 4), days=n // 4)  # 00, 03, 06, 09 UTC
+        end = start + timedelta(hours=2)
+        rows.append({"booking_id": booking.id, "room_id": room.id, "start": start, "end": end,
+                     "block_start": start, "block_end": end, "status": "confirmed",
+                     "original_start": start, "modified": False, "updated_at": start})
+    db.session.execute(insert(Occurrence.__table__), rows)
+
+
+def rate(url_for_index, method: str, body_for_index, headers: dict, total: int) -> float:
+    """Requests per second with CLIENT_THREADS threads sending ``total`` requests."""
+    counter = iter(range(total))
+    lock = threading.Lock()
+    failures = []
+
+    def worker() -> None:
+        session = requests.Session()
+        session.headers.update(headers)
+        while True:
+            with lock:
+                index = next(counter, None)
+            if index is None:
+                return
+            response = session.request(method, url_for_index(index),
+                                       json=body_for_index(index), timeout=30)
+            if response.status_code >= 300:
+                failures.append(response.status_code)
+
+    threads = [threading.Thread(target=worker) for _ in range(CLIENT_THREADS)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - started
+    if failures:
+        raise SystemExit(f"{len(failures)} requests failed, e.g. {failures[:5]}")
+    return total / elapsed
+
+
+def bench_creates(url: str, instance: Path, world: dict) -> tuple[float, float]:
+    rooms, token = world["rooms"], world["token"]
+    start0 = world["first"] + timedelta(days=310, hours=14)
+
+    def booking(index: int) -> dict:
+        start = start0 + timedelta(days=index // len(rooms))
+        return {"room_id": rooms[index % len(rooms)], "title": f"Bench {index}", "attendees": 5,
+                "start": start.isoformat(), "end": (start + timedelta(hours=2)).isoformat()}
+
+    headers = {"Authorization": f"Bearer {token}"}
+    with gunicorn(url, instance, workers=2) as base:
+        rate(lambda i: f"{base}/api/v1/ping", "GET", lambda i: None, headers, 100)
+        bare = statistics.median(
+            rate(lambda i: f"{base}/api/v1/ping", "GET", lambda i: None, headers, REQUESTS)
+            for _ in range(3))
+        creates = rate(lambda i: f"{base}/api/v1/bookings", "POST", booking, headers, REQUESTS)
+    return bare, creates
+
+
+def bench_availability(world: dict) -> tuple[float, float]:
+    app = world["app"]
+    week = Interval(world["first"] + timedelta(days=320), world["first"] + timedelta(days=327))
+    with app.app_context():
+        rooms = [db.session.get(Room, i) for i in world["rooms"]]
+        raw = text(
+            "SELECT block_start, block_end FROM occurrence WHERE room_id = :room "
+            "AND status IN ('pending', 'confirmed') AND block_start < :end "
+            "AND block_start > :floor AND block_end > :start"
+        )
+
+        def raw_query() -> None:
+            for room in rooms:
+                db.session.execute(raw, {"room": room.id, "start": week.start, "end": week.end,
+                                         "floor": week.start - timedelta(days=15)}).all()
+
+        def service() -> None:
+            for room in rooms:
+                availability.room_availability(room, week)
+
+        service()
+        raw_query()
+        raw_time = min(_timed(raw_query) for _ in range(7))
+        service_time = min(_timed(service) for _ in range(7))
+        found = sum(len(availability.room_availability(r, week).busy) for r in rooms)
+        db.session.remove()
+        for engine in db.engines.values():
+            engine.dispose()
+    return raw_time, service_time, found
+
+
+def _timed(action) -> float:
+    started = time.perf_counter()
+    action()
+    return time.perf_counter() - started
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        instance = Path(folder)
+        url = (os.environ.get("AGORA_BENCH_DATABASE_URL")
+               or f"sqlite:///{instance / 'bench.sqlite3'}")
+        print(f"database: {url.split('@')[-1]}")
+        started = time.perf_counter()
+        world = build(url, instance)
+        print(f"setup: {ROOMS} rooms, {OCCURRENCES:,} occurrences in "
+              f"{time.perf_counter() - started:.1f} s")
+        bare, creates = bench_creates(url, instance, world)
+        print(f"bare JSON endpoint:        {bare:8.1f} requests/s")
+        print(f"booking create (no clash): {creates:8.1f} requests/s")
+        print(f"ratio create / bare:       {creates / bare:8.1%}   (target >= 25 %)")
+        raw, service, found = bench_availability(world)
+        print(f"raw indexed SQL, 50 rooms x 1 week:   {raw * 1000:8.2f} ms")
+        print(f"availability service, same rooms/week: {service * 1000:8.2f} ms "
+              f"({found} busy intervals)")
+        print(f"ratio availability / raw:             {service / raw:8.2f}x  (target <= 3x)")
+
+
+if __name__ == "__main__":
+    main()
