@@ -7,6 +7,7 @@ import sys
 import click
 from flask import Flask, current_app
 from flask_migrate import upgrade
+from werkzeug.serving import run_simple
 
 from app import outbox
 from app.extensions import db
@@ -118,4 +119,5 @@ def quickstart_command(host: str, port: int) -> None:
         click.echo("Using the existing database (flask --app app demo --reset starts afresh).")
     db.session.remove()
     click.echo(f"Agora is running at http://{host}:{port}/  (Ctrl+C stops it)")
-    current_app.run(host=host, port=port, debug=False, use_reloader=False)
+    run_simple(host, port, current_app._get_current_object(), use_reloader=False,
+               threaded=True)

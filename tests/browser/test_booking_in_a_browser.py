@@ -1,0 +1,83 @@
+"""A member books a room in a real Chromium, against a real gunicorn."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+import config
+from app import create_app
+from app.extensions import db
+from tests.booking_helpers import make_booker
+from tests.builders import PASSWORD, future_day, make_branch, make_room
+from tests.e2e.servers import gunicorn
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if CHROMIUM is None:
+        if config.running_in_ci():
+            pytest.fail("CI=true but Debian's chromium is not installed")
+        pytest.skip("install Debian's chromium to run the browser tests")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run"],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def served(tmp_path):
+    url = f"sqlite:///{tmp_path / 'browser.sqlite3'}"
+    app = create_app({"DATABASE_URL": url, "INSTANCE_PATH": str(tmp_path),
+                      "SECRET_KEY": "browser-test-secret-0123456789"})
+    with app.app_context():
+        db.create_all()
+        room = make_room(make_branch(name="Main Library"), name="Study room", max_attendees=8)
+        booker = make_booker()
+        world = {"room": room.id, "email": booker.user.email,
+                 "association": booker.association.name}
+        db.session.remove()
+        for engine in db.engines.values():
+            engine.dispose()
+    with gunicorn(url, tmp_path, workers=2) as base:
+        yield base, world
+
+
+def test_a_member_signs_in_books_and_sees_the_clash_the_second_time(browser, served):
+    base, world = served
+    page = browser.new_page()
+    page.goto(f"{base}/signin")
+    page.fill("#email", world["email"])
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{base}/")
+    day = future_day(10).isoformat()
+
+    def book() -> None:
+        page.goto(f"{base}/rooms/{world['room']}/book")
+        page.select_option("#association_id", label=world["association"])
+        page.fill("#title", "Chess for beginners")
+        page.fill("#attendees", "6")
+        page.fill("#day", day)
+        page.fill("#start", "17:00")
+        page.fill("#end", "19:00")
+        page.click("#booking-form button[type=submit]")
+
+    book()
+    page.wait_for_selector("#booking-status")
+    assert page.inner_text("#booking-status") == "confirmed"
+    assert "Chess for beginners" in page.inner_text("h1")
+    book()
+    page.wait_for_selector("#conflict")
+    assert "That time is taken" in page.inner_text("#conflict")
+    page.close()
