@@ -21,7 +21,7 @@ class Default:
     SECRET_KEY: str | None = None
     # Empty means "SQLite file in the instance folder".
     DATABASE_URL = ""
-    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
     # Public address used in feed links and e-mails, e.g. https://rooms.library.example
     BASE_URL = "http://127.0.0.1:5000"
     MAX_CONTENT_LENGTH = 1 * 1024 * 1024

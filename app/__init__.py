@@ -24,6 +24,10 @@ def create_app(config: Mapping[str, Any] | type | None = None) -> Flask:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     ensure_secret_key(app)
     app.config["SQLALCHEMY_DATABASE_URI"] = database_url(app)
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        # A server may drop idle connections; a local SQLite file cannot.
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
+            "pool_pre_ping": True, **app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {})}
 
     from app import auth, errors
     from app.api import bp as api_bp

@@ -8,7 +8,7 @@ from __future__ import annotations
 from flask import Response, current_app, request
 from werkzeug.http import http_date
 
-from app.feeds import bp
+from app.feeds import bp, versions
 from app.models import utcnow
 from app.services import feeds
 from app.services.errors import NotFound
@@ -51,7 +51,7 @@ def private(token: str):
 def _serve(kind: str, subject: int | str) -> Response:
     base_url = current_app.config["BASE_URL"].rstrip("/")
     now = utcnow()
-    version = feeds.feed_version(kind, subject, now, base_url)
+    version = versions.feed_version(kind, subject, now, base_url)
     if version is None:
         return _not_found()
     headers = _headers(kind == "private", version)

@@ -408,19 +408,14 @@ def _retrying_lost_race(action: Callable[[], T]) -> T:
 
     The second run sees the winner's booking and answers 409 like any conflict.
     """
-    try:
-        return action()
-    except DBAPIError as error:
-        if not conflicts.is_lost_race(error):
-            raise
-        db.session.rollback()
-    try:
-        return action()
-    except DBAPIError as error:
-        if not conflicts.is_lost_race(error):
-            raise
-        db.session.rollback()
-        raise Conflict(detail="Another booking took this time a moment ago.") from None
+    for _attempt in range(2):
+        try:
+            return action()
+        except DBAPIError as error:
+            if not conflicts.is_lost_race(error):
+                raise
+            db.session.rollback()
+    raise Conflict(detail="Another booking took this time a moment ago.")
 
 
 # --------------------------------------------------------------------- access

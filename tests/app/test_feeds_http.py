@@ -185,3 +185,18 @@ def test_the_association_page_offers_its_feed(client, booker):
     assert page.status_code == 200
     assert_offers(page.get_data(as_text=True),
                   f"/calendars/associations/{booker.association.id}.ics")
+
+
+def test_a_change_from_another_worker_shows_once_the_remembered_version_expires(client, room):
+    from sqlalchemy import text
+
+    from app.feeds import versions
+
+    path = f"/calendars/rooms/{room.id}.ics"
+    etag = client.get(path).headers["ETag"]
+    with db.engine.begin() as other_worker:
+        other_worker.execute(text("UPDATE room SET name = 'Renamed', updated_at = :now"),
+                             {"now": local(future_day(1), 12)})
+    assert client.get(path, headers={"If-None-Match": etag}).status_code == 304
+    versions.forget_all()
+    assert client.get(path, headers={"If-None-Match": etag}).status_code == 200
