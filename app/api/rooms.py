@@ -88,6 +88,25 @@ def room_availability(room_id: int):
     })
 
 
+@bp.get("/branches/<int:branch_id>/availability")
+@query(start="RFC 3339 instant", end="RFC 3339 instant (at most 31 days after start)")
+def branch_availability(branch_id: int):
+    """Busy and free intervals of every bookable room of a branch, from one query."""
+    branch = get_branch(branch_id)
+    window = availability.check_window(_instant_arg("start"), _instant_arg("end"))
+    rooms = list(db.session.scalars(
+        select(Room).where(Room.branch_id == branch.id, Room.bookable.is_(True))
+        .order_by(Room.name)))
+    zone = get_zone(branch.timezone)
+    found = availability.rooms_availability(rooms, window)
+    return jsonify({"items": [
+        {"room_id": room.id, "name": room.name,
+         "busy": [_span(i, zone) for i in found[room.id].busy],
+         "free": [_span(i, zone) for i in found[room.id].free]}
+        for room in rooms
+    ], "next_cursor": None})
+
+
 @bp.get("/search")
 @query(start="RFC 3339 instant", end="RFC 3339 instant", attendees="people to hold",
        amenities="comma-separated amenities", branch_id="only this branch")

@@ -48,11 +48,23 @@ def check_window(start: datetime, end: datetime, limit: timedelta = MAX_WINDOW) 
 
 def room_availability(room: Room, window: Interval) -> Availability:
     """The room's busy blocks (its own and overlapping rooms', buffers included) and free time."""
-    zone = get_zone(room.branch.timezone)
-    busy = merge(conflicts.busy_blocks(room.id, window))
-    busy = [Interval(max(b.start, window.start), min(b.end, window.end)) for b in busy
-            if b.end > window.start and b.start < window.end]
-    opening = _open(room.branch, zone, window)
+    return _availability(room, conflicts.busy_blocks(room.id, window), window)
+
+
+def rooms_availability(rooms: list[Room], window: Interval) -> dict[int, Availability]:
+    """Availability of many rooms from one query (a branch's day or week at a glance)."""
+    blocks = conflicts.busy_blocks_of_rooms([room.id for room in rooms], window)
+    return {room.id: _availability(room, blocks[room.id], window) for room in rooms}
+
+
+def _availability(room: Room, blocks: list[Interval], window: Interval) -> Availability:
+    busy = merge(blocks)
+    # Every block overlaps the window (the query says so): only the ends can stick out.
+    if busy and busy[0].start < window.start:
+        busy[0] = Interval(window.start, busy[0].end)
+    if busy and busy[-1].end > window.end:
+        busy[-1] = Interval(busy[-1].start, window.end)
+    opening = _open(room.branch, get_zone(room.branch.timezone), window)
     return Availability(busy=busy, free=subtract(opening, busy))
 
 

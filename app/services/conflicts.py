@@ -11,12 +11,13 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, bindparam, or_, select
+from sqlalchemy import Integer, and_, bindparam, or_, select, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import aliased
 
 from app.extensions import db
 from app.models import Booking, CellRoom, FloorCell, Occurrence, OccurrenceClaim
+from app.models.base import UTCDateTime
 from app.models.booking import ACTIVE_STATUSES
 from calendars import Interval
 
@@ -125,24 +126,69 @@ def _clash(o: Occurrence, b: Booking) -> Clash:
                  b.booked_by_id, b.association_id, b.layout_id)
 
 
-_BUSY_IN_ROOMS = select(Occurrence.block_start, Occurrence.block_end).where(
-    Occurrence.room_id.in_(bindparam("room_ids", expanding=True)),
-    Occurrence.status.in_(ACTIVE_STATUSES),
-    Occurrence.block_start < bindparam("window_end"),
-    Occurrence.block_start > bindparam("window_floor"),
-    Occurrence.block_end > bindparam("window_start"),
+BUSY_AROUND_ROOM_SQL = """
+    SELECT DISTINCT o.id, o.block_start, o.block_end
+      FROM cell_room mine
+      JOIN cell_room theirs ON theirs.cell_id = mine.cell_id
+      JOIN occurrence o ON o.room_id = theirs.room_id
+     WHERE mine.room_id = :room_id
+       AND o.status IN ('pending', 'confirmed')
+       AND o.block_start < :window_end
+       AND o.block_start > :window_floor
+       AND o.block_end > :window_start
+"""
+_BUSY_AROUND_ROOM = text(BUSY_AROUND_ROOM_SQL).columns(
+    id=Integer, block_start=UTCDateTime, block_end=UTCDateTime)
+
+
+BUSY_AROUND_ROOMS_SQL = """
+    SELECT DISTINCT mine.room_id, o.id, o.block_start, o.block_end
+      FROM cell_room mine
+      JOIN cell_room theirs ON theirs.cell_id = mine.cell_id
+      JOIN occurrence o ON o.room_id = theirs.room_id
+     WHERE mine.room_id IN :room_ids
+       AND o.status IN ('pending', 'confirmed')
+       AND o.block_start < :window_end
+       AND o.block_start > :window_floor
+       AND o.block_end > :window_start
+"""
+_BUSY_AROUND_ROOMS = (
+    text(BUSY_AROUND_ROOMS_SQL)
+    .bindparams(bindparam("room_ids", expanding=True))
+    .columns(room_id=Integer, id=Integer, block_start=UTCDateTime, block_end=UTCDateTime)
 )
 
 
-def busy_blocks(room_id: int, window: Interval) -> list[Interval]:
-    """Blocked ranges of active occurrences in the room and rooms sharing its floor."""
-    rows = db.session.execute(_BUSY_IN_ROOMS, {
-        "room_ids": overlapping_room_ids(room_id),
+def busy_blocks_of_rooms(room_ids: Sequence[int], window: Interval) -> dict[int, list[Interval]]:
+    """For many rooms at once: room id -> blocked ranges around it, sorted by start."""
+    found: dict[int, list[Interval]] = {room_id: [] for room_id in room_ids}
+    if not room_ids:
+        return found
+    rows = db.session.execute(_BUSY_AROUND_ROOMS, {
+        "room_ids": list(room_ids),
         "window_start": window.start,
         "window_end": window.end,
         "window_floor": window.start - MAX_BLOCK,
     })
-    return [Interval(start, end) for start, end in rows]
+    for room_id, _id, start, end in rows:
+        found[room_id].append(Interval(start, end))
+    for blocks in found.values():
+        blocks.sort()
+    return found
+
+
+def busy_blocks(room_id: int, window: Interval) -> list[Interval]:
+    """Blocked ranges of active occurrences in the room and rooms sharing its floor.
+
+    One indexed query: the room's cells, the rooms on them, their occurrences.
+    """
+    rows = db.session.execute(_BUSY_AROUND_ROOM, {
+        "room_id": room_id,
+        "window_start": window.start,
+        "window_end": window.end,
+        "window_floor": window.start - MAX_BLOCK,
+    })
+    return [Interval(start, end) for _id, start, end in rows]
 
 
 def lock_cells(cell_ids: Sequence[int]) -> None:

@@ -59,3 +59,18 @@ def test_search_respects_amenities_and_capacity(client, hall):
         "items"] == []
     assert client.get("/api/v1/search", query_string={**query, "amenities": "sauna"}).get_json()[
         "items"] == []
+
+
+def test_a_branch_shows_every_rooms_availability_at_once(client, hall):
+    booker, day = make_booker(), future_day(10)
+    book(client, booker, hall.half_a, local(day, 10), local(day, 11))
+    window = {"start": local(day, 0).isoformat(), "end": local(day, 23, 59).isoformat()}
+    body = client.get(f"/api/v1/branches/{hall.hall.branch_id}/availability",
+                      query_string=window).get_json()
+    busy = {item["name"]: item["busy"] for item in body["items"]}
+    taken = [{"start": local(day, 10).isoformat(), "end": local(day, 11).isoformat()}]
+    assert busy == {"Hall": taken, "Hall A": taken, "Hall B": [], "Beside": []}
+    for item in body["items"]:
+        single = client.get(f"/api/v1/rooms/{item['room_id']}/availability",
+                            query_string=window).get_json()
+        assert (single["busy"], single["free"]) == (item["busy"], item["free"])
