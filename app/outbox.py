@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import click
-from flask import Flask, Response, request_finished
+from flask import Flask, Response, current_app, request_finished
 from flask_sqlalchemy.session import Session
 from sqlalchemy import event
 
@@ -26,10 +26,21 @@ log = logging.getLogger(__name__)
 def init_app(app: Flask) -> None:
     """Send each request's e-mails after its commit, and add the `outbox` commands."""
     if not event.contains(Session, "after_commit", _committed):
+        event.listen(Session, "before_commit", _write_announcements)
         event.listen(Session, "after_commit", _committed)
         event.listen(Session, "after_rollback", _rolled_back)
     request_finished.connect(_deliver_after_response, app)
     app.cli.add_command(outbox_cli)
+
+
+def _write_announcements(session: Any) -> None:
+    """Turn the transaction's announced booking changes into outbox messages, in it."""
+    announced = session.info.pop(mail.ANNOUNCE_KEY, None)
+    if not announced:
+        return
+    settings = mail.MailSettings.from_config(current_app.config)
+    for booking, kind in announced:
+        mail.notify_booking_change(booking, kind, settings)
 
 
 def _committed(session: Any) -> None:
@@ -40,6 +51,7 @@ def _committed(session: Any) -> None:
 
 def _rolled_back(session: Any) -> None:
     session.info.pop(mail.PENDING_KEY, None)
+    session.info.pop(mail.ANNOUNCE_KEY, None)
 
 
 def _deliver_after_response(sender: Flask, response: Response, **_: Any) -> None:

@@ -33,7 +33,7 @@ from app.services.booking_rules import (
 )
 from app.services.booking_times import Planned, parse_booking_time, plan_series, rrule_until
 from app.services.errors import Conflict, FieldError, Forbidden, NotFound, RuleViolation
-from app.services.mail import notify_booking_change
+from app.services.mail import announce
 from app.services.rooms import cell_ids_of_room, room_capacity
 from calendars import Interval, get_zone
 
@@ -117,7 +117,7 @@ def _create(actor: User, data: BookingInput, now: datetime, settings: Settings) 
         updated_at=now,
     )
     skipped = _place(booking, plan, actor, now, settings, skip_conflicts=data.skip_conflicts)
-    notify_booking_change(booking, "created")
+    announce(booking, "created")
     return BookingResult(booking, skipped)
 
 
@@ -506,7 +506,7 @@ def _update(actor: User, booking_id: int, changes: BookingChanges, now: datetime
         booking.start, booking.end = start, end
         _replace_occurrences(booking, plan, actor, now)
     _touch(booking, now)
-    notify_booking_change(booking, "changed")
+    announce(booking, "changed")
     return booking
 
 
@@ -635,7 +635,7 @@ def _change_one(
         booking.attendees = changes.attendees
     _replace_occurrences(booking, plan, actor, now, check_times=[moved] if moved else [])
     _touch(booking, now)
-    notify_booking_change(booking, "changed")
+    announce(booking, "changed")
     return booking
 
 
@@ -694,8 +694,8 @@ def _change_following(
     plan = plan_series(successor.start, successor.end, zone, successor.rrule, exdates)
     plan = _carry_shifted_exceptions(plan, exceptions, shift, zone)
     _place(successor, plan, actor, now, Settings())
-    notify_booking_change(booking, "changed")
-    notify_booking_change(successor, "changed")
+    announce(booking, "changed")
+    announce(successor, "changed")
     return successor
 
 
@@ -732,7 +732,7 @@ def cancel_booking(actor: User, booking_id: int, reason: str = "",
     booking.status_reason = reason
     _touch(booking, now)
     db.session.flush()
-    notify_booking_change(booking, "cancelled")
+    announce(booking, "cancelled")
     return booking
 
 
@@ -749,7 +749,7 @@ def cancel_occurrence(actor: User, booking_id: int, start_text: str,
             booking.status = "cancelled"
         _touch(booking, now)
         db.session.flush()
-        notify_booking_change(booking, "cancelled" if booking.status == "cancelled" else "changed")
+        announce(booking, "cancelled" if booking.status == "cancelled" else "changed")
     db.session.flush()
     return booking
 
@@ -784,7 +784,7 @@ def decide(actor: User, booking_id: int, approve: bool, reason: str = "",
     booking.status_reason = reason.strip()
     _touch(booking, now)
     db.session.flush()
-    notify_booking_change(booking, "approved" if approve else "rejected")
+    announce(booking, "approved" if approve else "rejected")
     return booking
 
 

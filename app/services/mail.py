@@ -1,7 +1,8 @@
 """Booking e-mails with an iCalendar invitation, sent through an outbox.
 
-``notify_booking_change`` writes the message in the booking's own transaction, so
-a booking and its e-mail are committed (or rolled back) together. ``deliver`` sends
+The booking rules ``announce`` a change; just before that transaction commits the
+app's shell has ``notify_booking_change`` write the message in it, so a booking and
+its e-mail are committed (or rolled back) together. ``deliver`` sends
 after the commit, one message per transaction; a failure is recorded with a
 back-off and ``flask outbox send`` retries it. Nothing here ever fails a booking.
 """
@@ -77,18 +78,25 @@ def _flag(value: Any) -> bool:
     return bool(value)
 
 
-def _configured() -> MailSettings:
-    # The booking service calls notify_booking_change(booking, kind) without settings.
-    from flask import current_app
+ANNOUNCE_KEY = "agora_outbox_announcements"  # (booking, kind) to put in the outbox at commit
 
-    return MailSettings.from_config(current_app.config)
+
+def announce(booking: Booking, kind: str) -> None:
+    """Say that the booker should hear about this change once the transaction commits.
+
+    The booking rules call this; the app's shell turns each announcement into an outbox
+    message, with its own mail settings, just before the commit that makes it true.
+    """
+    if kind not in KINDS:
+        raise ValueError(f"kind must be one of {', '.join(KINDS)}")
+    db.session.info.setdefault(ANNOUNCE_KEY, []).append((booking, kind))
 
 
 # ------------------------------------------------------------------ enqueue
 
 
 def notify_booking_change(
-    booking: Booking, kind: str, settings: MailSettings | None = None
+    booking: Booking, kind: str, settings: MailSettings
 ) -> OutboxMessage | None:
     """Put the booker's e-mail about this change in the outbox, in the current transaction."""
     if kind not in KINDS:
@@ -96,7 +104,6 @@ def notify_booking_change(
     user = booking.booked_by
     if user is None or not user.email or not user.active:
         return None
-    settings = settings or _configured()
     method = "CANCEL" if kind in ("cancelled", "rejected") else "REQUEST"
     subject, text, html = compose(booking, kind, settings)
     message = OutboxMessage(
