@@ -45,7 +45,7 @@ def create_booking(body: BookingIn):
         skip_conflicts=body.skip_conflicts,
     )
     result = bookings.create_booking(user, data, settings=_engine_settings())
-    answer = booking_json(result.booking, user)
+    answer = booking_json(result.booking)
     answer["skipped"] = result.skipped
     return jsonify(answer), 201
 
@@ -71,7 +71,7 @@ def list_bookings():
     rows = list(db.session.scalars(query))
     items = rows[:limit]
     return jsonify({
-        "items": [booking_json(b, user) for b in items],
+        "items": [booking_json(b) for b in items],
         "next_cursor": encode_cursor(items[-1].id) if len(rows) > limit and items else None,
     })
 
@@ -96,7 +96,7 @@ def pending_bookings():
     rows = bookings.pending_queue(user, limit + 1, after)
     items = rows[:limit]
     return jsonify({
-        "items": [booking_json(b, user) for b in items],
+        "items": [booking_json(b) for b in items],
         "next_cursor": encode_cursor(items[-1].id) if len(rows) > limit and items else None,
     })
 
@@ -105,7 +105,7 @@ def pending_bookings():
 def get_booking(booking_id: int):
     """One booking with its occurrences."""
     user = signed_in_user()
-    return jsonify(booking_json(bookings.get_booking(booking_id, user), user))
+    return jsonify(booking_json(bookings.get_booking(booking_id, user)))
 
 
 @bp.patch("/bookings/<int:booking_id>")
@@ -114,7 +114,7 @@ def update_booking(booking_id: int, body: BookingPatch):
     """Move, resize, or change attendees, layout or details: the same checks as create."""
     user = signed_in_user()
     booking = bookings.update_booking(user, booking_id, _changes(body))
-    return jsonify(booking_json(booking, user))
+    return jsonify(booking_json(booking))
 
 
 @bp.delete("/bookings/<int:booking_id>")
@@ -122,7 +122,7 @@ def cancel_booking(booking_id: int):
     """Cancel a booking or whole series; it is kept, with status cancelled."""
     user = signed_in_user()
     booking = bookings.cancel_booking(user, booking_id)
-    return jsonify(booking_json(booking, user))
+    return jsonify(booking_json(booking))
 
 
 @bp.patch("/bookings/<int:booking_id>/occurrences/<path:start>")
@@ -139,7 +139,7 @@ def change_occurrence(booking_id: int, start: str, body: BookingPatch):
     booking = bookings.change_occurrence(
         user, booking_id, start, _changes(body), following=scope == "following"
     )
-    return jsonify(booking_json(booking, user))
+    return jsonify(booking_json(booking))
 
 
 @bp.delete("/bookings/<int:booking_id>/occurrences/<path:start>")
@@ -147,7 +147,7 @@ def cancel_occurrence(booking_id: int, start: str):
     """Cancel one occurrence of a series (kept, with status cancelled)."""
     user = signed_in_user()
     booking = bookings.cancel_occurrence(user, booking_id, start)
-    return jsonify(booking_json(booking, user))
+    return jsonify(booking_json(booking))
 
 
 @bp.post("/bookings/<int:booking_id>/approve")
@@ -156,7 +156,7 @@ def approve_booking(booking_id: int):
     user = staff_user()
     reason = parse_body(DecisionIn).reason if request.content_length else ""
     booking = bookings.decide(user, booking_id, approve=True, reason=reason)
-    return jsonify(booking_json(booking, user))
+    return jsonify(booking_json(booking))
 
 
 @bp.post("/bookings/<int:booking_id>/reject")
@@ -165,7 +165,7 @@ def reject_booking(booking_id: int, body: DecisionIn):
     """Reject a pending booking or series with a reason (staff)."""
     user = staff_user()
     booking = bookings.decide(user, booking_id, approve=False, reason=body.reason)
-    return jsonify(booking_json(booking, user))
+    return jsonify(booking_json(booking))
 
 
 def _changes(body: BookingPatch) -> BookingChanges:

@@ -81,7 +81,7 @@ def user_json(user: User) -> dict[str, Any]:
     return {"id": user.id, "email": user.email, "name": user.name, "role": user.role}
 
 
-def booking_json(booking: Booking, viewer: User) -> dict[str, Any]:
+def booking_json(booking: Booking) -> dict[str, Any]:
     """A booking and its occurrences, in the branch's zone."""
     zone = ZoneInfo(booking.room.branch.timezone)
     layout = booking.layout
