@@ -43,6 +43,10 @@ class Default:
     SMTP_USERNAME = ""
     SMTP_PASSWORD = ""
     SMTP_STARTTLS = False
+    # How booking e-mails leave the outbox: "courier" (a thread per worker, in batches),
+    # "after_response" (in the request's thread once its response is closed), or "off"
+    # (only `flask --app app outbox send`, e.g. from cron).
+    OUTBOX_DELIVERY = "courier"
     # Test-only: turns the database's double-booking guarantee off and pauses
     # between check and insert, to prove the concurrency test can fail.
     UNSAFE_DISABLE_BOOKING_GUARANTEE = False
@@ -61,6 +65,7 @@ class Testing(Default):
     ENV_NAME = "testing"
     TESTING = True
     RATELIMIT_ENABLED = False
+    OUTBOX_DELIVERY = "after_response"
 
 
 class Production(Default):

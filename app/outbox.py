@@ -1,14 +1,25 @@
 """The outbox's Flask side: a request's e-mails go out after its commit; `flask outbox send`.
 
 A session remembers the outbox ids it wrote; when its transaction commits they
-become deliverable, when it rolls back they are forgotten. After the request has
-finished (its response closed, so the visitor is not kept waiting) they are sent
-in a fresh application context. What fails waits for the next `flask outbox send`.
+become deliverable, when it rolls back they are forgotten. How they then go out
+is ``OUTBOX_DELIVERY``:
+
+- ``courier`` (the default): a thread in each worker process wakes up, waits a
+  moment for more, and sends everything due in one batch. Requests never wait
+  for mail, and a burst of bookings costs a few commits, not two per e-mail.
+- ``after_response``: sent once the response is closed, in the same thread
+  (deterministic, for tests).
+- ``off``: left for `flask --app app outbox send` (a cron job or a separate relay).
+
+What fails waits for the next run, with back-off.
 """
 
 from __future__ import annotations
 
 import logging
+import os
+import threading
+import time
 from collections.abc import Sequence
 from typing import Any
 
@@ -58,8 +69,12 @@ def _deliver_after_response(sender: Flask, response: Response, **_: Any) -> None
     ids = db.session.info.pop(mail.COMMITTED_KEY, None)
     if not ids:
         return
-    settings = mail.MailSettings.from_config(sender.config)
-    response.call_on_close(lambda: deliver_in_background_context(sender, ids, settings))
+    mode = sender.config.get("OUTBOX_DELIVERY", "courier")
+    if mode == "courier":
+        courier.wake(sender)
+    elif mode == "after_response":
+        settings = mail.MailSettings.from_config(sender.config)
+        response.call_on_close(lambda: deliver_in_background_context(sender, ids, settings))
 
 
 def deliver_in_background_context(
@@ -72,6 +87,55 @@ def deliver_in_background_context(
         except Exception:  # the booking is done; a failed send is retried later
             db.session.rollback()
             log.exception("Delivering outbox messages %s failed; they will be retried", ids)
+
+
+class Courier:
+    """One delivery thread per worker process, woken after commits that wrote e-mail."""
+
+    GATHER_SECONDS = 0.2
+    IDLE_SECONDS = 60.0
+
+    def __init__(self) -> None:
+        self._wake = threading.Event()
+        self._lock = threading.Lock()
+        self._pid: int | None = None
+        self._app: Flask | None = None
+
+    def wake(self, app: Flask) -> None:
+        """Make sure this process has a running courier for this app, and nudge it."""
+        with self._lock:
+            if self._pid != os.getpid() or self._app is not app:
+                self._pid, self._app = os.getpid(), app
+                self._wake = threading.Event()
+                threading.Thread(target=self._run, args=(app, self._wake),
+                                 name="agora-outbox-courier", daemon=True).start()
+        self._wake.set()
+
+    def _run(self, app: Flask, wake: threading.Event) -> None:
+        settings = mail.MailSettings.from_config(app.config)
+        while True:
+            wake.wait(self.IDLE_SECONDS)
+            if wake is not self._wake:
+                return  # superseded (a new app in this process, as in tests)
+            wake.clear()
+            time.sleep(self.GATHER_SECONDS)
+            self._drain(app, settings)
+
+    @staticmethod
+    def _drain(app: Flask, settings: mail.MailSettings) -> None:
+        with app.app_context():
+            try:
+                while mail.deliver(settings, limit=mail.DELIVER_PER_RUN).sent \
+                        == mail.DELIVER_PER_RUN:
+                    pass
+            except Exception:  # never let the thread die; the outbox keeps what is due
+                db.session.rollback()
+                log.exception("The outbox courier failed; it will try again")
+            finally:
+                db.session.remove()
+
+
+courier = Courier()
 
 
 @click.group("outbox")

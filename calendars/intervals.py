@@ -15,10 +15,8 @@ class Interval:
     end: datetime
 
     def __post_init__(self) -> None:
-        for name in ("start", "end"):
-            value = getattr(self, name)
-            if value.tzinfo is None or value.utcoffset() is None:
-                raise ValueError(f"Interval.{name} must be an aware datetime")
+        if self.start.tzinfo is None or self.end.tzinfo is None:
+            raise ValueError("Interval.start and Interval.end must be aware datetimes")
         if not self.start < self.end:
             raise ValueError("Interval.start must be before Interval.end")
 

@@ -105,6 +105,7 @@ def _test_config(url: str, instance_path) -> dict:
         "RATELIMIT_ENABLED": False,
         "SERVER_NAME": None,
         "BASE_URL": "http://agora.test",
+        "OUTBOX_DELIVERY": "after_response",
     }
 
 

@@ -400,7 +400,6 @@ def _write_occurrences(
     db.session.flush()
     if write_claims:
         conflicts.claim([r for r in rows if r.status in ACTIVE_STATUSES], {room.id: cells})
-        db.session.flush()
 
 
 def _retrying_lost_race(action: Callable[[], T]) -> T:

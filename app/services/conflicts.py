@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Integer, and_, bindparam, or_, select, text
 from sqlalchemy.exc import DBAPIError
@@ -152,10 +152,15 @@ BUSY_AROUND_ROOMS_SQL = """
        AND o.block_start > :window_floor
        AND o.block_end > :window_start
 """
+# Bound parameters go through UTCDateTime; the results are read by ``_instant`` below,
+# since per-row type processing would cost more than the query on a local database.
 _BUSY_AROUND_ROOMS = (
     text(BUSY_AROUND_ROOMS_SQL)
-    .bindparams(bindparam("room_ids", expanding=True))
-    .columns(room_id=Integer, id=Integer, block_start=UTCDateTime, block_end=UTCDateTime)
+    .bindparams(bindparam("room_ids", expanding=True),
+                bindparam("window_start", type_=UTCDateTime),
+                bindparam("window_end", type_=UTCDateTime),
+                bindparam("window_floor", type_=UTCDateTime))
+    .columns(room_id=Integer, id=Integer)
 )
 
 
@@ -169,12 +174,19 @@ def busy_blocks_of_rooms(room_ids: Sequence[int], window: Interval) -> dict[int,
         "window_start": window.start,
         "window_end": window.end,
         "window_floor": window.start - MAX_BLOCK,
-    })
+    }).all()
     for room_id, _id, start, end in rows:
-        found[room_id].append(Interval(start, end))
+        found[room_id].append(Interval(_instant(start), _instant(end)))
     for blocks in found.values():
         blocks.sort()
     return found
+
+
+def _instant(value: datetime | str) -> datetime:
+    """A stored instant as an aware UTC datetime (SQLite hands back text, PostgreSQL aware)."""
+    if isinstance(value, str):
+        return datetime.fromisoformat(value + "+00:00")
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 
 def busy_blocks(room_id: int, window: Interval) -> list[Interval]:
@@ -207,16 +219,14 @@ def lock_cells(cell_ids: Sequence[int]) -> None:
 
 def claim(occurrences: Iterable[Occurrence], cells_of_room: Mapping[int, Sequence[int]]) -> None:
     """Write the claims that the exclusion constraint checks: one per occurrence and cell."""
-    db.session.add_all(
-        OccurrenceClaim(
-            occurrence_id=occurrence.id,
-            cell_id=cell_id,
-            block_start=occurrence.block_start,
-            block_end=occurrence.block_end,
-        )
+    rows = [
+        {"occurrence_id": occurrence.id, "cell_id": cell_id,
+         "block_start": occurrence.block_start, "block_end": occurrence.block_end}
         for occurrence in occurrences
         for cell_id in cells_of_room.get(occurrence.room_id, ())
-    )
+    ]
+    if rows:
+        db.session.execute(OccurrenceClaim.__table__.insert(), rows)
 
 
 def release(occurrence_ids: Sequence[int]) -> None:

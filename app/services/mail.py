@@ -23,6 +23,7 @@ from urllib.parse import urlsplit
 from markupsafe import escape
 from sqlalchemy import select, update
 
+from app.db import begin_write
 from app.extensions import db
 from app.models import Booking, OutboxMessage, utcnow
 from app.models.booking import ACTIVE_STATUSES
@@ -36,6 +37,7 @@ MAX_ATTEMPTS = 8
 LEASE = timedelta(minutes=5)
 SMTP_TIMEOUT_SECONDS = 10.0
 DELIVER_PER_REQUEST = 20
+DELIVER_PER_RUN = 200
 PENDING_KEY = "agora_outbox_pending"  # ids written in the session's open transaction
 COMMITTED_KEY = "agora_outbox_committed"  # ids whose transaction has committed
 
@@ -214,39 +216,42 @@ def deliver(
     settings: MailSettings, ids: Sequence[int] | None = None, *,
     now: datetime | None = None, limit: int = DELIVER_PER_REQUEST,
 ) -> DeliveryReport:
-    """Send the given messages (or every due one), each claimed and recorded in its own commit.
+    """Send the given messages (or every due one) as one batch.
 
-    Runs outside any request's transaction: after a commit, or from the command line.
+    The batch is claimed in one commit (a lease, so no other worker sends it too),
+    sent, and its outcome recorded in a second commit; a crash in between only means
+    the lease runs out and the batch is sent again. Runs outside any request's
+    transaction: after a commit, in a worker's courier, or from the command line.
     """
     now = now or utcnow()
-    if ids is None:
-        ids = list(db.session.scalars(
-            select(OutboxMessage.id)
-            .where(OutboxMessage.sent_at.is_(None), OutboxMessage.next_attempt_at <= now,
-                   OutboxMessage.attempts < MAX_ATTEMPTS)
-            .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
-            .limit(limit)
-        ))
-        db.session.commit()
-    sent = failed = 0
-    for message_id in list(ids)[:limit]:
-        if not _claim(message_id, now):
-            continue
-        message = db.session.get(OutboxMessage, message_id)
-        try:
-            transport(message, settings)
-        except (smtplib.SMTPException, OSError, ValueError, UnicodeError) as error:
-            message.last_error = f"{type(error).__name__}: {error}"[:2000]
-            message.next_attempt_at = utcnow() + backoff(message.attempts)
-            failed += 1
-            log.warning("E-mail %s to %s failed (attempt %s): %s", message.id, message.to,
-                        message.attempts, message.last_error)
-        else:
-            message.sent_at = utcnow()
-            message.last_error = None
-            sent += 1
-        db.session.commit()
-    return DeliveryReport(sent, failed)
+    claimed = _claim(ids, now, limit)
+    if not claimed:
+        return DeliveryReport(0, 0)
+    messages = db.session.scalars(
+        select(OutboxMessage).where(OutboxMessage.id.in_(claimed)).order_by(OutboxMessage.id)
+    ).all()
+    outcomes = {message.id: _send(message, settings) for message in messages}
+    db.session.rollback()
+    begin_write()
+    for message_id, values in outcomes.items():
+        db.session.execute(update(OutboxMessage).where(OutboxMessage.id == message_id)
+                           .values(**values).execution_options(synchronize_session=False))
+    db.session.commit()
+    failed = sum(1 for values in outcomes.values() if values.get("last_error"))
+    return DeliveryReport(len(outcomes) - failed, failed)
+
+
+def _send(message: OutboxMessage, settings: MailSettings) -> dict[str, Any]:
+    """Hand one message over; what to record about it."""
+    try:
+        transport(message, settings)
+    except (smtplib.SMTPException, OSError, ValueError, UnicodeError) as error:
+        last_error = f"{type(error).__name__}: {error}"[:2000]
+        log.warning("E-mail %s to %s failed (attempt %s): %s", message.id, message.to,
+                    message.attempts, last_error)
+        return {"last_error": last_error,
+                "next_attempt_at": utcnow() + backoff(message.attempts)}
+    return {"sent_at": utcnow(), "last_error": None}
 
 
 def backoff(attempts: int) -> timedelta:
@@ -254,17 +259,28 @@ def backoff(attempts: int) -> timedelta:
     return min(timedelta(minutes=2 ** max(attempts - 1, 0)), timedelta(hours=6))
 
 
-def _claim(message_id: int, now: datetime) -> bool:
-    """Take the message for this run (a lease), so no other worker sends it too."""
-    result = db.session.execute(
+def _claim(ids: Sequence[int] | None, now: datetime, limit: int) -> list[int]:
+    """Lease the due messages among ``ids`` (or any due ones) for this run; their ids."""
+    due = [
+        OutboxMessage.sent_at.is_(None),
+        OutboxMessage.next_attempt_at <= now,
+        OutboxMessage.attempts < MAX_ATTEMPTS,
+    ]
+    if ids is not None:
+        due.append(OutboxMessage.id.in_(list(ids)[:limit]))
+    db.session.rollback()
+    begin_write()
+    candidates = select(OutboxMessage.id).where(*due).order_by(
+        OutboxMessage.next_attempt_at, OutboxMessage.id).limit(limit)
+    claimed = db.session.scalars(
         update(OutboxMessage)
-        .where(OutboxMessage.id == message_id, OutboxMessage.sent_at.is_(None),
-               OutboxMessage.next_attempt_at <= now, OutboxMessage.attempts < MAX_ATTEMPTS)
+        .where(OutboxMessage.id.in_(candidates.scalar_subquery()), *due)
         .values(attempts=OutboxMessage.attempts + 1, next_attempt_at=now + LEASE)
+        .returning(OutboxMessage.id)
         .execution_options(synchronize_session=False)
-    )
+    ).all()
     db.session.commit()
-    return result.rowcount == 1
+    return list(claimed)
 
 
 def transport(message: OutboxMessage, settings: MailSettings) -> None:

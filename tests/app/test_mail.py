@@ -184,3 +184,22 @@ def test_without_smtp_host_the_mail_is_written_to_the_log(client, app, room, boo
     row = db.session.scalar(select(OutboxMessage))
     db.session.refresh(row)
     assert row.sent_at is not None
+
+
+def test_the_courier_thread_delivers_a_burst_without_the_requests_waiting(
+        app, client, smtp, room, booker):
+    import time
+
+    app.config["OUTBOX_DELIVERY"] = "courier"
+    for hour in (9, 11, 13):
+        response = book(client, booker, room, local(future_day(10), hour),
+                        local(future_day(10), hour + 1))
+        assert response.status_code == 201
+        finished(response)
+    deadline = time.monotonic() + 15
+    while len(smtp.messages) < 3 and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert len(smtp.messages) == 3
+    db.session.expire_all()
+    unsent = db.session.scalars(select(OutboxMessage).where(OutboxMessage.sent_at.is_(None)))
+    assert unsent.all() == []

@@ -6,6 +6,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -37,14 +38,21 @@ def gunicorn(database_url: str, instance_path: Path, workers: int = 4,
         "AGORA_RATELIMIT_ENABLED": "false",
         **{f"AGORA_{name}": value for name, value in settings.items()},
     }
+    # A file, not a pipe: nobody reads the server's log while it runs, and a full pipe
+    # would stall every worker that logs.
+    with tempfile.TemporaryFile() as log:
+        yield from _serve(env, port, workers, log)
+
+
+def _serve(env: dict, port: int, workers: int, log) -> Iterator[str]:
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "-w", str(workers), "-b", f"127.0.0.1:{port}",
          "--timeout", "60", "--graceful-timeout", "5", "app:create_app()"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        _wait_until_up(base, process)
+        _wait_until_up(base, process, log)
         yield base
     finally:
         process.terminate()
@@ -53,15 +61,14 @@ def gunicorn(database_url: str, instance_path: Path, workers: int = 4,
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
-        if process.stdout is not None:
-            process.stdout.close()
 
 
-def _wait_until_up(base: str, process: subprocess.Popen, seconds: float = 30.0) -> None:
+def _wait_until_up(base: str, process: subprocess.Popen, log, seconds: float = 30.0) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            output = process.stdout.read().decode(errors="replace") if process.stdout else ""
+            log.seek(0)
+            output = log.read().decode(errors="replace")
             raise RuntimeError(f"gunicorn exited early:\n{output[-4000:]}")
         try:
             if requests.get(f"{base}/api/v1/ping", timeout=5).status_code == 200:
