@@ -15,8 +15,9 @@ from datetime import datetime, timedelta, tzinfo
 from itertools import pairwise
 from typing import Any, TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app.db import begin_write
 from app.extensions import db
@@ -379,25 +380,29 @@ def _write_occurrences(
     booking: Booking, plan: Sequence[Planned], room: Room, cells: Sequence[int],
     *, write_claims: bool,
 ) -> None:
+    """Insert the planned occurrences in one statement, and their claims in another."""
     buffer = timedelta(minutes=room.buffer_minutes)
     occurrence_status = booking.status if booking.status in ACTIVE_STATUSES else "cancelled"
-    rows = [
-        Occurrence(
-            booking=booking,
-            room_id=room.id,
-            start=p.start,
-            end=p.end,
-            block_start=p.start,
-            block_end=p.end + buffer,
-            original_start=p.original_start,
-            modified=p.modified,
-            status=occurrence_status if p.status == "active" else "cancelled",
-        )
+    db.session.add(booking)
+    db.session.flush()
+    values = [
+        {
+            "booking_id": booking.id,
+            "room_id": room.id,
+            "start": p.start,
+            "end": p.end,
+            "block_start": p.start,
+            "block_end": p.end + buffer,
+            "original_start": p.original_start,
+            "modified": p.modified,
+            "status": occurrence_status if p.status == "active" else "cancelled",
+        }
         for p in plan
     ]
-    db.session.add(booking)
-    db.session.add_all(rows)
-    db.session.flush()
+    rows = list(db.session.scalars(insert(Occurrence).returning(Occurrence), values)) \
+        if values else []
+    kept = list(booking.occurrences) if "occurrences" in booking.__dict__ else []
+    set_committed_value(booking, "occurrences", sorted(kept + rows, key=lambda o: o.start))
     if write_claims:
         conflicts.claim([r for r in rows if r.status in ACTIVE_STATUSES], {room.id: cells})
 
