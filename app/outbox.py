@@ -51,7 +51,11 @@ def _write_announcements(session: Any) -> None:
         return
     settings = mail.MailSettings.from_config(current_app.config)
     for booking, kind in announced:
-        mail.notify_booking_change(booking, kind, settings)
+        try:
+            with session.begin_nested():
+                mail.notify_booking_change(booking, kind, settings)
+        except Exception:  # an e-mail that cannot be written must not cost the booking
+            log.exception("No e-mail for booking %s (%s)", booking.id, kind)
 
 
 def _committed(session: Any) -> None:

@@ -203,3 +203,19 @@ def test_the_courier_thread_delivers_a_burst_without_the_requests_waiting(
     db.session.expire_all()
     unsent = db.session.scalars(select(OutboxMessage).where(OutboxMessage.sent_at.is_(None)))
     assert unsent.all() == []
+
+
+def test_an_e_mail_that_cannot_be_written_never_costs_the_booking(
+        client, smtp, room, booker, monkeypatch):
+    from app.services import mail
+
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("template exploded")
+
+    monkeypatch.setattr(mail, "compose", broken)
+    response = finished(book(client, booker, room, local(future_day(10), 10),
+                             local(future_day(10), 11)))
+    assert response.status_code == 201
+    assert db.session.get(Booking, response.get_json()["id"]).status == "confirmed"
+    assert db.session.scalars(select(OutboxMessage)).all() == []
+    assert smtp.messages == []
