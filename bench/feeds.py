@@ -12,9 +12,6 @@ Run from the repository root: python bench/feeds.py
 from __future__ import annotations
 
 import http.client
-import os
-import socket
-import subprocess
 import sys
 import tempfile
 import threading
@@ -26,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from icalendar import Calendar, Event  # noqa: E402
+from feeds_core import best_of, naive_calendar  # noqa: E402
 
 from app import create_app  # noqa: E402
 from app.extensions import db  # noqa: E402
@@ -34,9 +31,10 @@ from app.models import Booking, Occurrence  # noqa: E402
 from app.services import branches, feeds, rooms  # noqa: E402
 from app.services.booking_times import plan_series  # noqa: E402
 from calendars import get_zone  # noqa: E402
+from tests.e2e.servers import gunicorn  # noqa: E402
 
 COUNT = 1000
-ROUNDS = 7
+
 WORKERS = 2
 THREADS = 8
 SECONDS = 3.0
@@ -87,39 +85,6 @@ def seed(app) -> int:
         return room.id
 
 
-def best_of(action) -> float:
-    """The fastest of several runs, in seconds."""
-    timings = []
-    for _ in range(ROUNDS):
-        began = time.perf_counter()
-        action()
-        timings.append(time.perf_counter() - began)
-    return min(timings)
-
-
-def bare_calendar(events) -> Calendar:
-    """The same events as icalendar components, put together the obvious way."""
-    calendar = Calendar()
-    calendar.add("prodid", "-//Agora//Room booking//EN")
-    calendar.add("version", "2.0")
-    for item in events:
-        event = Event()
-        event.add("uid", item.uid)
-        event.add("sequence", item.sequence)
-        event.add("dtstamp", item.last_modified)
-        event.add("dtstart", item.start.astimezone(get_zone(ZONE)))
-        event.add("dtend", item.end.astimezone(get_zone(ZONE)))
-        event.add("summary", item.title)
-        event.add("description", item.description)
-        event.add("location", item.location)
-        event.add("url", item.url)
-        event.add("status", "CONFIRMED")
-        if item.rrule:
-            event.add("rrule", dict(part.split("=") for part in item.rrule.split(";")))
-        calendar.add_component(event)
-    return calendar
-
-
 def build_timings(app, room_id: int) -> None:
     with app.app_context():
         now = datetime.now(UTC)
@@ -127,7 +92,7 @@ def build_timings(app, room_id: int) -> None:
         body = feeds.render_feed(spec, now, BASE_URL)
         bookings, _ = feeds._bookings_of(spec, feeds.Window.at(now))
         events = [feeds.feed_event(b, BASE_URL, full=False) for b in bookings]
-        calendar = bare_calendar(events)
+        calendar = naive_calendar(events, get_zone(ZONE))
 
         def ours() -> None:
             db.session.expire_all()
@@ -141,34 +106,6 @@ def build_timings(app, room_id: int) -> None:
     print(f"icalendar Calendar.to_ical only:          {bare_time * 1000:8.1f} ms")
     print(f"ratio app build / to_ical (target <= 1.5):{ours_time / bare_time:8.2f}x")
     print(f"feed version (ETag) query:                {version_time * 1000:8.2f} ms")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def start_gunicorn(database_url: str, instance: str) -> tuple[subprocess.Popen, int]:
-    port = free_port()
-    env = {**os.environ, "AGORA_ENV": "testing", "AGORA_DATABASE_URL": database_url,
-           "AGORA_INSTANCE_PATH": instance, "AGORA_SECRET_KEY": SECRET,
-           "AGORA_RATELIMIT_ENABLED": "false", "AGORA_BASE_URL": BASE_URL}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-w", str(WORKERS), "-b", f"127.0.0.1:{port}",
-         "--log-level", "warning", "app:create_app()"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            status, _ = fetch(port, "/api/v1/ping")
-            if status == 200:
-                return process, port
-        except OSError:
-            time.sleep(0.1)
-    process.kill()
-    raise RuntimeError("gunicorn did not start")
 
 
 def fetch(port: int, path: str, headers: dict[str, str] | None = None) -> tuple[int, dict]:
@@ -204,8 +141,8 @@ def requests_per_second(port: int, path: str, headers: dict[str, str], expect: i
 
 
 def http_timings(database_url: str, instance: str, room_id: int) -> None:
-    process, port = start_gunicorn(database_url, instance)
-    try:
+    with gunicorn(database_url, Path(instance), workers=WORKERS, BASE_URL=BASE_URL) as base:
+        port = int(base.rsplit(":", 1)[1])
         path = f"/calendars/rooms/{room_id}.ics"
         status, headers = fetch(port, path)
         assert status == 200, status
@@ -215,9 +152,6 @@ def http_timings(database_url: str, instance: str, room_id: int) -> None:
         ping = requests_per_second(port, "/api/v1/ping", {}, 200)
         not_modified = requests_per_second(port, path, conditional, 304)
         full = requests_per_second(port, path, {}, 200)
-    finally:
-        process.terminate()
-        process.wait(timeout=15)
     print(f"gunicorn -w {WORKERS}, {THREADS} client threads, {SECONDS:.0f} s each:")
     print(f"GET /api/v1/ping:                         {ping:8.0f} req/s")
     print(f"feed 304 (If-None-Match):                 {not_modified:8.0f} req/s")

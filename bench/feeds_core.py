@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import sys
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -45,8 +45,8 @@ def make_events() -> list[FeedEvent]:
     ]
 
 
-def naive_calendar(events: list[FeedEvent]) -> Calendar:
-    """The same events put into icalendar components the obvious way."""
+def naive_calendar(events: list[FeedEvent], zone: tzinfo | None = None) -> Calendar:
+    """The same events put into icalendar components the obvious way (times in ``zone``)."""
     calendar = Calendar()
     calendar.add("prodid", "-//Agora//Room booking//EN")
     calendar.add("version", "2.0")
@@ -55,8 +55,8 @@ def naive_calendar(events: list[FeedEvent]) -> Calendar:
         event.add("uid", item.uid)
         event.add("sequence", item.sequence)
         event.add("dtstamp", item.last_modified)
-        event.add("dtstart", item.start)
-        event.add("dtend", item.end)
+        event.add("dtstart", item.start.astimezone(zone) if zone else item.start)
+        event.add("dtend", item.end.astimezone(zone) if zone else item.end)
         event.add("summary", item.title)
         event.add("description", item.description)
         event.add("location", item.location)

@@ -604,10 +604,3 @@ def _explain(layout: Layout, capacity: Capacity, attendees: int | None,
         return "area", capacity.sentence
     return "row length", (f"{places} places: rows, aisles and door zones of the room limit "
                           "how many fit.")
-
-
-def door_zones(room: RoomShape) -> list[Polygon]:
-    """The clear zones inside every door (for drawing and tests)."""
-    return [door_zone(room, door) for door in room.doors]
-
-

@@ -13,7 +13,7 @@ from itertools import pairwise
 from typing import Literal
 
 import shapely
-from shapely.geometry import LineString, Point, Polygon, box
+from shapely.geometry import LineString, Point, Polygon
 from shapely.ops import unary_union
 from shapely.strtree import STRtree
 
@@ -305,8 +305,3 @@ def route_targets(room: RoomShape, items: list[Item], shapes: list[Polygon],
                                                     rules):
                     targets.add(index)
     return targets
-
-
-def rectangle(width: float, depth: float) -> Polygon:
-    """A rectangle with its lower left corner at the origin (for tests and benchmarks)."""
-    return box(0, 0, width, depth)

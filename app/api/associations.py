@@ -5,10 +5,9 @@ from sqlalchemy import select
 
 from app.api import bp
 from app.api.access import optional_user, signed_in_user
-from app.api.branches import page
 from app.api.openapi import accepts
 from app.api.present import association_json
-from app.api.request import page_params
+from app.api.request import page, page_params
 from app.api.schemas import AssociationIn, AssociationPatch, MemberIn
 from app.extensions import db
 from app.models import Association

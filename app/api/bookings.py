@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from flask import current_app, jsonify, request
-from sqlalchemy import or_, select
+from sqlalchemy import select
 
 from app.api import bp
 from app.api.access import signed_in_user, staff_user
 from app.api.openapi import accepts, query
 from app.api.present import booking_json
-from app.api.request import encode_cursor, page_params, parse_body, query_int
+from app.api.request import page, page_params, parse_body, query_int
 from app.api.schemas import BookingIn, BookingPatch, DecisionIn
 from app.extensions import db
-from app.models import Booking, Membership, Occurrence
+from app.models import Booking, Occurrence
 from app.services import bookings
 from app.services.bookings import BookingChanges, BookingInput, Settings
 from calendars import parse_instant
@@ -61,19 +61,13 @@ def list_bookings():
     if after is not None:
         query = query.where(Booking.id > after)
     if not user.is_staff:
-        mine = select(Membership.association_id).where(Membership.user_id == user.id)
-        query = query.where(or_(Booking.booked_by_id == user.id, Booking.association_id.in_(mine)))
+        query = query.where(bookings.visible_to(user))
     for name, column in (("room_id", Booking.room_id), ("association_id", Booking.association_id)):
         value = query_int(name, minimum=1)
         if value is not None:
             query = query.where(column == value)
     query = _time_filter(query)
-    rows = list(db.session.scalars(query))
-    items = rows[:limit]
-    return jsonify({
-        "items": [booking_json(b) for b in items],
-        "next_cursor": encode_cursor(items[-1].id) if len(rows) > limit and items else None,
-    })
+    return jsonify(page(list(db.session.scalars(query)), limit, booking_json))
 
 
 def _time_filter(query):
@@ -93,12 +87,7 @@ def pending_bookings():
     """The approval queue, oldest request first (staff)."""
     user = staff_user()
     limit, after = page_params()
-    rows = bookings.pending_queue(user, limit + 1, after)
-    items = rows[:limit]
-    return jsonify({
-        "items": [booking_json(b) for b in items],
-        "next_cursor": encode_cursor(items[-1].id) if len(rows) > limit and items else None,
-    })
+    return jsonify(page(bookings.pending_queue(user, limit + 1, after), limit, booking_json))
 
 
 @bp.get("/bookings/<int:booking_id>")

@@ -7,7 +7,7 @@ from app.api import bp
 from app.api.access import staff_user
 from app.api.openapi import accepts
 from app.api.present import branch_json
-from app.api.request import encode_cursor, page_params
+from app.api.request import page, page_params
 from app.api.schemas import BranchIn
 from app.extensions import db
 from app.models import Branch
@@ -38,10 +38,3 @@ def create_branch(body: BranchIn):
 def get_branch(branch_id: int):
     """One branch."""
     return jsonify(branch_json(branches.get_branch(branch_id)))
-
-
-def page(rows: list, limit: int, render) -> dict:
-    """``{"items", "next_cursor"}`` from ``limit + 1`` rows fetched by id."""
-    items = rows[:limit]
-    next_cursor = encode_cursor(items[-1].id) if len(rows) > limit and items else None
-    return {"items": [render(row) for row in items], "next_cursor": next_cursor}

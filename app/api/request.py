@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import json
 import math
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 from flask import request
@@ -101,6 +102,13 @@ def page_params() -> tuple[int, int | None]:
     limit = query_int("limit", minimum=1) or DEFAULT_LIMIT
     cursor = request.args.get("cursor")
     return min(limit, MAX_LIMIT), decode_cursor(cursor) if cursor else None
+
+
+def page(rows: list, limit: int, render: Callable[[Any], Any]) -> dict[str, Any]:
+    """``{"items", "next_cursor"}`` from ``limit + 1`` rows fetched in id order."""
+    items = rows[:limit]
+    next_cursor = encode_cursor(items[-1].id) if len(rows) > limit and items else None
+    return {"items": [render(row) for row in items], "next_cursor": next_cursor}
 
 
 def encode_cursor(last_id: int) -> str:

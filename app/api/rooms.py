@@ -7,10 +7,9 @@ from sqlalchemy import select
 
 from app.api import bp
 from app.api.access import staff_user
-from app.api.branches import page
 from app.api.openapi import accepts, query
 from app.api.present import room_json
-from app.api.request import page_params, query_int
+from app.api.request import page, page_params, query_int
 from app.api.schemas import RoomIn, RoomPatch
 from app.extensions import db
 from app.models import Room

@@ -6,6 +6,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, StringConstraints
 
+from app.services.rooms import RULE_LIMITS
+
 Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
 Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
@@ -55,17 +57,23 @@ class DoorIn(Body):
     width: float = Field(gt=0, le=20)
 
 
+def _rule(name: str) -> Any:
+    """An optional rule field, bounded as the rooms service checks it."""
+    low, high = RULE_LIMITS[name]
+    return Field(default=None, ge=low, le=high)
+
+
 class RulesIn(Body):
     """A room's booking rules."""
 
-    slot_minutes: int | None = Field(default=None, ge=1, le=240)
-    min_minutes: int | None = Field(default=None, ge=1, le=24 * 60)
-    max_minutes: int | None = Field(default=None, ge=1, le=14 * 24 * 60)
-    buffer_minutes: int | None = Field(default=None, ge=0, le=24 * 60)
-    lead_hours: int | None = Field(default=None, ge=0, le=24 * 365)
-    horizon_days: int | None = Field(default=None, ge=1, le=3 * 365)
+    slot_minutes: int | None = _rule("slot_minutes")
+    min_minutes: int | None = _rule("min_minutes")
+    max_minutes: int | None = _rule("max_minutes")
+    buffer_minutes: int | None = _rule("buffer_minutes")
+    lead_hours: int | None = _rule("lead_hours")
+    horizon_days: int | None = _rule("horizon_days")
     requires_approval: bool | None = None
-    changeover_minutes: int | None = Field(default=None, ge=0, le=24 * 60)
+    changeover_minutes: int | None = _rule("changeover_minutes")
 
 
 Amenity = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,39}$")]

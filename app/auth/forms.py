@@ -4,13 +4,16 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
+from app.services.accounts import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
+
 
 class SignUpForm(FlaskForm):
     """A new member account."""
 
     name = StringField("Your name", validators=[DataRequired(), Length(max=120)])
     email = EmailField("E-mail", validators=[DataRequired(), Length(max=254)])
-    password = PasswordField("Password", validators=[DataRequired(), Length(min=10, max=1024)])
+    password = PasswordField("Password", validators=[
+        DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=MAX_PASSWORD_LENGTH)])
     confirm = PasswordField(
         "Repeat password", validators=[DataRequired(), EqualTo("password", "Passwords differ.")]
     )
@@ -20,7 +23,8 @@ class SignInForm(FlaskForm):
     """E-mail and password."""
 
     email = EmailField("E-mail", validators=[DataRequired(), Length(max=254)])
-    password = PasswordField("Password", validators=[DataRequired(), Length(max=1024)])
+    password = PasswordField("Password", validators=[DataRequired(),
+                                                     Length(max=MAX_PASSWORD_LENGTH)])
     remember = BooleanField("Keep me signed in on this device")
 
 

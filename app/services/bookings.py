@@ -15,13 +15,13 @@ from datetime import datetime, timedelta, tzinfo
 from itertools import pairwise
 from typing import Any, TypeVar
 
-from sqlalchemy import insert, select
+from sqlalchemy import ColumnElement, insert, or_, select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app.db import begin_write
 from app.extensions import db
-from app.models import Association, Booking, Layout, Occurrence, Room, User, utcnow
+from app.models import Association, Booking, Layout, Membership, Occurrence, Room, User, utcnow
 from app.models.booking import ACTIVE_STATUSES
 from app.services import conflicts
 from app.services.associations import is_admin, membership_of
@@ -36,7 +36,7 @@ from app.services.booking_times import Planned, parse_booking_time, plan_series,
 from app.services.errors import Conflict, FieldError, Forbidden, NotFound, RuleViolation
 from app.services.mail import announce
 from app.services.rooms import cell_ids_of_room, room_capacity
-from calendars import Interval, get_zone
+from calendars import Interval, TimeInputError, get_zone
 
 T = TypeVar("T")
 
@@ -97,8 +97,8 @@ def _create(actor: User, data: BookingInput, now: datetime, settings: Settings) 
     _check_order(start, end)
     exdates = [parse_booking_time(t, zone, f"recurrence.exdates[{i}]")
                for i, t in enumerate(data.exdates)]
-    plan = plan_series(start, end, zone, data.rrule, exdates)
-    _check_exdates_match(exdates, start, end, zone, data.rrule)
+    plan = _without_exdates(plan_series(start, end, zone, data.rrule, []), exdates, zone,
+                            series=data.rrule is not None)
     booking = Booking(
         uid=str(uuid.uuid4()),
         room=room,
@@ -175,21 +175,27 @@ def _check_order(start: datetime, end: datetime) -> None:
         raise RuleViolation.single("end", "end_before_start", "The end must come after the start.")
 
 
-def _check_exdates_match(
-    exdates: list[datetime], start: datetime, end: datetime, zone: tzinfo, rrule: str | None
-) -> None:
+def _without_exdates(plan: list[Planned], exdates: list[datetime], zone: tzinfo, *,
+                     series: bool) -> list[Planned]:
+    """The series less its exdates; each exdate must be one of its occurrences."""
     if not exdates:
-        return
-    if rrule is None:
+        return plan
+    if not series:
         raise RuleViolation.single("recurrence.exdates", "invalid_exdate",
                                    "Exdates need a recurrence rule.")
-    starts = {p.start for p in plan_series(start, end, zone, rrule, [])}
+    starts = {p.start for p in plan}
     for index, exdate in enumerate(exdates):
         if exdate not in starts:
             raise RuleViolation.single(
                 f"recurrence.exdates[{index}]", "invalid_exdate",
                 f"{exdate.astimezone(zone).isoformat()} is not an occurrence of the series.",
             )
+    excluded = set(exdates)
+    remaining = [p for p in plan if p.start not in excluded]
+    if not remaining:
+        raise TimeInputError("invalid_rrule", "recurrence.rrule",
+                             "The rule and exdates leave no occurrence.")
+    return remaining
 
 
 # ------------------------------------------------------------------ placement
@@ -433,6 +439,12 @@ def get_booking(booking_id: int, viewer: User) -> Booking:
     return booking
 
 
+def visible_to(member: User) -> ColumnElement[bool]:
+    """Which bookings a member sees: those they made and those of their associations."""
+    theirs = select(Membership.association_id).where(Membership.user_id == member.id)
+    return or_(Booking.booked_by_id == member.id, Booking.association_id.in_(theirs))
+
+
 def may_view(viewer: User, booking: Booking) -> bool:
     """Staff, the booker, and members of the booking's association see it in full."""
     if viewer.is_staff or booking.booked_by_id == viewer.id:
@@ -505,8 +517,8 @@ def _update(actor: User, booking_id: int, changes: BookingChanges, now: datetime
                 "This series has begun: change one occurrence, or this and the following ones.",
             )
         exdates = [datetime.fromisoformat(e) for e in booking.exdates]
-        plan = _carry_exceptions(booking, plan_series(start, end, zone, booking.rrule, exdates),
-                                 zone)
+        plan = _carry_exceptions(plan_series(start, end, zone, booking.rrule, exdates),
+                                 _exceptions_of(booking.occurrences), zone)
         booking.start, booking.end = start, end
         _replace_occurrences(booking, plan, actor, now)
     _touch(booking, now)
@@ -539,19 +551,17 @@ def _current_plan(booking: Booking) -> list[Planned]:
     ]
 
 
-def _carry_exceptions(booking: Booking, plan: list[Planned], zone: tzinfo) -> list[Planned]:
+def _carry_exceptions(plan: list[Planned], exceptions: Sequence[Occurrence], zone: tzinfo,
+                      shift: timedelta = timedelta(0)) -> list[Planned]:
     """Cancelled and individually moved occurrences stay so when the series is edited.
 
-    They are matched by the local date the rule first put them on.
+    They are matched by the local date the rule first put them on (``shift`` later,
+    when the edit moves the series).
     """
-    exceptions = {
-        o.original_start.astimezone(zone).date(): o
-        for o in booking.occurrences
-        if o.modified or o.status == "cancelled"
-    }
+    by_date = {(o.original_start + shift).astimezone(zone).date(): o for o in exceptions}
     result = []
     for planned in plan:
-        old = exceptions.get(planned.original_start.astimezone(zone).date())
+        old = by_date.get(planned.original_start.astimezone(zone).date())
         if old is None:
             result.append(planned)
         elif old.status == "cancelled":
@@ -560,6 +570,11 @@ def _carry_exceptions(booking: Booking, plan: list[Planned], zone: tzinfo) -> li
         else:
             result.append(planned.moved(old.start, old.end))
     return result
+
+
+def _exceptions_of(occurrences: Sequence[Occurrence]) -> list[Occurrence]:
+    """The occurrences changed or cancelled on their own."""
+    return [o for o in occurrences if o.modified or o.status == "cancelled"]
 
 
 def _replace_occurrences(
@@ -667,7 +682,7 @@ def _change_following(
         duration = new_end - (new_start or pivot.original_start)
     tail = [o for o in booking.occurrences if o.original_start >= pivot.original_start]
     last_original = max(o.original_start for o in booking.occurrences)
-    exceptions = [o for o in tail if o.modified or o.status == "cancelled"]
+    exceptions = _exceptions_of(tail)
     successor = Booking(
         uid=str(uuid.uuid4()),
         room=booking.room,
@@ -696,27 +711,11 @@ def _change_following(
     _touch(booking, now)
     exdates = [datetime.fromisoformat(e) for e in successor.exdates]
     plan = plan_series(successor.start, successor.end, zone, successor.rrule, exdates)
-    plan = _carry_shifted_exceptions(plan, exceptions, shift, zone)
+    plan = _carry_exceptions(plan, exceptions, zone, shift)
     _place(successor, plan, actor, now, Settings())
     announce(booking, "changed")
     announce(successor, "changed")
     return successor
-
-
-def _carry_shifted_exceptions(
-    plan: list[Planned], exceptions: list[Occurrence], shift: timedelta, zone: tzinfo
-) -> list[Planned]:
-    by_date = {(o.original_start + shift).astimezone(zone).date(): o for o in exceptions}
-    result = []
-    for p in plan:
-        old = by_date.get(p.original_start.astimezone(zone).date())
-        if old is None:
-            result.append(p)
-        elif old.status == "cancelled":
-            result.append(Planned(p.original_start, p.start, p.end, "cancelled", old.modified))
-        else:
-            result.append(p.moved(old.start, old.end))
-    return result
 
 
 # ---------------------------------------------------------------- cancelling

@@ -126,21 +126,6 @@ def _clash(o: Occurrence, b: Booking) -> Clash:
                  b.booked_by_id, b.association_id, b.layout_id)
 
 
-BUSY_AROUND_ROOM_SQL = """
-    SELECT DISTINCT o.id, o.block_start, o.block_end
-      FROM cell_room mine
-      JOIN cell_room theirs ON theirs.cell_id = mine.cell_id
-      JOIN occurrence o ON o.room_id = theirs.room_id
-     WHERE mine.room_id = :room_id
-       AND o.status IN ('pending', 'confirmed')
-       AND o.block_start < :window_end
-       AND o.block_start > :window_floor
-       AND o.block_end > :window_start
-"""
-_BUSY_AROUND_ROOM = text(BUSY_AROUND_ROOM_SQL).columns(
-    id=Integer, block_start=UTCDateTime, block_end=UTCDateTime)
-
-
 BUSY_AROUND_ROOMS_SQL = """
     SELECT DISTINCT mine.room_id, o.id, o.block_start, o.block_end
       FROM cell_room mine
@@ -190,17 +175,8 @@ def _instant(value: datetime | str) -> datetime:
 
 
 def busy_blocks(room_id: int, window: Interval) -> list[Interval]:
-    """Blocked ranges of active occurrences in the room and rooms sharing its floor.
-
-    One indexed query: the room's cells, the rooms on them, their occurrences.
-    """
-    rows = db.session.execute(_BUSY_AROUND_ROOM, {
-        "room_id": room_id,
-        "window_start": window.start,
-        "window_end": window.end,
-        "window_floor": window.start - MAX_BLOCK,
-    })
-    return [Interval(start, end) for _id, start, end in rows]
+    """Blocked ranges of active occurrences in the room and rooms sharing its floor."""
+    return busy_blocks_of_rooms([room_id], window)[room_id]
 
 
 def lock_cells(cell_ids: Sequence[int]) -> None:

@@ -6,12 +6,12 @@ from datetime import datetime, timedelta
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
 from app.auth.forms import EmptyForm
 from app.extensions import db
-from app.models import Booking, Membership, Room
+from app.models import Booking, Room
 from app.services import associations, bookings
 from app.services.availability import room_availability
 from app.services.bookings import BookingInput
@@ -103,10 +103,9 @@ def _week_ahead(room: Room):
 @login_required
 def my_bookings():
     """The bookings the user made or that belong to their associations."""
-    mine = select(Membership.association_id).where(Membership.user_id == current_user.id)
     rows = db.session.scalars(
         select(Booking)
-        .where(or_(Booking.booked_by_id == current_user.id, Booking.association_id.in_(mine)))
+        .where(bookings.visible_to(current_user))
         .order_by(Booking.start.desc())
         .limit(200)
     ).all()

@@ -199,3 +199,14 @@ def test_bad_rules_are_refused_with_nothing_written(client, room, booker, rrule,
     assert response.status_code == 422, response.get_json()
     assert code in error_codes(response)
     assert db.session.scalar(select(func.count()).select_from(Booking)) == 0
+
+
+def test_exdates_must_be_occurrences_and_must_leave_one(client, room, booker):
+    day = future_day(7, weekday=1)
+    stray = book(client, booker, room, local(day, 18), local(day, 20),
+                 **weekly(2, exdates=[local(day, 19).isoformat()]))
+    assert error_codes(stray) == ["invalid_exdate"]
+    everything = book(client, booker, room, local(day, 18), local(day, 20), **weekly(
+        2, exdates=[local(day, 18).isoformat(), local(day + timedelta(weeks=1), 18).isoformat()]))
+    assert error_codes(everything) == ["invalid_rrule"]
+    assert db.session.scalar(select(func.count()).select_from(Booking)) == 0

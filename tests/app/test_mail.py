@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import email
 import logging
-import socket
 from datetime import timedelta
 from email import policy
 
@@ -17,6 +16,7 @@ from app.extensions import db
 from app.models import Booking, OutboxMessage, utcnow
 from tests.booking_helpers import book, make_booker, make_staff_headers
 from tests.builders import future_day, local, make_branch, make_room
+from tests.e2e.servers import free_port
 
 
 class Inbox:
@@ -30,12 +30,6 @@ class Inbox:
         self.messages.append(email.message_from_bytes(envelope.content, policy=policy.default))
         self.recipients.append(list(envelope.rcpt_tos))
         return "250 Message accepted"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture
