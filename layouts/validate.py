@@ -17,6 +17,7 @@ from shapely.geometry import LineString, Point, Polygon
 from shapely.ops import unary_union
 from shapely.strtree import STRtree
 
+from layouts.aisles import AisleEnd, aisle_width_violations, persons_per_end
 from layouts.layout import Item, Layout, footprint, front_zone
 from layouts.room import Door, RoomShape
 from layouts.rulepacks import RulePack
@@ -115,14 +116,27 @@ def _rows(room: RoomShape, items: list[Item], shapes: list[Polygon],
     rows = _group_rows(items, shapes)
     obstacles = STRtree(shapes + list(room.obstacles))
     violations = []
-    total = sum(1 for i in items if i.furniture.is_seat)
-    aisle = max(rules.aisle_min_width, total * rules.aisle_width_per_person)
+    ends: list[AisleEnd] = []
     for (angle, _offset), members in rows.items():
         for block in _blocks(items, members, angle):
             if len(block) > 1:
-                violations += _check_block(room, items, block, angle, obstacles, aisle, rules)
+                found, open_ends = _check_block(room, items, block, angle, obstacles, rules)
+                violations += found
+                ends += open_ends
+    violations += _aisle_widths(room, ends, obstacles, rules)
     violations += _row_spacing(items, rows, rules)
     return violations
+
+
+def _aisle_widths(room: RoomShape, ends: list[AisleEnd], obstacles: STRtree,
+                  rules: RulePack) -> list[Violation]:
+    """Aisles narrower than the rule pack asks for the people who rely on them."""
+    return [Violation("aisle_too_narrow",
+                      f"The aisle beside items {', '.join(map(str, chairs[:20]))} is "
+                      f"{width:.2f} m wide; the {people} people who rely on it need "
+                      f"{needed:.2f} m.", chairs)
+            for chairs, width, needed, people
+            in aisle_width_violations(room, ends, obstacles, rules)]
 
 
 def _axis(angle: float) -> tuple[float, float]:
@@ -172,20 +186,29 @@ def _blocks(items: list[Item], members: list[int], angle: float) -> list[list[in
 
 
 def _check_block(room: RoomShape, items: list[Item], block: list[int], angle: float,
-                 obstacles: STRtree, aisle: float, rules: RulePack) -> list[Violation]:
-    ends = [_end_is_aisle(room, items, block[0], angle, -1, obstacles, rules),
-            _end_is_aisle(room, items, block[-1], angle, +1, obstacles, rules)]
-    aisles = sum(ends)
+                 obstacles: STRtree, rules: RulePack) -> tuple[list[Violation], list[AisleEnd]]:
+    """The block's row-length violations, and its ends that open on an aisle."""
+    sides = [(index, side) for index, side in ((block[0], -1), (block[-1], +1))
+             if _end_is_aisle(room, items, index, angle, side, obstacles, rules)]
+    aisles = len(sides)
     limit = {2: rules.max_row_seats_two_aisles, 1: rules.max_row_seats_one_aisle}.get(aisles, 0)
     if aisles == 0:
         return [Violation("aisle_too_narrow",
                           f"The row of items {block[0]}-{block[-1]} has no aisle at either end "
-                          f"(at least {rules.aisle_min_width:g} m needed).", tuple(block))]
+                          f"(at least {rules.aisle_min_width:g} m needed).", tuple(block))], []
     if len(block) > limit:
         return [Violation("row_too_long",
                           f"A row of {len(block)} seats with {aisles} aisle(s); at most {limit} "
-                          "are allowed.", tuple(block))]
-    return []
+                          "are allowed.", tuple(block))], []
+    persons = persons_per_end(len(block), aisles)
+    return [], [_aisle_end(items[index], index, angle, side, persons) for index, side in sides]
+
+
+def _aisle_end(item: Item, index: int, angle: float, side: int, persons: int) -> AisleEnd:
+    ux, uy = _axis(angle)
+    half = item.furniture.width / 2
+    return AisleEnd(index, (item.x + side * ux * half, item.y + side * uy * half),
+                    (side * ux, side * uy), item.furniture.depth - 0.1, persons)
 
 
 def _end_is_aisle(room: RoomShape, items: list[Item], index: int, angle: float, side: int,

@@ -130,3 +130,38 @@ def test_a_thousand_chairs_in_rows_validate_without_errors(rules):
               for chair in chair_row(10, 4.25 + 8.5 * block, 2.25 + row * 0.9)]
     assert len(chairs) == 1000
     assert codes(room, layout_of(*chairs), rules) == set()
+
+
+def blocks_at_the_walls(aisle: float, rows: int = 12) -> tuple[RoomShape, list[Item]]:
+    """Two blocks of 12 seats against the side walls, one aisle between them, a door at the
+    front of the aisle."""
+    width = 12 + aisle
+    room = RoomShape(box(0, 0, width, rows * 0.8 + 2),
+                     (Door(LineString([(6.05, rows * 0.8 + 2), (6.05 + aisle - 0.1,
+                                                                 rows * 0.8 + 2)]), 1.2),))
+    chairs = [chair for row in range(rows) for x0 in (0.25, 6.25 + aisle)
+              for chair in chair_row(12, x0, 0.5 + 0.8 * row)]
+    return room, chairs
+
+
+def test_an_aisle_that_288_people_rely_on_must_be_2_88_m_wide():
+    room, chairs = blocks_at_the_walls(aisle=2.0)
+    found = violation(room, layout_of(*chairs), "aisle_too_narrow")
+    assert "288 people" in found.message
+    ends_on_the_aisle = {index for index, chair in enumerate(chairs) if chair.x in (5.75, 8.25)}
+    assert set(found.items) == ends_on_the_aisle
+
+
+def test_an_aisle_as_wide_as_its_people_need_is_fine():
+    room, chairs = blocks_at_the_walls(aisle=2.9)
+    assert "aisle_too_narrow" not in codes(room, layout_of(*chairs))
+
+
+@pytest.mark.parametrize(("aisle", "narrow"), [(1.3, True), (1.35, False)])
+def test_a_block_between_two_aisles_sends_half_its_seats_to_each(aisle, narrow):
+    """24 seats in each of 11 rows: 132 people rely on each aisle, 1.32 m each."""
+    room = RoomShape(box(0, 0, 12 + 2 * aisle, 11), (Door(LineString([(0, 10), (0, 10.9)]),
+                                                          0.9),))
+    chairs = [chair for row in range(11) for chair in chair_row(24, aisle + 0.25,
+                                                                0.5 + 0.8 * row)]
+    assert ("aisle_too_narrow" in codes(room, layout_of(*chairs))) is narrow
