@@ -72,9 +72,23 @@ def begin_write(session: Session | None = None) -> None:
             return
         if session.new or session.dirty or session.deleted:
             raise RuntimeError("begin_write() must come before the service changes anything")
-        session.commit()
+        _end_reads_keeping_what_they_loaded(session)
     _queue_for_the_write_lock(session)
     session.connection(execution_options={IMMEDIATE: True})
+
+
+def _end_reads_keeping_what_they_loaded(session: Session) -> None:
+    """Commit a read-only transaction without expiring what it loaded.
+
+    The signed-in user, read a moment ago, stays usable without being loaded again:
+    the write transaction that follows re-reads everything its rules depend on.
+    """
+    expire_on_commit = session.expire_on_commit
+    session.expire_on_commit = False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = expire_on_commit
 
 
 WRITER_FD = "agora_writer_fd"

@@ -52,10 +52,12 @@ def _write_announcements(session: Any) -> None:
     settings = mail.MailSettings.from_config(current_app.config)
     for booking, kind in announced:
         try:
-            with session.begin_nested():
-                mail.notify_booking_change(booking, kind, settings)
-        except Exception:  # an e-mail that cannot be written must not cost the booking
+            values = mail.booking_message(booking, kind, settings)
+        except Exception:  # an e-mail that cannot be composed must not cost the booking
             log.exception("No e-mail for booking %s (%s)", booking.id, kind)
+            continue
+        if values is not None:
+            mail.enqueue(values)
 
 
 def _committed(session: Any) -> None:

@@ -10,7 +10,8 @@ measured in the same run.
    and week. Target: <= 3x.
 
 Run from the repository root: ``python bench/booking.py`` (SQLite file in a temporary
-folder; set AGORA_BENCH_DATABASE_URL to a PostgreSQL database to measure that instead).
+folder; set AGORA_BENCH_DATABASE_URL to a PostgreSQL server to measure that instead: the
+bench creates a database of its own there and drops it afterwards).
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from app.models import Booking, Occurrence, Room  # noqa: E402
 from app.services import availability, conflicts  # noqa: E402
 from calendars import Interval  # noqa: E402
 from tests.builders import make_branch, make_room, make_token, make_user, rect  # noqa: E402
+from tests.conftest import fresh_postgres_database  # noqa: E402
 from tests.e2e.servers import gunicorn  # noqa: E402
 
 ROOMS = 50
@@ -194,24 +196,35 @@ def _timed(action) -> float:
 
 
 def main() -> None:
+    server = os.environ.get("AGORA_BENCH_DATABASE_URL")
     with tempfile.TemporaryDirectory() as folder:
         instance = Path(folder)
-        url = (os.environ.get("AGORA_BENCH_DATABASE_URL")
-               or f"sqlite:///{instance / 'bench.sqlite3'}")
-        print(f"database: {url.split('@')[-1]}")
-        started = time.perf_counter()
-        world = build(url, instance)
-        print(f"setup: {ROOMS} rooms, {OCCURRENCES:,} occurrences in "
-              f"{time.perf_counter() - started:.1f} s")
-        bare, creates = bench_creates(url, instance, world)
-        print(f"bare JSON endpoint:        {bare:8.1f} requests/s")
-        print(f"booking create (no clash): {creates:8.1f} requests/s")
-        print(f"ratio create / bare:       {creates / bare:8.1%}   (target >= 25 %)")
-        raw, service, found = bench_availability(world)
-        print(f"raw indexed SQL, 50 rooms x 1 week:   {raw * 1000:8.2f} ms")
-        print(f"availability of the 50 rooms, 1 week:  {service * 1000:8.2f} ms "
-              f"({found} busy intervals)")
-        print(f"ratio availability / raw:             {service / raw:8.2f}x  (target <= 3x)")
+        if server:
+            url, drop = fresh_postgres_database(server, "agora_bench")
+        else:
+            url, drop = f"sqlite:///{instance / 'bench.sqlite3'}", lambda: None
+        try:
+            run(url, instance)
+        finally:
+            drop()
+
+
+def run(url: str, instance: Path) -> None:
+    """Build the world on ``url``, then measure and print."""
+    print(f"database: {url.split('@')[-1]}")
+    started = time.perf_counter()
+    world = build(url, instance)
+    print(f"setup: {ROOMS} rooms, {OCCURRENCES:,} occurrences in "
+          f"{time.perf_counter() - started:.1f} s")
+    bare, creates = bench_creates(url, instance, world)
+    print(f"bare JSON endpoint:        {bare:8.1f} requests/s")
+    print(f"booking create (no clash): {creates:8.1f} requests/s")
+    print(f"ratio create / bare:       {creates / bare:8.1%}   (target >= 25 %)")
+    raw, service, found = bench_availability(world)
+    print(f"raw indexed SQL, 50 rooms x 1 week:   {raw * 1000:8.2f} ms")
+    print(f"availability of the 50 rooms, 1 week:  {service * 1000:8.2f} ms "
+          f"({found} busy intervals)")
+    print(f"ratio availability / raw:             {service / raw:8.2f}x  (target <= 3x)")
 
 
 if __name__ == "__main__":

@@ -3,22 +3,31 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
 
-@dataclass(frozen=True, order=True)
-class Interval:
-    """The half-open time range [start, end) between two aware datetimes."""
-
+class _Span(NamedTuple):
     start: datetime
     end: datetime
 
-    def __post_init__(self) -> None:
-        if self.start.tzinfo is None or self.end.tzinfo is None:
+
+class Interval(_Span):
+    """The half-open time range [start, end) between two aware datetimes.
+
+    A tuple underneath: availability builds and sorts thousands of these per request,
+    and tuples compare in C (a dataclass with ``order=True`` builds two tuples for
+    every comparison). Orders by start, then end; immutable; hashable.
+    """
+
+    __slots__ = ()
+
+    def __new__(cls, start: datetime, end: datetime) -> Interval:
+        if start.tzinfo is None or end.tzinfo is None:
             raise ValueError("Interval.start and Interval.end must be aware datetimes")
-        if not self.start < self.end:
+        if not start < end:
             raise ValueError("Interval.start must be before Interval.end")
+        return tuple.__new__(cls, (start, end))
 
     @property
     def duration(self) -> timedelta:

@@ -48,23 +48,27 @@ def check_window(start: datetime, end: datetime, limit: timedelta = MAX_WINDOW) 
 
 def room_availability(room: Room, window: Interval) -> Availability:
     """The room's busy blocks (its own and overlapping rooms', buffers included) and free time."""
-    return _availability(room, conflicts.busy_blocks(room.id, window), window)
+    opening = _open(room.branch, get_zone(room.branch.timezone), window)
+    return _availability(conflicts.busy_blocks(room.id, window), opening, window)
 
 
 def rooms_availability(rooms: list[Room], window: Interval) -> dict[int, Availability]:
     """Availability of many rooms from one query (a branch's day or week at a glance)."""
     blocks = conflicts.busy_blocks_of_rooms([room.id for room in rooms], window)
-    return {room.id: _availability(room, blocks[room.id], window) for room in rooms}
+    openings = {room.branch_id: _open(room.branch, get_zone(room.branch.timezone), window)
+                for room in {room.branch_id: room for room in rooms}.values()}
+    return {room.id: _availability(blocks[room.id], openings[room.branch_id], window)
+            for room in rooms}
 
 
-def _availability(room: Room, blocks: list[Interval], window: Interval) -> Availability:
+def _availability(blocks: list[Interval], opening: list[Interval],
+                  window: Interval) -> Availability:
     busy = merge(blocks)
     # Every block overlaps the window (the query says so): only the ends can stick out.
     if busy and busy[0].start < window.start:
         busy[0] = Interval(window.start, busy[0].end)
     if busy and busy[-1].end > window.end:
         busy[-1] = Interval(busy[-1].start, window.end)
-    opening = _open(room.branch, get_zone(room.branch.timezone), window)
     return Availability(busy=busy, free=subtract(opening, busy))
 
 
@@ -177,7 +181,7 @@ def _nearest_free_slots(
     duration = end - start
     buffer = timedelta(minutes=room.buffer_minutes)
     reach = Interval(start - SUGGESTION_REACH, end + SUGGESTION_REACH + buffer)
-    room_ids = conflicts.overlapping_room_ids(room.id)
+    room_ids = conflicts.share_of_floor(room.id).room_ids
     busy = merge(
         Interval(c.block_start, c.block_end)
         for c in conflicts.find_clashes(room_ids, [reach], exclude_booking_id)

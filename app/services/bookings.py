@@ -17,11 +17,23 @@ from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, insert, or_, select
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app.db import begin_write
 from app.extensions import db
-from app.models import Association, Booking, Layout, Membership, Occurrence, Room, User, utcnow
+from app.models import (
+    Association,
+    Booking,
+    Branch,
+    Closure,
+    Layout,
+    Membership,
+    Occurrence,
+    Room,
+    User,
+    utcnow,
+)
 from app.models.booking import ACTIVE_STATUSES
 from app.services import conflicts
 from app.services.associations import is_admin, membership_of
@@ -35,7 +47,7 @@ from app.services.booking_rules import (
 from app.services.booking_times import Planned, parse_booking_time, plan_series, rrule_until
 from app.services.errors import Conflict, FieldError, Forbidden, NotFound, RuleViolation
 from app.services.mail import announce
-from app.services.rooms import cell_ids_of_room, room_capacity
+from app.services.rooms import room_capacity
 from calendars import Interval, TimeInputError, get_zone
 
 T = TypeVar("T")
@@ -129,7 +141,7 @@ def _normalised_rrule(rrule: str) -> str:
 
 
 def _room_for_request(room_id: int) -> Room:
-    room = db.session.get(Room, room_id)
+    room = db.session.get(Room, room_id, options=[joinedload(Room.branch)])
     if room is None or not room.bookable:
         raise RuleViolation.single(
             "room_id", "unknown_room", f"There is no bookable room {room_id}."
@@ -223,7 +235,7 @@ def _place(
     to_check = active if check_times is None else list(check_times)
     errors = check_occurrences(
         [Interval(p.start, p.end) for p in to_check], RoomRules.of(room),
-        _hours_of(branch, zone), now, staff=actor.is_staff,
+        _hours_of(branch, zone, to_check), now, staff=actor.is_staff,
     )
     errors += check_capacity(booking.attendees, *_capacity_of(room, booking.layout))
     if booking.association is not None and not actor.is_staff:
@@ -232,9 +244,8 @@ def _place(
         raise RuleViolation(errors)
 
     _refuse_self_overlap(active, room, zone)
-    cells = cell_ids_of_room(room.id)
-    conflicts.lock_cells(cells)
-    clashes_by_start = _clashes(booking, active, room)
+    floor = conflicts.share_of_floor(room.id, lock=True)
+    clashes_by_start = _clashes(booking, active, room, floor.room_ids)
     skipped: list[dict[str, Any]] = []
     if clashes_by_start:
         if not skip_conflicts or len(clashes_by_start) == len(active):
@@ -246,7 +257,8 @@ def _place(
     if settings.unsafe_no_guarantee:
         db.session.commit()
         time.sleep(settings.unsafe_pause_seconds)
-    _write_occurrences(booking, plan, room, cells, write_claims=not settings.unsafe_no_guarantee)
+    _write_occurrences(booking, plan, room, floor.cell_ids,
+                       write_claims=not settings.unsafe_no_guarantee)
     return skipped
 
 
@@ -262,8 +274,18 @@ def _refuse_self_overlap(active: Sequence[Planned], room: Room, zone: tzinfo) ->
             )
 
 
-def _hours_of(branch: Any, zone: tzinfo) -> BranchHours:
-    closures = [(Interval(c.start, c.end), c.reason) for c in branch.closures]
+def _hours_of(branch: Branch, zone: tzinfo, planned: Sequence[Planned]) -> BranchHours:
+    """The branch's hours with the closures that touch the planned times (not all of them)."""
+    closures: list[tuple[Interval, str]] = []
+    if planned:
+        rows = db.session.execute(
+            select(Closure.start, Closure.end, Closure.reason).where(
+                Closure.branch_id == branch.id,
+                Closure.start < max(p.end for p in planned),
+                Closure.end > min(p.start for p in planned),
+            ).order_by(Closure.start)
+        )
+        closures = [(Interval(start, end), reason) for start, end, reason in rows]
     return BranchHours(zone, branch.opening_hours, closures)
 
 
@@ -299,12 +321,12 @@ def _quota_errors(booking: Booking, active: Sequence[Planned], zone: tzinfo) -> 
 
 
 def _clashes(
-    booking: Booking, active: Sequence[Planned], room: Room
+    booking: Booking, active: Sequence[Planned], room: Room, room_ids: Sequence[int]
 ) -> dict[datetime, list[conflicts.Clash]]:
-    """Planned original start -> what is in its way (overlapping rooms, buffers, changeover)."""
+    """Planned original start -> what is in its way in ``room_ids`` (the rooms sharing
+    floor with it), buffers and changeover included."""
     buffer = timedelta(minutes=room.buffer_minutes)
     blocks = {p.original_start: Interval(p.start, p.end + buffer) for p in active}
-    room_ids = conflicts.overlapping_room_ids(room.id)
     found = conflicts.find_clashes(room_ids, list(blocks.values()), booking.id)
     result: dict[datetime, list[conflicts.Clash]] = {}
     for key, block in blocks.items():

@@ -46,18 +46,6 @@ class Clash:
 
 _MINE = aliased(CellRoom)
 _THEIRS = aliased(CellRoom)
-_ROOMS_SHARING_FLOOR = (
-    select(_THEIRS.room_id)
-    .join(_MINE, _MINE.cell_id == _THEIRS.cell_id)
-    .where(_MINE.room_id == bindparam("room_id"))
-    .distinct()
-)
-
-
-def overlapping_room_ids(room_id: int) -> list[int]:
-    """The room itself and every room on its floor that shares floor with it."""
-    rows = db.session.scalars(_ROOMS_SHARING_FLOOR, {"room_id": room_id})
-    return sorted(set(rows) | {room_id})
 
 
 def find_clashes(
@@ -179,18 +167,33 @@ def busy_blocks(room_id: int, window: Interval) -> list[Interval]:
     return busy_blocks_of_rooms([room_id], window)[room_id]
 
 
-def lock_cells(cell_ids: Sequence[int]) -> None:
-    """Row-lock the cells a booking will claim (PostgreSQL), in id order.
+@dataclass(frozen=True)
+class FloorShare:
+    """The cells a room covers and every room that covers one of them (itself included)."""
 
-    Writers of overlapping rooms then queue instead of deadlocking on the
-    exclusion constraint's index. SQLite has one writer at a time already.
+    cell_ids: list[int]
+    room_ids: list[int]
+
+
+def share_of_floor(room_id: int, *, lock: bool = False) -> FloorShare:
+    """The room's cells and the rooms sharing them, in one query.
+
+    With ``lock`` on PostgreSQL the cells are row-locked in id order, so writers of
+    overlapping rooms queue instead of deadlocking on the exclusion constraint's
+    index. SQLite has one writer at a time already (and no FOR UPDATE).
     """
-    if not cell_ids or db.session.get_bind().dialect.name != "postgresql":
-        return
-    db.session.execute(
-        select(FloorCell.id).where(FloorCell.id.in_(cell_ids)).order_by(FloorCell.id)
-        .with_for_update()
-    ).all()
+    query = (
+        select(FloorCell.id, _THEIRS.room_id)
+        .join(_MINE, _MINE.cell_id == FloorCell.id)
+        .join(_THEIRS, _THEIRS.cell_id == FloorCell.id)
+        .where(_MINE.room_id == room_id)
+        .order_by(FloorCell.id)
+    )
+    if lock and db.session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(of=FloorCell)
+    rows = db.session.execute(query).all()
+    return FloorShare(sorted({cell for cell, _ in rows}),
+                      sorted({room for _, room in rows} | {room_id}))
 
 
 def claim(occurrences: Iterable[Occurrence], cells_of_room: Mapping[int, Sequence[int]]) -> None:

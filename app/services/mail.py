@@ -1,7 +1,7 @@
 """Booking e-mails with an iCalendar invitation, sent through an outbox.
 
 The booking rules ``announce`` a change; just before that transaction commits the
-app's shell has ``notify_booking_change`` write the message in it, so a booking and
+app's shell composes the message (``booking_message``) and ``enqueue``s it, so a booking and
 its e-mail are committed (or rolled back) together. ``deliver`` sends
 after the commit, one message per transaction; a failure is recorded with a
 back-off and ``flask outbox send`` retries it. Nothing here ever fails a booking.
@@ -21,7 +21,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from markupsafe import escape
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 
 from app.db import begin_write
 from app.extensions import db
@@ -38,6 +38,7 @@ LEASE = timedelta(minutes=5)
 SMTP_TIMEOUT_SECONDS = 10.0
 DELIVER_PER_REQUEST = 20
 DELIVER_PER_RUN = 200
+SUBJECT_LIMIT = 300  # the column's length
 PENDING_KEY = "agora_outbox_pending"  # ids written in the session's open transaction
 COMMITTED_KEY = "agora_outbox_committed"  # ids whose transaction has committed
 
@@ -97,10 +98,11 @@ def announce(booking: Booking, kind: str) -> None:
 # ------------------------------------------------------------------ enqueue
 
 
-def notify_booking_change(
-    booking: Booking, kind: str, settings: MailSettings
-) -> OutboxMessage | None:
-    """Put the booker's e-mail about this change in the outbox, in the current transaction."""
+def booking_message(booking: Booking, kind: str, settings: MailSettings) -> dict[str, Any] | None:
+    """The booker's e-mail about this change, as outbox column values (None: nobody to tell).
+
+    Pure composition, no SQL: whatever goes wrong here leaves the transaction untouched.
+    """
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {', '.join(KINDS)}")
     user = booking.booked_by
@@ -108,17 +110,20 @@ def notify_booking_change(
         return None
     method = "CANCEL" if kind in ("cancelled", "rejected") else "REQUEST"
     subject, text, html = compose(booking, kind, settings)
-    message = OutboxMessage(
-        to=user.email, subject=subject, text=text, html=html,
-        ics=_invitation(booking, method, user.email, settings),
-        method=method, booking_id=booking.id, kind=kind,
-    )
-    if message.ics is None:
-        message.method = None
-    db.session.add(message)
-    db.session.flush()
-    db.session.info.setdefault(PENDING_KEY, []).append(message.id)
-    return message
+    ics = _invitation(booking, method, user.email, settings)
+    now = utcnow()
+    return {"to": user.email, "subject": subject[:SUBJECT_LIMIT], "text": text, "html": html,
+            "ics": ics, "method": method if ics is not None else None,
+            "booking_id": booking.id, "kind": kind, "created_at": now, "attempts": 0,
+            "next_attempt_at": now}
+
+
+def enqueue(values: dict[str, Any]) -> int:
+    """Write one composed message in the current transaction; it goes out after the commit."""
+    message_id = db.session.scalar(insert(OutboxMessage).values(**values)
+                                   .returning(OutboxMessage.id))
+    db.session.info.setdefault(PENDING_KEY, []).append(message_id)
+    return message_id
 
 
 def _invitation(booking: Booking, method: str, to: str, settings: MailSettings) -> str | None:
@@ -233,9 +238,9 @@ def deliver(
     outcomes = {message.id: _send(message, settings) for message in messages}
     db.session.rollback()
     begin_write()
-    for message_id, values in outcomes.items():
-        db.session.execute(update(OutboxMessage).where(OutboxMessage.id == message_id)
-                           .values(**values).execution_options(synchronize_session=False))
+    db.session.execute(update(OutboxMessage), [
+        {"id": message_id, **values} for message_id, values in outcomes.items()
+    ])
     db.session.commit()
     failed = sum(1 for values in outcomes.values() if values.get("last_error"))
     return DeliveryReport(len(outcomes) - failed, failed)
@@ -249,9 +254,10 @@ def _send(message: OutboxMessage, settings: MailSettings) -> dict[str, Any]:
         last_error = f"{type(error).__name__}: {error}"[:2000]
         log.warning("E-mail %s to %s failed (attempt %s): %s", message.id, message.to,
                     message.attempts, last_error)
-        return {"last_error": last_error,
+        return {"sent_at": None, "last_error": last_error,
                 "next_attempt_at": utcnow() + backoff(message.attempts)}
-    return {"sent_at": utcnow(), "last_error": None}
+    now = utcnow()
+    return {"sent_at": now, "last_error": None, "next_attempt_at": now}
 
 
 def backoff(attempts: int) -> timedelta:
@@ -285,11 +291,11 @@ def _claim(ids: Sequence[int] | None, now: datetime, limit: int) -> list[int]:
 
 def transport(message: OutboxMessage, settings: MailSettings) -> None:
     """Hand the e-mail to SMTP, or, without SMTP_HOST, write it to the log."""
-    email = as_email(message, settings)
     if not settings.smtp_host:
         log.info("E-mail (no SMTP_HOST configured) to %s: %s\n%s", message.to,
                  message.subject, message.text)
         return
+    email = as_email(message, settings)
     with smtplib.SMTP(settings.smtp_host, settings.smtp_port,
                       timeout=settings.timeout) as smtp:
         if settings.smtp_starttls:

@@ -113,15 +113,6 @@ def rebuild_floor_cells(floor_id: int) -> dict[int, list[int]]:
     return cells_of_room
 
 
-def cell_ids_of_room(room_id: int) -> list[int]:
-    """The ids of the cells the room covers."""
-    return list(
-        db.session.scalars(
-            select(CellRoom.cell_id).where(CellRoom.room_id == room_id).order_by(CellRoom.cell_id)
-        )
-    )
-
-
 def room_capacity(room: Room) -> int | None:
     """How many a room holds without a chosen layout: the staff cap, else its best layout."""
     if room.max_attendees is not None:
