@@ -15,7 +15,7 @@ from datetime import datetime, timedelta, tzinfo
 from itertools import pairwise
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, insert, or_, select
+from sqlalchemy import ColumnElement, bindparam, insert, or_, select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
@@ -140,8 +140,11 @@ def _normalised_rrule(rrule: str) -> str:
     return parse_rrule(rrule)
 
 
+_WITH_BRANCH = (joinedload(Room.branch),)
+
+
 def _room_for_request(room_id: int) -> Room:
-    room = db.session.get(Room, room_id, options=[joinedload(Room.branch)])
+    room = db.session.get(Room, room_id, options=_WITH_BRANCH)
     if room is None or not room.bookable:
         raise RuleViolation.single(
             "room_id", "unknown_room", f"There is no bookable room {room_id}."
@@ -274,17 +277,24 @@ def _refuse_self_overlap(active: Sequence[Planned], room: Room, zone: tzinfo) ->
             )
 
 
+_CLOSURES_TOUCHING = (
+    select(Closure.start, Closure.end, Closure.reason)
+    .where(Closure.branch_id == bindparam("branch_id"),
+           Closure.start < bindparam("until"),
+           Closure.end > bindparam("since"))
+    .order_by(Closure.start)
+)
+
+
 def _hours_of(branch: Branch, zone: tzinfo, planned: Sequence[Planned]) -> BranchHours:
     """The branch's hours with the closures that touch the planned times (not all of them)."""
     closures: list[tuple[Interval, str]] = []
     if planned:
-        rows = db.session.execute(
-            select(Closure.start, Closure.end, Closure.reason).where(
-                Closure.branch_id == branch.id,
-                Closure.start < max(p.end for p in planned),
-                Closure.end > min(p.start for p in planned),
-            ).order_by(Closure.start)
-        )
+        rows = db.session.execute(_CLOSURES_TOUCHING, {
+            "branch_id": branch.id,
+            "until": max(p.end for p in planned),
+            "since": min(p.start for p in planned),
+        })
         closures = [(Interval(start, end), reason) for start, end, reason in rows]
     return BranchHours(zone, branch.opening_hours, closures)
 
@@ -404,6 +414,9 @@ def _span_json(room_id: int, start: datetime, end: datetime, zone: tzinfo) -> di
     return {"room_id": room_id, "start": to_rfc3339(start, zone), "end": to_rfc3339(end, zone)}
 
 
+_INSERT_OCCURRENCES = insert(Occurrence).returning(Occurrence)
+
+
 def _write_occurrences(
     booking: Booking, plan: Sequence[Planned], room: Room, cells: Sequence[int],
     *, write_claims: bool,
@@ -427,8 +440,7 @@ def _write_occurrences(
         }
         for p in plan
     ]
-    rows = list(db.session.scalars(insert(Occurrence).returning(Occurrence), values)) \
-        if values else []
+    rows = list(db.session.scalars(_INSERT_OCCURRENCES, values)) if values else []
     kept = list(booking.occurrences) if "occurrences" in booking.__dict__ else []
     set_committed_value(booking, "occurrences", sorted(kept + rows, key=lambda o: o.start))
     if write_claims:

@@ -175,6 +175,16 @@ class FloorShare:
     room_ids: list[int]
 
 
+_CELLS_AND_SHARERS = (
+    select(FloorCell.id, _THEIRS.room_id)
+    .join(_MINE, _MINE.cell_id == FloorCell.id)
+    .join(_THEIRS, _THEIRS.cell_id == FloorCell.id)
+    .where(_MINE.room_id == bindparam("room_id"))
+    .order_by(FloorCell.id)
+)
+_CELLS_AND_SHARERS_LOCKED = _CELLS_AND_SHARERS.with_for_update(of=FloorCell)
+
+
 def share_of_floor(room_id: int, *, lock: bool = False) -> FloorShare:
     """The room's cells and the rooms sharing them, in one query.
 
@@ -182,18 +192,14 @@ def share_of_floor(room_id: int, *, lock: bool = False) -> FloorShare:
     overlapping rooms queue instead of deadlocking on the exclusion constraint's
     index. SQLite has one writer at a time already (and no FOR UPDATE).
     """
-    query = (
-        select(FloorCell.id, _THEIRS.room_id)
-        .join(_MINE, _MINE.cell_id == FloorCell.id)
-        .join(_THEIRS, _THEIRS.cell_id == FloorCell.id)
-        .where(_MINE.room_id == room_id)
-        .order_by(FloorCell.id)
-    )
-    if lock and db.session.get_bind().dialect.name == "postgresql":
-        query = query.with_for_update(of=FloorCell)
-    rows = db.session.execute(query).all()
+    locking = lock and db.session.get_bind().dialect.name == "postgresql"
+    query = _CELLS_AND_SHARERS_LOCKED if locking else _CELLS_AND_SHARERS
+    rows = db.session.execute(query, {"room_id": room_id}).all()
     return FloorShare(sorted({cell for cell, _ in rows}),
                       sorted({room for _, room in rows} | {room_id}))
+
+
+_INSERT_CLAIMS = OccurrenceClaim.__table__.insert()
 
 
 def claim(occurrences: Iterable[Occurrence], cells_of_room: Mapping[int, Sequence[int]]) -> None:
@@ -205,7 +211,7 @@ def claim(occurrences: Iterable[Occurrence], cells_of_room: Mapping[int, Sequenc
         for cell_id in cells_of_room.get(occurrence.room_id, ())
     ]
     if rows:
-        db.session.execute(OccurrenceClaim.__table__.insert(), rows)
+        db.session.execute(_INSERT_CLAIMS, rows)
 
 
 def release(occurrence_ids: Sequence[int]) -> None:

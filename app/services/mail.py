@@ -21,7 +21,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from markupsafe import escape
-from sqlalchemy import insert, select, update
+from sqlalchemy import select, update
 
 from app.db import begin_write
 from app.extensions import db
@@ -118,10 +118,12 @@ def booking_message(booking: Booking, kind: str, settings: MailSettings) -> dict
             "next_attempt_at": now}
 
 
+_INSERT_MESSAGE = OutboxMessage.__table__.insert().returning(OutboxMessage.__table__.c.id)
+
+
 def enqueue(values: dict[str, Any]) -> int:
     """Write one composed message in the current transaction; it goes out after the commit."""
-    message_id = db.session.scalar(insert(OutboxMessage).values(**values)
-                                   .returning(OutboxMessage.id))
+    message_id = db.session.execute(_INSERT_MESSAGE, values).scalar_one()
     db.session.info.setdefault(PENDING_KEY, []).append(message_id)
     return message_id
 
