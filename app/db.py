@@ -72,23 +72,29 @@ def begin_write(session: Session | None = None) -> None:
             return
         if session.new or session.dirty or session.deleted:
             raise RuntimeError("begin_write() must come before the service changes anything")
-        _end_reads_keeping_what_they_loaded(session)
+        _end_reads_keeping_who_asks(session)
     _queue_for_the_write_lock(session)
     session.connection(execution_options={IMMEDIATE: True})
 
 
-def _end_reads_keeping_what_they_loaded(session: Session) -> None:
-    """Commit a read-only transaction without expiring what it loaded.
+def _end_reads_keeping_who_asks(session: Session) -> None:
+    """Commit a read-only transaction; expire all it loaded but the signed-in user.
 
-    The signed-in user, read a moment ago, stays usable without being loaded again:
-    the write transaction that follows re-reads everything its rules depend on.
+    The user (and their token), read a moment ago to authenticate the request, stays
+    usable without a second load; everything else is read again under the write lock,
+    so no rule ever decides on a row another writer changed in between.
     """
+    from app.models import ApiToken, User
+
     expire_on_commit = session.expire_on_commit
     session.expire_on_commit = False
     try:
         session.commit()
     finally:
         session.expire_on_commit = expire_on_commit
+    for instance in list(session.identity_map.values()):
+        if not isinstance(instance, User | ApiToken):
+            session.expire(instance)
 
 
 WRITER_FD = "agora_writer_fd"

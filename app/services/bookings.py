@@ -465,9 +465,16 @@ def _retrying_lost_race(action: Callable[[], T]) -> T:
 # --------------------------------------------------------------------- access
 
 
-def get_booking(booking_id: int, viewer: User) -> Booking:
-    """The booking if the viewer may see it (booker, its association, staff); else NotFound."""
-    booking = db.session.get(Booking, booking_id)
+def get_booking(booking_id: int, viewer: User, *, to_change: bool = False) -> Booking:
+    """The booking if the viewer may see it (booker, its association, staff); else NotFound.
+
+    ``to_change``: read it afresh and row-lock it until the commit, so that two changes of
+    one booking (an approval and a cancellation, say) queue instead of both deciding on
+    what they read before the other committed. (On SQLite the write lock taken by
+    ``begin_write`` already holds off every other writer.)
+    """
+    booking = db.session.get(Booking, booking_id, with_for_update=to_change or None,
+                             populate_existing=to_change)
     if booking is None or not may_view(viewer, booking):
         raise NotFound(f"No booking {booking_id}.")
     return booking
@@ -495,7 +502,7 @@ def may_change(actor: User, booking: Booking) -> bool:
 
 
 def _changeable(booking_id: int, actor: User) -> Booking:
-    booking = get_booking(booking_id, actor)
+    booking = get_booking(booking_id, actor, to_change=True)
     if not may_change(actor, booking):
         raise Forbidden("Only the booker, the association's admins and staff may change it.")
     return booking
@@ -809,7 +816,7 @@ def decide(actor: User, booking_id: int, approve: bool, reason: str = "",
     if not actor.is_staff:
         raise Forbidden("Only library staff approve bookings.")
     begin_write()
-    booking = get_booking(booking_id, actor)
+    booking = get_booking(booking_id, actor, to_change=True)
     if booking.status != "pending":
         raise RuleViolation.single("status", "not_pending", f"This booking is {booking.status}.")
     if not approve and not reason.strip():
