@@ -3,13 +3,15 @@
 Each style is generated in a frame where the front of the room is at the top
 (+y); the room is turned to each of four orientations, a few offsets are tried,
 every candidate is validated, and the valid one with the most places wins.
+Theatre rows come from the plans of ``layouts.theatre`` (front gap, aisles, blocks,
+where the wheelchair spaces go), built and validated most places first.
 """
 
 from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from shapely import affinity
@@ -21,6 +23,7 @@ from layouts.catalogue import CATALOGUE
 from layouts.layout import Item, Layout, footprint
 from layouts.room import RoomShape
 from layouts.rulepacks import RulePack
+from layouts.theatre import FRONT_GAPS, best_first
 from layouts.validate import door_zone, validate_layout
 
 STYLES = ("theatre", "classroom", "boardroom", "u_shape", "banquet", "cabaret", "standing")
@@ -29,8 +32,6 @@ WALL_GAP = 0.05
 PASSAGE = 0.9
 CHAIR = CATALOGUE["chair"]
 SPACE = CATALOGUE["wheelchair_space"]
-# Wheelchair spaces stand against the front wall with a passage between them and the rows.
-SPACES_STRIP = SPACE.width + PASSAGE + 0.05
 
 
 class ArrangeError(ValueError):
@@ -76,23 +77,37 @@ def arrange(room: RoomShape, style: str, rules: RulePack,
     if attendees is not None and attendees < 1:
         raise ArrangeError("attendees must be at least 1")
     target = _target(room, style, rules, attendees)
+    layout = best_of(room, style, rules, target, _candidates(room, style, rules))
+    capacity = compute_capacity(room, layout, rules)
+    limited_by, explanation = _explain(layout, capacity, attendees, style)
+    return Arrangement(layout, capacity, limited_by, explanation)
+
+
+def best_of(room: RoomShape, style: str, rules: RulePack, target: int,
+            candidates: Iterable[list[Item]]) -> Layout:
+    """The valid layout with the most places (at most ``target``) among candidates that come
+    most places first; stops as soon as no later candidate can do better."""
+    name = f"{style.replace('_', ' ').title()} (auto)"
     best: tuple[int, Layout] | None = None
-    for candidate in _candidates(room, style, rules):
+    for candidate in candidates:
         if best is not None and best[0] >= min(_places(candidate), target):
             break
-        layout = _fit(room, Layout(f"{style.replace('_', ' ').title()} (auto)", style,
-                                   candidate), rules, target)
+        layout = _fit(room, Layout(name, style, tuple(candidate)), rules, target)
         if layout is None:
             continue
-        places = sum(i.furniture.places for i in layout.items)
+        places = _places(list(layout.items))
         if best is None or places > best[0]:
             best = (places, layout)
         if places >= target:
             break
-    layout = best[1] if best else Layout(f"{style.title()} (auto)", style, ())
-    capacity = compute_capacity(room, layout, rules)
-    limited_by, explanation = _explain(layout, capacity, attendees, style)
-    return Arrangement(layout, capacity, limited_by, explanation)
+    return best[1] if best else Layout(name, style, ())
+
+
+def best_theatre(room: RoomShape, rules: RulePack,
+                 front_gaps: tuple[float, ...] = FRONT_GAPS) -> Layout:
+    """The theatre layout ``arrange`` makes, trying the given front gaps."""
+    target = _target(room, "theatre", rules, None)
+    return best_of(room, "theatre", rules, target, theatre_candidates(room, rules, front_gaps))
 
 
 def _target(room: RoomShape, style: str, rules: RulePack, attendees: int | None) -> int:
@@ -158,22 +173,30 @@ def _without(items: list[Item], doomed: set[int]) -> list[Item]:
 
 
 def _candidates(room: RoomShape, style: str, rules: RulePack) -> Iterator[list[Item]]:
+    """Layouts to try, most places first."""
+    if style == "theatre":
+        yield from theatre_candidates(room, rules)
+        return
+    if style == "standing":
+        yield []
+        return
     makers: dict[str, Callable[[Frame, RulePack, float], list[Item]]] = {
-        "theatre": _theatre, "classroom": _classroom, "boardroom": _boardroom,
-        "u_shape": _u_shape, "banquet": _banquet, "cabaret": _cabaret,
-        "standing": lambda frame, rules, shift: [],
+        "classroom": _classroom, "boardroom": _boardroom, "u_shape": _u_shape,
+        "banquet": _banquet, "cabaret": _cabaret,
     }
     frames = [_frame(room, angle) for angle in (0, 90, 180, 270)]
-    generated = []
-    for frame in frames:
-        for shift in (0.0, 0.25, 0.5):
-            items = [frame.back(i) for i in makers[style](frame, rules, shift)]
-            generated.append(items)
-            if style == "standing":
-                yield items
-                return
+    generated = [[frame.back(i) for i in makers[style](frame, rules, shift)]
+                 for frame in frames for shift in (0.0, 0.25, 0.5)]
     generated.sort(key=lambda items: -sum(i.furniture.places for i in items))
     yield from generated
+
+
+def theatre_candidates(room: RoomShape, rules: RulePack,
+                       front_gaps: tuple[float, ...] = FRONT_GAPS) -> Iterator[list[Item]]:
+    """Theatre layouts of every plan in every orientation, most places first."""
+    frames = [_frame(room, angle) for angle in (0, 90, 180, 270)]
+    for index, items in best_first([frame.usable for frame in frames], rules, front_gaps):
+        yield [frames[index].back(item) for item in items]
 
 
 def _frame(room: RoomShape, angle: float) -> Frame:
@@ -311,28 +334,6 @@ def _rows_of_units(frame: Frame, rules: RulePack, shift: float, unit_width: floa
                     items += place(ux0 + unit_width / 2, (y0 + y1) / 2)
         row += 1
     return items
-
-
-def _theatre(frame: Frame, rules: RulePack, shift: float) -> list[Item]:
-    chairs = _rows_of_units(frame, rules, shift, CHAIR.width, CHAIR.depth, rules.row_spacing,
-                            1, lambda x, y: [Item("chair", x, y, 0.0)], SPACES_STRIP)
-    spaces = _front_spaces(frame, rules.wheelchair_spaces_required(len(chairs)))
-    return spaces + chairs
-
-
-def _front_spaces(frame: Frame, count: int) -> list[Item]:
-    """Wheelchair spaces along the front wall, from the middle outwards, on usable floor."""
-    minx, _, maxx, maxy = frame.usable.bounds
-    middle, y = (minx + maxx) / 2, maxy - SPACE.width / 2 - 0.01
-    offsets = sorted((n * (SPACE.depth + 0.1) for n in range(-20, 21)), key=abs)
-    spaces: list[Item] = []
-    for offset in offsets:
-        if len(spaces) == count:
-            break
-        space = Item("wheelchair_space", middle + offset, y, 90.0)
-        if frame.usable.covers(footprint(space)):
-            spaces.append(space)
-    return spaces
 
 
 def _classroom(frame: Frame, rules: RulePack, shift: float) -> list[Item]:

@@ -1,0 +1,474 @@
+"""Theatre plans: straight rows facing the front, blocks between aisles, wheelchair spaces.
+
+A plan is a handful of choices made in a frame whose front is at the top (+y): how far the
+first row stands from the front wall, which side walls get an aisle, how many blocks a row
+is split into, where the slack goes, and whether a wall aisle is widened into a bay that
+holds the wheelchair spaces. ``build`` turns a plan into chairs and spaces on the usable
+floor; ``plans`` lists the choices worth trying. Both ``arrange`` and the benchmark's
+exhaustive optimum use them, so what the benchmark calls the optimum is the best valid
+layout of this family, never a layout arrange could not have made.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from shapely.geometry import Polygon, box
+
+from layouts.catalogue import CATALOGUE
+from layouts.layout import Item, footprint
+from layouts.rulepacks import RulePack
+
+CHAIR = CATALOGUE["chair"]
+SPACE = CATALOGUE["wheelchair_space"]
+ROUTE = 0.9
+# Widths are rounded to the centimetre in the item list; a little more keeps them above
+# the rule after rounding.
+SLACK = 0.02
+BAY = SPACE.width + 0.05
+TURNING = 1.5 + 2 * SLACK
+FRONT_GAPS = (0.0, 0.5, 0.95, 1.05, 1.1, 1.55, 1.85)
+SLACK_PLACES = ("left", "right", "aisles")
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The choices that make a theatre layout in a frame (front at the top).
+
+    ``front_gap``: free floor between the front wall and the first row. A gap of at least
+    0.9 m is a cross passage; 1.0 m lets a space in the first row touch it, 1.5 m holds the
+    turning circle, 1.85 m holds spaces against the front wall with the passage behind them.
+    ``bay``: the side ("left"/"right") whose wall aisle is 0.95 m wider than the rule asks,
+    so that spaces stand along that wall without narrowing the aisle.
+    ``turning``: make the widest aisle at least 1.5 m so the turning circle fits in it.
+    """
+
+    front_gap: float
+    left_aisle: bool
+    right_aisle: bool
+    blocks: int
+    slack: str = "aisles"
+    bay: str = ""
+    turning: bool = False
+
+
+@dataclass(frozen=True)
+class Block:
+    """Seats side by side from ``start``; which of its ends open on an aisle."""
+
+    start: float
+    seats: int
+    left_open: bool
+    right_open: bool
+
+
+def plans(width: float, depth: float, rules: RulePack,
+          front_gaps: tuple[float, ...] = FRONT_GAPS) -> Iterator[Plan]:
+    """Every plan worth trying in a frame ``width`` wide (along the rows) and ``depth`` deep."""
+    most_blocks = max(1, int(width / (rules.aisle_min_width + CHAIR.width)) + 1)
+    for front_gap in front_gaps:
+        if front_gap > depth - CHAIR.depth:
+            continue
+        for left_aisle in (False, True):
+            for right_aisle in (False, True):
+                for blocks in range(1, most_blocks + 1):
+                    for bay in _bays(left_aisle, right_aisle):
+                        for turning in (False, True):
+                            for slack in SLACK_PLACES:
+                                yield Plan(front_gap, left_aisle, right_aisle, blocks, slack,
+                                           bay, turning)
+
+
+def _bays(left_aisle: bool, right_aisle: bool) -> list[str]:
+    return [""] + (["left"] if left_aisle else []) + (["right"] if right_aisle else [])
+
+
+def row_bands(usable: Polygon, front_gap: float, pitch: float) -> list[tuple[float, float]]:
+    """The y ranges of the rows, from the front down, the first ``front_gap`` from the front."""
+    _, miny, _, maxy = usable.bounds
+    bands = []
+    top = maxy - front_gap
+    while top - CHAIR.depth >= miny - 1e-9:
+        bands.append((top - CHAIR.depth, top))
+        top -= pitch
+    return bands
+
+
+def blocks_for(plan: Plan, x0: float, x1: float, rows: int,
+               rules: RulePack) -> list[Block] | None:
+    """The blocks of a row between x0 and x1 with the most seats the aisles allow, or None.
+
+    Every aisle is as wide as the people of ``rows`` rows who rely on it need (each block
+    sends its seats to its nearer aisle), a bay or the turning circle added where asked.
+    """
+    seats = seat_counts(plan, x1 - x0, rows, rules)
+    return _placed(plan, seats, _opens(plan), x0, x1, rows, rules) if seats else None
+
+
+def _opens(plan: Plan) -> list[tuple[bool, bool]]:
+    """For each block, whether its left and its right end open on an aisle."""
+    return [(i > 0 or plan.left_aisle, i < plan.blocks - 1 or plan.right_aisle)
+            for i in range(plan.blocks)]
+
+
+def seat_counts(plan: Plan, width: float, rows: int, rules: RulePack) -> list[int] | None:
+    """Seats of each block, filled evenly up to their caps while the row is wide enough;
+    None if a block has no aisle at either end or gets no seat."""
+    opens = _opens(plan)
+    if any(not left and not right for left, right in opens):
+        return None
+    caps = [rules.max_row_seats_two_aisles if left and right else rules.max_row_seats_one_aisle
+            for left, right in opens]
+    seats = [0] * plan.blocks
+    while True:
+        order = sorted((i for i in range(plan.blocks) if seats[i] < caps[i]),
+                       key=lambda i: (seats[i] / caps[i], i))
+        for index in order:
+            trial = [*seats[:index], seats[index] + 1, *seats[index + 1:]]
+            if _width_used(plan, trial, opens, rows, rules) <= width + 1e-9:
+                seats = trial
+                break
+        else:
+            break
+    return seats if all(seats) else None
+
+
+def _aisle_widths(plan: Plan, seats: list[int], opens: list[tuple[bool, bool]], rows: int,
+                  rules: RulePack) -> list[float]:
+    """Widths of the aisles from left to right (wall aisles included where the plan has them)."""
+    people = [0.0] * (plan.blocks + 1)
+    for index, (count, (left, right)) in enumerate(zip(seats, opens, strict=True)):
+        share = math.ceil(count / 2) if left and right else count
+        if left:
+            people[index] += share * rows
+        if right:
+            people[index + 1] += share * rows
+    widths = [max(rules.aisle_min_width, rules.aisle_width_per_person * p) + SLACK
+              for p in people]
+    if plan.bay == "left":
+        widths[0] += BAY
+    if plan.bay == "right":
+        widths[-1] += BAY
+    present = [i for i in range(plan.blocks + 1)
+               if (i == 0 and plan.left_aisle) or (i == plan.blocks and plan.right_aisle)
+               or 0 < i < plan.blocks]
+    if plan.turning and present:
+        widest = max(present, key=lambda i: (widths[i], -abs(i - plan.blocks / 2)))
+        widths[widest] = max(widths[widest], TURNING)
+    return [widths[i] if i in present else 0.0 for i in range(plan.blocks + 1)]
+
+
+def _width_used(plan: Plan, seats: list[int], opens: list[tuple[bool, bool]], rows: int,
+                rules: RulePack) -> float:
+    return CHAIR.width * sum(seats) + sum(_aisle_widths(plan, seats, opens, rows, rules))
+
+
+def _placed(plan: Plan, seats: list[int], opens: list[tuple[bool, bool]], x0: float,
+            x1: float, rows: int, rules: RulePack) -> list[Block]:
+    widths = _aisle_widths(plan, seats, opens, rows, rules)
+    slack = x1 - x0 - CHAIR.width * sum(seats) - sum(widths)
+    aisles = [i for i, width in enumerate(widths) if width > 0]
+    if plan.slack == "aisles" and aisles:
+        for i in aisles:
+            widths[i] += slack / len(aisles)
+        x = x0
+    else:
+        x = x0 + (slack if plan.slack == "left" else 0.0)
+    blocks = []
+    for index, count in enumerate(seats):
+        x += widths[index]
+        blocks.append(Block(x, count, *opens[index]))
+        x += count * CHAIR.width
+    return blocks
+
+
+def free_spans(usable: Polygon, y0: float, y1: float) -> list[tuple[float, float]]:
+    """The x ranges where the band y0..y1 lies wholly on usable floor."""
+    minx, _, maxx, _ = usable.bounds
+    band = box(minx - 1, y0, maxx + 1, y1)
+    blocked = band.difference(usable)
+    spans = [(minx, maxx)]
+    for part in getattr(blocked, "geoms", [blocked]):
+        if part.is_empty or part.area < 1e-9:
+            continue
+        bx0, _, bx1, _ = part.bounds
+        spans = [piece for a, b in spans for piece in ((a, min(b, bx0)), (max(a, bx1), b))
+                 if piece[1] - piece[0] > 1e-6]
+    return spans
+
+
+@dataclass(frozen=True)
+class Rows:
+    """The row bands for one front gap (front first) and the free x ranges of each."""
+
+    bands: tuple[tuple[float, float], ...]
+    spans: tuple[tuple[tuple[float, float], ...], ...]
+
+
+def rows_for(usable: Polygon, front_gap: float, pitch: float) -> Rows:
+    """The rows of a front gap, with the floor free for chairs in each."""
+    bands = row_bands(usable, front_gap, pitch)
+    return Rows(tuple(bands), tuple(tuple(free_spans(usable, y0, y1)) for y0, y1 in bands))
+
+
+def _chair_lefts(block: Block, spans: tuple[tuple[float, float], ...]) -> list[float]:
+    return [block.start + n * CHAIR.width for n in _seats_within(block, spans)]
+
+
+def _seats_within(block: Block, spans: tuple[tuple[float, float], ...]) -> Iterator[int]:
+    """Numbers of the block's seats that lie wholly inside one of the spans."""
+    for a, b in spans:
+        yield from range(*_seat_range(block, a, b))
+
+
+def _seat_range(block: Block, a: float, b: float) -> tuple[int, int]:
+    first = max(0, math.ceil((a - block.start) / CHAIR.width - 1e-9))
+    return first, max(first, min(block.seats, math.floor((b - block.start) / CHAIR.width + 1e-9)))
+
+
+def _seat_count(blocks: list[Block], rows: Rows) -> int:
+    """How many chairs of these blocks stand on usable floor (rows alike counted once)."""
+    alike: dict[tuple[tuple[float, float], ...], int] = {}
+    for spans in rows.spans:
+        alike[spans] = alike.get(spans, 0) + 1
+    total = 0
+    for spans, times in alike.items():
+        for block in blocks:
+            for a, b in spans:
+                first, last = _seat_range(block, a, b)
+                total += times * (last - first)
+    return total
+
+
+def chairs_in_rows(blocks: list[Block], rows: Rows) -> list[Item]:
+    """The chairs (front row first) that stand wholly on usable floor."""
+    return [Item("chair", round(x + CHAIR.width / 2, 3), round((y0 + y1) / 2, 3), 0.0)
+            for (y0, y1), spans in zip(rows.bands, rows.spans, strict=True)
+            for block in blocks for x in _chair_lefts(block, spans)]
+
+
+def plan_blocks(usable: Polygon, plan: Plan, rows: Rows, rules: RulePack,
+                memo: dict | None = None) -> list[Block] | None:
+    """The plan's blocks across the usable floor, or None if no seat fits.
+
+    The blocks do not depend on the front gap, only on how many rows there are, so a memo
+    shared by the plans of one floor saves recomputing them for every gap.
+    """
+    if not rows.bands:
+        return None
+    minx, _, maxx, _ = usable.bounds
+    key = (plan.left_aisle, plan.right_aisle, plan.blocks, plan.bay, plan.turning,
+           len(rows.bands))
+    if memo is None or key not in memo:
+        seats = seat_counts(plan, maxx - minx, len(rows.bands), rules)
+        if memo is None:
+            return _placed(plan, seats, _opens(plan), minx, maxx, len(rows.bands),
+                           rules) if seats else None
+        memo[key] = seats
+    seats = memo[key]
+    return _placed(plan, seats, _opens(plan), minx, maxx, len(rows.bands),
+                   rules) if seats else None
+
+
+def _cross_passage(usable: Polygon, rows: Rows) -> bool:
+    """Whether a route can run across the room in front of the rows or behind them: an aisle
+    between two blocks reaches a door no other way."""
+    _, miny, _, maxy = usable.bounds
+    return maxy - rows.bands[0][1] >= ROUTE or rows.bands[-1][0] - miny >= ROUTE
+
+
+def build(usable: Polygon, plan: Plan, rules: RulePack, rows: Rows | None = None
+          ) -> list[Item] | None:
+    """Spaces and chairs of the plan in the frame (spaces first, then rows from the front),
+    or None if the plan does not fit or cannot offer the wheelchair spaces its seats need."""
+    rows = rows or rows_for(usable, plan.front_gap, rules.row_spacing)
+    blocks = plan_blocks(usable, plan, rows, rules)
+    if blocks is None:
+        return None
+    bands = list(rows.bands)
+    spots = _space_spots(usable, plan, blocks, bands, rules.row_spacing)
+    return _with_spaces(chairs_in_rows(blocks, rows), spots, rules)
+
+
+def _with_spaces(chairs: list[Item], spots: list[Item], rules: RulePack) -> list[Item] | None:
+    """Take the cheapest spots until the seats left need no more spaces than are placed.
+
+    Chairs and spots stand square to the frame, so overlaps are worked out on their
+    half-sizes rather than with polygons (a plan has hundreds of chairs and spots).
+    """
+    nearby: dict[tuple[int, int], list[int]] = {}
+    for index, chair in enumerate(chairs):
+        nearby.setdefault((math.floor(chair.x), math.floor(chair.y)), []).append(index)
+    costs = []
+    for order, spot in enumerate(spots):
+        cells = [(math.floor(spot.x) + i, math.floor(spot.y) + j)
+                 for i in (-1, 0, 1) for j in (-1, 0, 1)]
+        covered = {index for cell in cells for index in nearby.get(cell, ())
+                   if _overlap(spot, chairs[index])}
+        costs.append((len(covered), order, spot, covered))
+    # Free spots first; the others in the order given, so that spaces in a row stay together.
+    costs.sort(key=lambda c: (c[0] > 0, c[1]))
+    placed: list[Item] = []
+    taken: set[int] = set()
+    for _, _, spot, covered in costs:
+        if rules.wheelchair_spaces_required(len(chairs) - len(taken)) <= len(placed):
+            break
+        if any(_overlap(spot, other) for other in placed):
+            continue
+        placed.append(spot)
+        taken |= covered
+    if rules.wheelchair_spaces_required(len(chairs) - len(taken)) > len(placed):
+        return None
+    return placed + [chair for index, chair in enumerate(chairs) if index not in taken]
+
+
+def _half_sizes(item: Item) -> tuple[float, float]:
+    kind = item.furniture
+    turned = round(item.rotation) % 180 == 90
+    return (kind.depth / 2, kind.width / 2) if turned else (kind.width / 2, kind.depth / 2)
+
+
+def _overlap(a: Item, b: Item) -> bool:
+    """Whether two items square to the frame share more than a sliver of floor."""
+    (aw, ad), (bw, bd) = _half_sizes(a), _half_sizes(b)
+    dx = min(a.x + aw, b.x + bw) - max(a.x - aw, b.x - bw)
+    dy = min(a.y + ad, b.y + bd) - max(a.y - ad, b.y - bd)
+    return dx > 0 and dy > 0 and dx * dy > 1e-4
+
+
+def _space_spots(usable: Polygon, plan: Plan, blocks: list[Block],
+                 bands: list[tuple[float, float]], pitch: float) -> list[Item]:
+    """Where wheelchair spaces may stand: along a bay, against the front wall behind which a
+    passage stays free, or in the first row where a passage runs in front of it."""
+    spots = _bay_spots(usable, plan, bands)
+    if plan.front_gap >= 2 * ROUTE + 0.05:
+        spots += _front_wall_spots(usable)
+    elif plan.front_gap >= ROUTE + 0.1:
+        spots += _first_row_spots(usable, plan, blocks, bands[0][1] - pitch)
+    return spots
+
+
+def _bay_spots(usable: Polygon, plan: Plan, bands: list[tuple[float, float]]) -> list[Item]:
+    """Spaces side by side along the wall of the bay, from the front down past the rows."""
+    if not plan.bay:
+        return []
+    minx, _, maxx, maxy = usable.bounds
+    x = minx + SPACE.width / 2 + 0.01 if plan.bay == "left" else maxx - SPACE.width / 2 - 0.01
+    return _walk(usable, maxy - SPACE.depth / 2 - 0.01, bands[-1][0] + SPACE.depth / 2,
+                 SPACE.depth, lambda y: Item("wheelchair_space", round(x, 3), round(y, 3)))
+
+
+def _front_wall_spots(usable: Polygon) -> list[Item]:
+    """Spaces side by side against the front wall, from the middle out to both sides."""
+    minx, _, maxx, maxy = usable.bounds
+    y = round(maxy - SPACE.width / 2 - 0.01, 3)
+    middle = (minx + maxx) / 2
+
+    def space(x: float) -> Item:
+        return Item("wheelchair_space", round(x, 3), y, 90.0)
+
+    right = _walk(usable, middle, maxx - SPACE.depth / 2, SPACE.depth, space)
+    left = _walk(usable, middle - SPACE.depth - 0.05, minx + SPACE.depth / 2, SPACE.depth,
+                 space)
+    return [spot for pair in zip(right, left, strict=False) for spot in pair] + (
+        right[len(left):] + left[len(right):])
+
+
+def _walk(usable: Polygon, start: float, stop: float, length: float,
+          make: Callable[[float], Item]) -> list[Item]:
+    """Spots one after the other from ``start`` towards ``stop``: the next one a space's
+    length on where it stands on usable floor, 10 cm on where it does not."""
+    step = 1.0 if stop >= start else -1.0
+    spots = []
+    at = start
+    while (stop - at) * step >= -1e-9:
+        spot = make(at)
+        if usable.covers(footprint(spot)):
+            spots.append(spot)
+            at += step * (length + 0.05)
+        else:
+            at += step * 0.1
+    return spots
+
+
+def _first_row_spots(usable: Polygon, plan: Plan, blocks: list[Block],
+                     second_row_top: float) -> list[Item]:
+    """Spaces in the first row, their front on the passage, clear of the second row: at the
+    wall end of a block that has its aisle at the other end, or in the middle of a block
+    between two aisles (each half then keeps one aisle)."""
+    top = usable.bounds[3] - ROUTE - 0.01
+    upright = top - SPACE.depth >= second_row_top - 1e-9
+    along, deep = (SPACE.width, SPACE.depth) if upright else (SPACE.depth, SPACE.width)
+    y = top - deep / 2
+    if top - deep < second_row_top - 1e-9:
+        return []
+    rotation = 0.0 if upright else 90.0
+    centres = []
+    for block in blocks:
+        end = block.start + block.seats * CHAIR.width
+        if block.left_open and block.right_open:
+            middle = (block.start + end) / 2
+            run = [middle + k * along for k in (0, -1, 1, -2, 2)]
+        elif block.right_open:
+            run = [block.start + along * (k + 0.5) for k in range(4)]
+        else:
+            run = [end - along * (k + 0.5) for k in range(4)]
+        centres += [x for x in run
+                    if block.start - 1e-9 <= x - along / 2 and x + along / 2 <= end + 1e-9]
+    return _along(usable, [(x, y) for x in centres], rotation)
+
+
+def _along(usable: Polygon, centres: list[tuple[float, float]], rotation: float) -> list[Item]:
+    """Spaces at these centres that stand wholly on usable floor."""
+    spots = []
+    for x, y in centres:
+        spot = Item("wheelchair_space", round(x, 3), round(y, 3), rotation)
+        if usable.covers(footprint(spot)):
+            spots.append(spot)
+    return spots
+
+
+def estimate(usable: Polygon, plan: Plan, rules: RulePack, rows: Rows,
+             memo: dict | None = None) -> int:
+    """More places than ``build`` can ever make of the plan: its chairs, and the wheelchair
+    spaces they ask for (spaces only ever take the floor of chairs or add to it)."""
+    blocks = plan_blocks(usable, plan, rows, rules, memo)
+    if blocks is None or (len(blocks) > 1 and not _cross_passage(usable, rows)):
+        return 0
+    seats = _seat_count(blocks, rows)
+    return seats + rules.wheelchair_spaces_required(seats)
+
+
+def best_first(usables: list[Polygon], rules: RulePack,
+               front_gaps: tuple[float, ...] = FRONT_GAPS) -> Iterator[tuple[int, list[Item]]]:
+    """Built plans for each usable floor (one per orientation), most places first, as
+    (index of the floor, items in its frame).
+
+    A plan is built only once its estimate is the highest left, so a caller that stops as
+    soon as what it has beats the next estimate builds a few plans, not thousands.
+    """
+    heap: list[tuple[int, int, int, Plan, list[Item] | None]] = []
+    rows: dict[tuple[int, float], Rows] = {}
+    for index, usable in enumerate(usables):
+        minx, miny, maxx, maxy = usable.bounds
+        memo: dict = {}
+        for gap in front_gaps:
+            rows[index, gap] = rows_for(usable, gap, rules.row_spacing)
+        for plan in plans(maxx - minx, maxy - miny, rules, front_gaps):
+            bound = estimate(usable, plan, rules, rows[index, plan.front_gap], memo)
+            if bound:
+                heapq.heappush(heap, (-bound, len(heap), index, plan, None))
+    tie = len(heap)
+    while heap:
+        _, _, index, plan, items = heapq.heappop(heap)
+        if items is not None:
+            yield index, items
+            continue
+        built = build(usables[index], plan, rules, rows[index, plan.front_gap])
+        if built:
+            tie += 1
+            places = sum(item.furniture.places for item in built)
+            heapq.heappush(heap, (-places, tie, index, plan, built))

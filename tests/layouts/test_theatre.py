@@ -1,0 +1,60 @@
+"""Theatre plans: blocks within the row rules, spaces where the route reaches them."""
+
+from __future__ import annotations
+
+import itertools
+
+from shapely.geometry import box
+from shapely.ops import unary_union
+
+from layouts.layout import Layout
+from layouts.rulepacks import RULE_PACKS
+from layouts.theatre import Plan, best_first, blocks_for, build
+from layouts.validate import door_zone, validate_layout
+from tests.layouts.rooms import rectangle_room
+
+DK = RULE_PACKS["dk-br18"]
+
+
+def test_every_aisle_is_as_wide_as_the_people_who_rely_on_it_need():
+    plan = Plan(front_gap=1.0, left_aisle=True, right_aisle=True, blocks=3)
+    blocks = blocks_for(plan, 0.0, 30.0, 20, DK)
+    assert blocks is not None
+    gaps = [blocks[0].start] + [b.start - (a.start + a.seats * 0.5)
+                                for a, b in itertools.pairwise(blocks)]
+    for gap, left, right in zip(gaps[1:], blocks, blocks[1:], strict=False):
+        people = 20 * (-(-left.seats // 2) + -(-right.seats // 2))
+        assert gap >= max(1.3, 0.01 * people)
+    assert all(block.seats <= 24 for block in blocks)
+
+
+def test_a_block_against_a_wall_holds_at_most_twelve_seats():
+    plan = Plan(front_gap=1.0, left_aisle=False, right_aisle=True, blocks=1)
+    assert blocks_for(plan, 0.0, 20.0, 3, DK)[0].seats == 12
+
+
+def test_a_bay_holds_the_wheelchair_spaces_along_its_wall():
+    usable = box(0, 0, 8, 12)
+    items = build(usable, Plan(front_gap=0.0, left_aisle=True, right_aisle=False, blocks=1,
+                               bay="left"), DK)
+    spaces = [item for item in items if item.kind == "wheelchair_space"]
+    seats = sum(1 for item in items if item.kind == "chair")
+    assert len(spaces) == DK.wheelchair_spaces_required(seats)
+    assert all(space.x < 0.5 for space in spaces)
+
+
+def test_plans_come_most_places_first():
+    room = rectangle_room(12, 9)
+    counts = [sum(i.furniture.places for i in items)
+              for _, items in itertools.islice(best_first([room.outline], DK), 30)]
+    assert counts == sorted(counts, reverse=True)
+
+
+def test_a_built_plan_whose_aisles_reach_the_doors_validates():
+    room = rectangle_room(12, 9)
+    usable = room.outline.buffer(-0.05, join_style="mitre").difference(
+        unary_union([door_zone(room, door).buffer(0.05) for door in room.doors]))
+    items = build(usable, Plan(front_gap=1.55, left_aisle=True, right_aisle=True, blocks=2), DK)
+    found = [v.code for v in validate_layout(room, Layout("t", "theatre", tuple(items)), DK)
+             if v.severity == "error"]
+    assert found == []
