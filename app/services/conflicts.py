@@ -148,8 +148,16 @@ def busy_blocks_of_rooms(room_ids: Sequence[int], window: Interval) -> dict[int,
         "window_end": window.end,
         "window_floor": window.start - MAX_BLOCK,
     }).all()
+    instants: dict[datetime | str, datetime] = {}  # bookings share start times: parse once
+
+    def instant(value: datetime | str) -> datetime:
+        parsed = instants.get(value)
+        if parsed is None:
+            parsed = instants[value] = _instant(value)
+        return parsed
+
     for room_id, _id, start, end in rows:
-        found[room_id].append(Interval(_instant(start), _instant(end)))
+        found[room_id].append(Interval(instant(start), instant(end)))
     for blocks in found.values():
         blocks.sort()
     return found
@@ -158,7 +166,7 @@ def busy_blocks_of_rooms(room_ids: Sequence[int], window: Interval) -> dict[int,
 def _instant(value: datetime | str) -> datetime:
     """A stored instant as an aware UTC datetime (SQLite hands back text, PostgreSQL aware)."""
     if isinstance(value, str):
-        return datetime.fromisoformat(value + "+00:00")
+        return datetime.fromisoformat(value).replace(tzinfo=UTC)
     return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 
