@@ -1,7 +1,6 @@
 """Associations: listed for all, created by members, changed by their admins and staff."""
 
 from flask import jsonify
-from sqlalchemy import select
 
 from app.api import bp
 from app.api.access import optional_user, signed_in_user
@@ -9,8 +8,6 @@ from app.api.openapi import accepts
 from app.api.present import association_json
 from app.api.request import page, page_params
 from app.api.schemas import AssociationIn, AssociationPatch, MemberIn
-from app.extensions import db
-from app.models import Association
 from app.services import associations
 
 
@@ -20,13 +17,9 @@ def list_associations():
     from flask import request
 
     limit, after = page_params()
-    query = select(Association).order_by(Association.id).limit(limit + 1)
-    if after is not None:
-        query = query.where(Association.id > after)
-    if request.args.get("verified") == "true":
-        query = query.where(Association.verified_at.is_not(None))
+    rows = associations.list_associations(
+        limit + 1, after, verified_only=request.args.get("verified") == "true")
     viewer = optional_user()
-    rows = list(db.session.scalars(query))
     return jsonify(
         page(rows, limit, lambda a: association_json(
             a, show_members=associations.is_admin(viewer, a)))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import current_app, jsonify, request
-from sqlalchemy import select
 
 from app.api import bp
 from app.api.access import signed_in_user, staff_user
@@ -11,8 +10,6 @@ from app.api.openapi import accepts, query
 from app.api.present import booking_json
 from app.api.request import page, page_params, parse_body, query_int
 from app.api.schemas import BookingIn, BookingPatch, DecisionIn
-from app.extensions import db
-from app.models import Booking, Occurrence
 from app.services import bookings
 from app.services.bookings import BookingChanges, BookingInput, Settings
 from calendars import parse_instant
@@ -57,29 +54,15 @@ def list_bookings():
     """Bookings the caller may see (staff: all; members: their own and their associations')."""
     user = signed_in_user()
     limit, after = page_params()
-    query = select(Booking).order_by(Booking.id).limit(limit + 1)
-    if after is not None:
-        query = query.where(Booking.id > after)
-    if not user.is_staff:
-        query = query.where(bookings.visible_to(user))
-    for name, column in (("room_id", Booking.room_id), ("association_id", Booking.association_id)):
-        value = query_int(name, minimum=1)
-        if value is not None:
-            query = query.where(column == value)
-    query = _time_filter(query)
-    return jsonify(page(list(db.session.scalars(query)), limit, booking_json))
-
-
-def _time_filter(query):
     start, end = request.args.get("start"), request.args.get("end")
-    if not start and not end:
-        return query
-    overlapping = select(Occurrence.booking_id)
-    if start:
-        overlapping = overlapping.where(Occurrence.end > parse_instant(start, "start"))
-    if end:
-        overlapping = overlapping.where(Occurrence.start < parse_instant(end, "end"))
-    return query.where(Booking.id.in_(overlapping))
+    filters = bookings.BookingFilter(
+        room_id=query_int("room_id", minimum=1),
+        association_id=query_int("association_id", minimum=1),
+        occurring_after=parse_instant(start, "start") if start else None,
+        occurring_before=parse_instant(end, "end") if end else None,
+    )
+    rows = bookings.list_bookings(user, filters, limit + 1, after)
+    return jsonify(page(rows, limit, booking_json))
 
 
 @bp.get("/bookings/pending")

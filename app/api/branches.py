@@ -1,7 +1,6 @@
 """Branches: listed for all, created by staff."""
 
 from flask import jsonify
-from sqlalchemy import select
 
 from app.api import bp
 from app.api.access import staff_user
@@ -9,8 +8,6 @@ from app.api.openapi import accepts
 from app.api.present import branch_json
 from app.api.request import page, page_params
 from app.api.schemas import BranchIn
-from app.extensions import db
-from app.models import Branch
 from app.services import branches
 
 
@@ -18,11 +15,7 @@ from app.services import branches
 def list_branches():
     """Every branch, by id, paginated."""
     limit, after = page_params()
-    query = select(Branch).order_by(Branch.id).limit(limit + 1)
-    if after is not None:
-        query = query.where(Branch.id > after)
-    rows = list(db.session.scalars(query))
-    return jsonify(page(rows, limit, branch_json))
+    return jsonify(page(branches.list_branches(limit + 1, after), limit, branch_json))
 
 
 @bp.post("/branches")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import jsonify, request
-from sqlalchemy import select
 
 from app.api import bp
 from app.api.access import staff_user
@@ -11,8 +10,6 @@ from app.api.openapi import accepts, query
 from app.api.present import room_json
 from app.api.request import page, page_params, query_int
 from app.api.schemas import RoomIn, RoomPatch
-from app.extensions import db
-from app.models import Room
 from app.services import availability, rooms
 from app.services.branches import get_branch
 from app.services.errors import BadInput
@@ -24,13 +21,8 @@ from calendars import get_zone, parse_instant, to_rfc3339
 def list_rooms():
     """Rooms, optionally of one branch, by id, paginated."""
     limit, after = page_params()
-    query = select(Room).order_by(Room.id).limit(limit + 1)
-    branch_id = query_int("branch_id", minimum=1)
-    if branch_id is not None:
-        query = query.where(Room.branch_id == branch_id)
-    if after is not None:
-        query = query.where(Room.id > after)
-    return jsonify(page(list(db.session.scalars(query)), limit, room_json))
+    rows = rooms.list_rooms(limit + 1, after, branch_id=query_int("branch_id", minimum=1))
+    return jsonify(page(rows, limit, room_json))
 
 
 @bp.post("/rooms")
@@ -93,16 +85,14 @@ def branch_availability(branch_id: int):
     """Busy and free intervals of every bookable room of a branch, from one query."""
     branch = get_branch(branch_id)
     window = availability.check_window(_instant_arg("start"), _instant_arg("end"))
-    rooms = list(db.session.scalars(
-        select(Room).where(Room.branch_id == branch.id, Room.bookable.is_(True))
-        .order_by(Room.name)))
+    bookable = rooms.bookable_rooms(branch.id)
     zone = get_zone(branch.timezone)
-    found = availability.rooms_availability(rooms, window)
+    found = availability.rooms_availability(bookable, window)
     return jsonify({"items": [
         {"room_id": room.id, "name": room.name,
          "busy": [_span(i, zone) for i in found[room.id].busy],
          "free": [_span(i, zone) for i in found[room.id].free]}
-        for room in rooms
+        for room in bookable
     ], "next_cursor": None})
 
 

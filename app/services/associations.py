@@ -10,6 +10,7 @@ from app.extensions import db
 from app.models import Association, Membership, User, utcnow
 from app.services.accounts import find_user_by_email
 from app.services.errors import AlreadyExists, Forbidden, NotFound, RuleViolation
+from app.services.paging import keyset_page
 
 
 def get_association(association_id: int) -> Association:
@@ -18,6 +19,20 @@ def get_association(association_id: int) -> Association:
     if association is None:
         raise NotFound(f"No association {association_id}.")
     return association
+
+
+def list_associations(limit: int, after_id: int | None = None, *,
+                      verified_only: bool = False) -> list[Association]:
+    """Associations, by id; only those staff have verified (who may book), if asked."""
+    query = select(Association)
+    if verified_only:
+        query = query.where(Association.verified_at.is_not(None))
+    return keyset_page(query, Association.id, limit, after_id)
+
+
+def associations_by_name() -> list[Association]:
+    """Every association, by name regardless of case."""
+    return list(db.session.scalars(select(Association).order_by(func.lower(Association.name))))
 
 
 def membership_of(user: User | None, association: Association) -> Membership | None:

@@ -47,6 +47,7 @@ from app.services.booking_rules import (
 from app.services.booking_times import Planned, parse_booking_time, plan_series, rrule_until
 from app.services.errors import Conflict, FieldError, Forbidden, NotFound, RuleViolation
 from app.services.mail import announce
+from app.services.paging import keyset_page
 from app.services.rooms import room_capacity
 from calendars import Interval, TimeInputError, get_zone
 
@@ -836,7 +837,41 @@ def pending_queue(actor: User, limit: int = 50, after_id: int | None = None) -> 
     """Pending bookings, oldest request first (staff)."""
     if not actor.is_staff:
         raise Forbidden("Only library staff see the approval queue.")
-    query = select(Booking).where(Booking.status == "pending")
-    if after_id is not None:
-        query = query.where(Booking.id > after_id)
-    return list(db.session.scalars(query.order_by(Booking.id).limit(limit)))
+    return keyset_page(select(Booking).where(Booking.status == "pending"), Booking.id,
+                       limit, after_id)
+
+
+@dataclass(frozen=True)
+class BookingFilter:
+    """Which bookings a list shows; None leaves a criterion out."""
+
+    room_id: int | None = None
+    association_id: int | None = None
+    occurring_after: datetime | None = None
+    occurring_before: datetime | None = None
+
+
+def list_bookings(viewer: User, filters: BookingFilter, limit: int,
+                  after_id: int | None = None) -> list[Booking]:
+    """Bookings the viewer may see (staff: all), by id, with an occurrence in the range."""
+    query = select(Booking)
+    if not viewer.is_staff:
+        query = query.where(visible_to(viewer))
+    if filters.room_id is not None:
+        query = query.where(Booking.room_id == filters.room_id)
+    if filters.association_id is not None:
+        query = query.where(Booking.association_id == filters.association_id)
+    if filters.occurring_after is not None or filters.occurring_before is not None:
+        occurring = select(Occurrence.booking_id)
+        if filters.occurring_after is not None:
+            occurring = occurring.where(Occurrence.end > filters.occurring_after)
+        if filters.occurring_before is not None:
+            occurring = occurring.where(Occurrence.start < filters.occurring_before)
+        query = query.where(Booking.id.in_(occurring))
+    return keyset_page(query, Booking.id, limit, after_id)
+
+
+def latest_bookings_of(member: User, limit: int = 200) -> list[Booking]:
+    """The member's bookings and their associations', latest start first."""
+    return list(db.session.scalars(
+        select(Booking).where(visible_to(member)).order_by(Booking.start.desc()).limit(limit)))

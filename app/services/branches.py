@@ -9,6 +9,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import Branch, Closure, Floor
 from app.services.errors import AlreadyExists, NotFound, RuleViolation
+from app.services.paging import keyset_page
 from calendars import get_zone, parse_instant, validate_opening_hours
 from layouts import get_rule_pack
 
@@ -61,6 +62,16 @@ def get_branch(branch_id: int) -> Branch:
     if branch is None:
         raise NotFound(f"No branch {branch_id}.")
     return branch
+
+
+def list_branches(limit: int, after_id: int | None = None) -> list[Branch]:
+    """Branches, by id."""
+    return keyset_page(select(Branch), Branch.id, limit, after_id)
+
+
+def branches_by_name() -> list[Branch]:
+    """Every branch, by name (a library system has a handful)."""
+    return list(db.session.scalars(select(Branch).order_by(Branch.name)))
 
 
 def get_or_create_floor(branch: Branch, name: str, level: int = 0) -> Floor:

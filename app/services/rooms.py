@@ -12,6 +12,7 @@ from app.extensions import db
 from app.models import Branch, CellRoom, FloorCell, Room, utcnow
 from app.services.branches import get_or_create_floor
 from app.services.errors import AlreadyExists, FieldError, NotFound, RuleViolation
+from app.services.paging import keyset_page
 from layouts import overlay_cells, polygon_from_geojson, polygon_to_geojson, room_from_geojson
 from layouts.room import RoomShape
 
@@ -32,6 +33,22 @@ def get_room(room_id: int) -> Room:
     if room is None:
         raise NotFound(f"No room {room_id}.")
     return room
+
+
+def list_rooms(limit: int, after_id: int | None = None,
+               branch_id: int | None = None) -> list[Room]:
+    """Rooms (of one branch, if given), by id."""
+    query = select(Room)
+    if branch_id is not None:
+        query = query.where(Room.branch_id == branch_id)
+    return keyset_page(query, Room.id, limit, after_id)
+
+
+def bookable_rooms(branch_id: int) -> list[Room]:
+    """The branch's bookable rooms, by name."""
+    return list(db.session.scalars(
+        select(Room).where(Room.branch_id == branch_id, Room.bookable.is_(True))
+        .order_by(Room.name)))
 
 
 def room_shape(room: Room) -> RoomShape:

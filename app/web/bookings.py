@@ -6,7 +6,6 @@ from datetime import datetime, timedelta
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
 from app.auth.forms import EmptyForm
@@ -103,13 +102,8 @@ def _week_ahead(room: Room):
 @login_required
 def my_bookings():
     """The bookings the user made or that belong to their associations."""
-    rows = db.session.scalars(
-        select(Booking)
-        .where(bookings.visible_to(current_user))
-        .order_by(Booking.start.desc())
-        .limit(200)
-    ).all()
-    return render_template("web/bookings.html", bookings=rows)
+    return render_template("web/bookings.html",
+                           bookings=bookings.latest_bookings_of(current_user))
 
 
 @bp.route("/bookings/<int:booking_id>")

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import func, select
 
 from app.auth.forms import EmptyForm
 from app.extensions import db
-from app.models import Association, Branch, Room
-from app.services import associations
+from app.models import Association, Room
+from app.services import associations, branches
 from app.services.errors import AlreadyExists, Forbidden, RuleViolation
 from app.web import bp
 from app.web.forms import AssociationForm, MemberForm
@@ -18,8 +17,7 @@ from app.web.forms import AssociationForm, MemberForm
 @bp.route("/")
 def index():
     """The branches and their rooms."""
-    branches = list(db.session.scalars(select(Branch).order_by(Branch.name)))
-    return render_template("web/index.html", branches=branches)
+    return render_template("web/index.html", branches=branches.branches_by_name())
 
 
 @bp.route("/rooms/<int:room_id>")
@@ -34,7 +32,7 @@ def room(room_id: int):
 @bp.route("/associations")
 def association_list():
     """All associations, and the signed-in user's own."""
-    rows = list(db.session.scalars(select(Association).order_by(func.lower(Association.name))))
+    rows = associations.associations_by_name()
     mine = associations.associations_of(current_user) if current_user.is_authenticated else []
     return render_template("web/associations.html", associations=rows, mine=mine)
 
