@@ -9,6 +9,7 @@ where the wheelchair spaces go), built and validated most places first.
 
 from __future__ import annotations
 
+import heapq
 import itertools
 import math
 from collections.abc import Callable, Iterable, Iterator
@@ -23,7 +24,7 @@ from layouts.catalogue import CATALOGUE
 from layouts.layout import Item, Layout, footprint
 from layouts.room import RoomShape
 from layouts.rulepacks import RulePack
-from layouts.theatre import FRONT_GAPS, best_first
+from layouts.theatre import FRONT_GAPS, best_by_parts, best_first, parts
 from layouts.validate import door_zone, validate_layout
 
 STYLES = ("theatre", "classroom", "boardroom", "u_shape", "banquet", "cabaret", "standing")
@@ -86,10 +87,11 @@ def arrange(room: RoomShape, style: str, rules: RulePack,
 def best_of(room: RoomShape, style: str, rules: RulePack, target: int,
             candidates: Iterable[list[Item]]) -> Layout:
     """The valid layout with the most places (at most ``target``) among candidates that come
-    most places first; stops as soon as no later candidate can do better."""
+    most places first; stops as soon as no later candidate can do better, or after
+    ``PATIENCE`` candidates (each is validated, and an odd room may offer thousands)."""
     name = f"{style.replace('_', ' ').title()} (auto)"
     best: tuple[int, Layout] | None = None
-    for candidate in candidates:
+    for candidate in itertools.islice(candidates, PATIENCE):
         if best is not None and best[0] >= min(_places(candidate), target):
             break
         layout = _fit(room, Layout(name, style, tuple(candidate)), rules, target)
@@ -101,6 +103,9 @@ def best_of(room: RoomShape, style: str, rules: RulePack, target: int,
         if places >= target:
             break
     return best[1] if best else Layout(name, style, ())
+
+
+PATIENCE = 30
 
 
 def best_theatre(room: RoomShape, rules: RulePack,
@@ -193,9 +198,14 @@ def _candidates(room: RoomShape, style: str, rules: RulePack) -> Iterator[list[I
 
 def theatre_candidates(room: RoomShape, rules: RulePack,
                        front_gaps: tuple[float, ...] = FRONT_GAPS) -> Iterator[list[Item]]:
-    """Theatre layouts of every plan in every orientation, most places first."""
+    """Theatre layouts of every plan in every orientation, most places first: rows across
+    the whole room, and, for a room of several parts (an L), the best plans of each part
+    put together."""
     frames = [_frame(room, angle) for angle in (0, 90, 180, 270)]
-    for index, items in best_first([frame.usable for frame in frames], rules, front_gaps):
+    whole = best_first([frame.usable for frame in frames], rules, front_gaps)
+    by_parts = best_by_parts([parts(frame.outline, frame.usable) for frame in frames], rules,
+                             front_gaps)
+    for index, items in heapq.merge(whole, by_parts, key=lambda found: -_places(found[1])):
         yield [frames[index].back(item) for item in items]
 
 

@@ -12,9 +12,10 @@ layout of this family, never a layout arrange could not have made.
 from __future__ import annotations
 
 import heapq
+import itertools
 import math
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from shapely.geometry import Polygon, box
 
@@ -44,6 +45,7 @@ class Plan:
     ``bay``: the side ("left"/"right") whose wall aisle is 0.95 m wider than the rule asks,
     so that spaces stand along that wall without narrowing the aisle.
     ``turning``: make the widest aisle at least 1.5 m so the turning circle fits in it.
+    ``back_passage``: leave rows out at the back until a 0.95 m passage runs behind them.
     """
 
     front_gap: float
@@ -53,6 +55,7 @@ class Plan:
     slack: str = "aisles"
     bay: str = ""
     turning: bool = False
+    back_passage: bool = False
 
 
 @dataclass(frozen=True)
@@ -68,7 +71,9 @@ class Block:
 def plans(width: float, depth: float, rules: RulePack,
           front_gaps: tuple[float, ...] = FRONT_GAPS) -> Iterator[Plan]:
     """Every plan worth trying in a frame ``width`` wide (along the rows) and ``depth`` deep."""
-    most_blocks = max(1, int(width / (rules.aisle_min_width + CHAIR.width)) + 1)
+    # More blocks than this only add aisles: rows this wide fill with blocks of 12 or more.
+    most_blocks = int(width / (rules.aisle_min_width + CHAIR.width
+                               * rules.max_row_seats_one_aisle)) + 2
     for front_gap in front_gaps:
         if front_gap > depth - CHAIR.depth:
             continue
@@ -76,22 +81,25 @@ def plans(width: float, depth: float, rules: RulePack,
             for right_aisle in (False, True):
                 for blocks in range(1, most_blocks + 1):
                     for bay in _bays(left_aisle, right_aisle):
-                        for turning in (False, True):
-                            for slack in SLACK_PLACES:
-                                yield Plan(front_gap, left_aisle, right_aisle, blocks, slack,
-                                           bay, turning)
+                        for turning, slack, back in itertools.product(
+                                (False, True), SLACK_PLACES, (False, True)):
+                            yield Plan(front_gap, left_aisle, right_aisle, blocks, slack, bay,
+                                       turning, back)
 
 
 def _bays(left_aisle: bool, right_aisle: bool) -> list[str]:
     return [""] + (["left"] if left_aisle else []) + (["right"] if right_aisle else [])
 
 
-def row_bands(usable: Polygon, front_gap: float, pitch: float) -> list[tuple[float, float]]:
-    """The y ranges of the rows, from the front down, the first ``front_gap`` from the front."""
+def row_bands(usable: Polygon, front_gap: float, pitch: float,
+              back_passage: bool = False) -> list[tuple[float, float]]:
+    """The y ranges of the rows, from the front down, the first ``front_gap`` from the front
+    (and the last, with a back passage, at least 0.95 m from the back)."""
     _, miny, _, maxy = usable.bounds
+    bottom = miny + (ROUTE + 0.05 if back_passage else 0.0)
     bands = []
     top = maxy - front_gap
-    while top - CHAIR.depth >= miny - 1e-9:
+    while top - CHAIR.depth >= bottom - 1e-9:
         bands.append((top - CHAIR.depth, top))
         top -= pitch
     return bands
@@ -208,9 +216,10 @@ class Rows:
     spans: tuple[tuple[tuple[float, float], ...], ...]
 
 
-def rows_for(usable: Polygon, front_gap: float, pitch: float) -> Rows:
+def rows_for(usable: Polygon, front_gap: float, pitch: float,
+             back_passage: bool = False) -> Rows:
     """The rows of a front gap, with the floor free for chairs in each."""
-    bands = row_bands(usable, front_gap, pitch)
+    bands = row_bands(usable, front_gap, pitch, back_passage)
     return Rows(tuple(bands), tuple(tuple(free_spans(usable, y0, y1)) for y0, y1 in bands))
 
 
@@ -243,11 +252,11 @@ def _seat_count(blocks: list[Block], rows: Rows) -> int:
     return total
 
 
-def chairs_in_rows(blocks: list[Block], rows: Rows) -> list[Item]:
-    """The chairs (front row first) that stand wholly on usable floor."""
-    return [Item("chair", round(x + CHAIR.width / 2, 3), round((y0 + y1) / 2, 3), 0.0)
-            for (y0, y1), spans in zip(rows.bands, rows.spans, strict=True)
-            for block in blocks for x in _chair_lefts(block, spans)]
+def chair_rows(blocks: list[Block], rows: Rows) -> list[tuple[float, list[float]]]:
+    """Each row (front first) as its y and the x of its chairs that stand on usable floor."""
+    return [((y0 + y1) / 2, [x + CHAIR.width / 2 for block in blocks
+                             for x in _chair_lefts(block, spans)])
+            for (y0, y1), spans in zip(rows.bands, rows.spans, strict=True)]
 
 
 def plan_blocks(usable: Polygon, plan: Plan, rows: Rows, rules: RulePack,
@@ -284,45 +293,82 @@ def build(usable: Polygon, plan: Plan, rules: RulePack, rows: Rows | None = None
           ) -> list[Item] | None:
     """Spaces and chairs of the plan in the frame (spaces first, then rows from the front),
     or None if the plan does not fit or cannot offer the wheelchair spaces its seats need."""
-    rows = rows or rows_for(usable, plan.front_gap, rules.row_spacing)
+    laid = _lay_out(usable, plan, rules, rows)
+    if laid is None:
+        return None
+    spaces, seated, taken = laid
+    return spaces + [Item("chair", round(x, 3), round(y, 3), 0.0)
+                     for row, (y, xs) in enumerate(seated) for n, x in enumerate(xs)
+                     if (row, n) not in taken]
+
+
+def places(usable: Polygon, plan: Plan, rules: RulePack, rows: Rows | None = None) -> int:
+    """The places ``build`` makes of the plan (0 if none), without making the items."""
+    laid = _lay_out(usable, plan, rules, rows)
+    if laid is None:
+        return 0
+    spaces, seated, taken = laid
+    return len(spaces) + sum(len(xs) for _, xs in seated) - len(taken)
+
+
+Laid = tuple[list[Item], list[tuple[float, list[float]]], set[tuple[int, int]]]
+
+
+def _lay_out(usable: Polygon, plan: Plan, rules: RulePack, rows: Rows | None) -> Laid | None:
+    """The plan's spaces, its rows of chairs, and the chairs (row, number) the spaces take."""
+    rows = rows or rows_for(usable, plan.front_gap, rules.row_spacing, plan.back_passage)
     blocks = plan_blocks(usable, plan, rows, rules)
     if blocks is None:
         return None
-    bands = list(rows.bands)
-    spots = _space_spots(usable, plan, blocks, bands, rules.row_spacing)
-    return _with_spaces(chairs_in_rows(blocks, rows), spots, rules)
+    spots = _space_spots(usable, plan, blocks, list(rows.bands), rules.row_spacing)
+    seated = chair_rows(blocks, rows)
+    chosen = _with_spaces(seated, spots, rules)
+    return None if chosen is None else (chosen[0], seated, chosen[1])
 
 
-def _with_spaces(chairs: list[Item], spots: list[Item], rules: RulePack) -> list[Item] | None:
-    """Take the cheapest spots until the seats left need no more spaces than are placed.
+def _with_spaces(seated: list[tuple[float, list[float]]], spots: list[Item],
+                 rules: RulePack) -> tuple[list[Item], set[tuple[int, int]]] | None:
+    """Take the cheapest spots until the seats left need no more spaces than are placed:
+    the spaces, and the chairs (row, number) they take.
 
     Chairs and spots stand square to the frame, so overlaps are worked out on their
     half-sizes rather than with polygons (a plan has hundreds of chairs and spots).
     """
-    nearby: dict[tuple[int, int], list[int]] = {}
-    for index, chair in enumerate(chairs):
-        nearby.setdefault((math.floor(chair.x), math.floor(chair.y)), []).append(index)
+    chairs = sum(len(xs) for _, xs in seated)
     costs = []
     for order, spot in enumerate(spots):
-        cells = [(math.floor(spot.x) + i, math.floor(spot.y) + j)
-                 for i in (-1, 0, 1) for j in (-1, 0, 1)]
-        covered = {index for cell in cells for index in nearby.get(cell, ())
-                   if _overlap(spot, chairs[index])}
-        costs.append((len(covered), order, spot, covered))
+        costs.append((order, spot, _covered(spot, seated)))
     # Free spots first; the others in the order given, so that spaces in a row stay together.
-    costs.sort(key=lambda c: (c[0] > 0, c[1]))
+    costs.sort(key=lambda c: (bool(c[2]), c[0]))
     placed: list[Item] = []
-    taken: set[int] = set()
-    for _, _, spot, covered in costs:
-        if rules.wheelchair_spaces_required(len(chairs) - len(taken)) <= len(placed):
+    taken: set[tuple[int, int]] = set()
+    for _, spot, covered in costs:
+        if rules.wheelchair_spaces_required(chairs - len(taken)) <= len(placed):
             break
         if any(_overlap(spot, other) for other in placed):
             continue
         placed.append(spot)
         taken |= covered
-    if rules.wheelchair_spaces_required(len(chairs) - len(taken)) > len(placed):
+    if rules.wheelchair_spaces_required(chairs - len(taken)) > len(placed):
         return None
-    return placed + [chair for index, chair in enumerate(chairs) if index not in taken]
+    return placed, taken
+
+
+def _covered(spot: Item, seated: list[tuple[float, list[float]]]) -> set[tuple[int, int]]:
+    """The chairs (row, number) a spot would stand on."""
+    half_x, half_y = _half_sizes(spot)
+    reach_x, reach_y = half_x + CHAIR.width / 2, half_y + CHAIR.depth / 2
+    covered = set()
+    for row, (y, xs) in enumerate(seated):
+        dy = reach_y - abs(spot.y - y)
+        if dy <= 0:
+            continue
+        for n, x in enumerate(xs):
+            dx = reach_x - abs(spot.x - x)
+            if dx > 0 and min(dx, 2 * half_x, CHAIR.width) * min(dy, 2 * half_y,
+                                                                  CHAIR.depth) > 1e-4:
+                covered.add((row, n))
+    return covered
 
 
 def _half_sizes(item: Item) -> tuple[float, float]:
@@ -347,7 +393,7 @@ def _space_spots(usable: Polygon, plan: Plan, blocks: list[Block],
     if plan.front_gap >= 2 * ROUTE + 0.05:
         spots += _front_wall_spots(usable)
     elif plan.front_gap >= ROUTE + 0.1:
-        spots += _first_row_spots(usable, plan, blocks, bands[0][1] - pitch)
+        spots += _first_row_spots(usable, blocks, bands[0][1] - pitch)
     return spots
 
 
@@ -394,41 +440,54 @@ def _walk(usable: Polygon, start: float, stop: float, length: float,
     return spots
 
 
-def _first_row_spots(usable: Polygon, plan: Plan, blocks: list[Block],
+def _first_row_spots(usable: Polygon, blocks: list[Block],
                      second_row_top: float) -> list[Item]:
     """Spaces in the first row, their front on the passage, clear of the second row: at the
     wall end of a block that has its aisle at the other end, or in the middle of a block
-    between two aisles (each half then keeps one aisle)."""
-    top = usable.bounds[3] - ROUTE - 0.01
-    upright = top - SPACE.depth >= second_row_top - 1e-9
-    along, deep = (SPACE.width, SPACE.depth) if upright else (SPACE.depth, SPACE.width)
-    y = top - deep / 2
-    if top - deep < second_row_top - 1e-9:
-        return []
-    rotation = 0.0 if upright else 90.0
+    between two aisles (each half then keeps one aisle). Upright spaces take two chairs,
+    turned ones three; a space slides back from the passage where a door zone is in its way.
+    """
+    highest = usable.bounds[3] - ROUTE - 0.01
+    spots = []
+    for rotation, along, deep in ((0.0, SPACE.width, SPACE.depth),
+                                  (90.0, SPACE.depth, SPACE.width)):
+        lowest = second_row_top + deep
+        if highest < lowest - 1e-9:
+            continue
+        for x in _runs(blocks, along):
+            spot = _first_covered(usable, [Item("wheelchair_space", round(x, 3),
+                                                round(top - deep / 2, 3), rotation)
+                                           for top in _downwards(highest, lowest)])
+            if spot is not None:
+                spots.append(spot)
+    return spots
+
+
+def _runs(blocks: list[Block], along: float) -> list[float]:
+    """Centres of spaces side by side in each block, from its wall end or its middle."""
     centres = []
     for block in blocks:
         end = block.start + block.seats * CHAIR.width
+        fits = int(block.seats * CHAIR.width / along + 1e-9)
         if block.left_open and block.right_open:
             middle = (block.start + end) / 2
-            run = [middle + k * along for k in (0, -1, 1, -2, 2)]
+            run = [middle + k * along for k in sorted(range(-fits, fits + 1), key=abs)]
         elif block.right_open:
-            run = [block.start + along * (k + 0.5) for k in range(4)]
+            run = [block.start + along * (k + 0.5) for k in range(fits)]
         else:
-            run = [end - along * (k + 0.5) for k in range(4)]
+            run = [end - along * (k + 0.5) for k in range(fits)]
         centres += [x for x in run
                     if block.start - 1e-9 <= x - along / 2 and x + along / 2 <= end + 1e-9]
-    return _along(usable, [(x, y) for x in centres], rotation)
+    return centres
 
 
-def _along(usable: Polygon, centres: list[tuple[float, float]], rotation: float) -> list[Item]:
-    """Spaces at these centres that stand wholly on usable floor."""
-    spots = []
-    for x, y in centres:
-        spot = Item("wheelchair_space", round(x, 3), round(y, 3), rotation)
-        if usable.covers(footprint(spot)):
-            spots.append(spot)
-    return spots
+def _downwards(highest: float, lowest: float) -> list[float]:
+    count = int((highest - lowest) / 0.05 + 1e-9)
+    return [highest - 0.05 * k for k in range(count + 1)] + [lowest]
+
+
+def _first_covered(usable: Polygon, spots: list[Item]) -> Item | None:
+    return next((spot for spot in spots if usable.covers(footprint(spot))), None)
 
 
 def estimate(usable: Polygon, plan: Plan, rules: RulePack, rows: Rows,
@@ -450,25 +509,97 @@ def best_first(usables: list[Polygon], rules: RulePack,
     A plan is built only once its estimate is the highest left, so a caller that stops as
     soon as what it has beats the next estimate builds a few plans, not thousands.
     """
-    heap: list[tuple[int, int, int, Plan, list[Item] | None]] = []
-    rows: dict[tuple[int, float], Rows] = {}
+    heap: list[tuple[int, int, int, Plan, bool]] = []
+    rows: dict[tuple[int, float, bool], Rows] = {}
     for index, usable in enumerate(usables):
         minx, miny, maxx, maxy = usable.bounds
         memo: dict = {}
-        for gap in front_gaps:
-            rows[index, gap] = rows_for(usable, gap, rules.row_spacing)
+        for gap, back in itertools.product(front_gaps, (False, True)):
+            rows[index, gap, back] = rows_for(usable, gap, rules.row_spacing, back)
         for plan in plans(maxx - minx, maxy - miny, rules, front_gaps):
-            bound = estimate(usable, plan, rules, rows[index, plan.front_gap], memo)
+            bound = estimate(usable, plan, rules, rows[index, plan.front_gap, plan.back_passage],
+                             memo)
             if bound:
-                heapq.heappush(heap, (-bound, len(heap), index, plan, None))
+                heapq.heappush(heap, (-bound, len(heap), index, plan, False))
     tie = len(heap)
     while heap:
-        _, _, index, plan, items = heapq.heappop(heap)
-        if items is not None:
-            yield index, items
+        _, _, index, plan, counted = heapq.heappop(heap)
+        plan_rows = rows[index, plan.front_gap, plan.back_passage]
+        if counted:
+            items = build(usables[index], plan, rules, plan_rows)
+            if items:
+                yield index, items
             continue
-        built = build(usables[index], plan, rules, rows[index, plan.front_gap])
-        if built:
+        exact = places(usables[index], plan, rules, plan_rows)
+        if exact:
             tie += 1
-            places = sum(item.furniture.places for item in built)
-            heapq.heappush(heap, (-places, tie, index, plan, built))
+            heapq.heappush(heap, (-exact, tie, index, plan, True))
+
+
+def parts(outline: Polygon, usable: Polygon) -> list[Polygon]:
+    """The usable floor cut into slabs where the outline turns, neighbouring slabs of the
+    same extent merged: the two arms of an L, the three bars of a U. A rectangle is one part.
+    """
+    minx, _, maxx, _ = outline.bounds
+    heights = sorted({round(y, 6) for _, y in outline.exterior.coords})
+    slabs: list[tuple[tuple[tuple[float, float], ...], float, float]] = []
+    for y0, y1 in itertools.pairwise(heights):
+        inside = outline.intersection(box(minx - 1, y0, maxx + 1, y1))
+        extent = tuple(sorted((round(piece.bounds[0], 6), round(piece.bounds[2], 6))
+                              for piece in getattr(inside, "geoms", [inside])
+                              if piece.area > 1e-6))
+        if slabs and slabs[-1][0] == extent:
+            slabs[-1] = (extent, slabs[-1][1], y1)
+        else:
+            slabs.append((extent, y0, y1))
+    pieces = []
+    for extent, y0, y1 in slabs:
+        for x0, x1 in extent:
+            piece = usable.intersection(box(x0 - 1e-6, y0, x1 + 1e-6, y1))
+            pieces += [p for p in getattr(piece, "geoms", [piece])
+                       if isinstance(p, Polygon) and p.area > 1.0]
+    return pieces
+
+
+def best_by_parts(floors: list[list[Polygon]], rules: RulePack,
+                  front_gaps: tuple[float, ...] = FRONT_GAPS,
+                  per_part: int = 6) -> Iterator[tuple[int, list[Item]]]:
+    """For each floor cut into parts, the best plans of each part put together, most places
+    first, as (index of the floor, items in its frame). One part, each in turn, holds the
+    wheelchair spaces that the seats of all the parts need."""
+    combined: list[tuple[int, int, list[Item]]] = []
+    for index, pieces in enumerate(floors):
+        if not 1 < len(pieces) <= 3:
+            continue
+        bare = [_tops(piece, replace(rules, wheelchair_spaces=NO_SPACES), front_gaps, per_part)
+                for piece in pieces]
+        for host, piece in enumerate(pieces):
+            others = sum(_seats(tops[0]) for n, tops in enumerate(bare) if n != host and tops)
+            hosting = _tops(piece, _spaces_for_more(rules, others), front_gaps, per_part)
+            tops = [*bare[:host], hosting, *bare[host + 1:]]
+            for choice in itertools.product(*tops):
+                items = [item for part in choice for item in part]
+                combined.append((sum(item.furniture.places for item in items), index, items))
+    combined.sort(key=lambda entry: -entry[0])
+    for _, index, items in combined:
+        yield index, items
+
+
+NO_SPACES = ((0, 10**9, 0),)
+
+
+def _spaces_for_more(rules: RulePack, seats: int) -> RulePack:
+    """The pack with its wheelchair table moved so a part asks for the spaces that its own
+    seats and ``seats`` more need together."""
+    return replace(rules, wheelchair_spaces=tuple((low - seats, high - seats, needed)
+                                                  for low, high, needed in rules.wheelchair_spaces))
+
+
+def _tops(piece: Polygon, rules: RulePack, front_gaps: tuple[float, ...],
+          count: int) -> list[list[Item]]:
+    return [items for _, items in itertools.islice(best_first([piece], rules, front_gaps),
+                                                   count)]
+
+
+def _seats(items: list[Item]) -> int:
+    return sum(1 for item in items if item.furniture.is_seat)

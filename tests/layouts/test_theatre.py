@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import itertools
 
-from shapely.geometry import box
+from shapely.geometry import Polygon, box
 from shapely.ops import unary_union
 
+from layouts.arrange import arrange
 from layouts.layout import Layout
 from layouts.rulepacks import RULE_PACKS
-from layouts.theatre import Plan, best_first, blocks_for, build
+from layouts.theatre import Plan, best_first, blocks_for, build, parts
 from layouts.validate import door_zone, validate_layout
-from tests.layouts.rooms import rectangle_room
+from tests.layouts.rooms import l_shaped_room, rectangle_room
 
 DK = RULE_PACKS["dk-br18"]
 
@@ -58,3 +59,21 @@ def test_a_built_plan_whose_aisles_reach_the_doors_validates():
     found = [v.code for v in validate_layout(room, Layout("t", "theatre", tuple(items)), DK)
              if v.severity == "error"]
     assert found == []
+
+
+def test_an_l_is_cut_into_its_two_arms():
+    outline = Polygon([(0, 0), (20, 0), (20, 8), (8, 8), (8, 18), (0, 18)])
+    found = sorted(part.area for part in parts(outline, outline))
+    assert found == [80.0, 160.0]
+
+
+def test_a_rectangle_is_one_part():
+    assert len(parts(box(0, 0, 12, 9), box(0.05, 0.05, 11.95, 8.95))) == 1
+
+
+def test_an_l_shaped_theatre_offers_the_spaces_all_its_seats_need():
+    layout = arrange(l_shaped_room(), "theatre", DK).layout
+    seats = sum(1 for item in layout.items if item.kind == "chair")
+    spaces = sum(1 for item in layout.items if item.kind == "wheelchair_space")
+    assert seats > 0
+    assert spaces >= DK.wheelchair_spaces_required(seats)
