@@ -73,25 +73,30 @@ def theatre_optimum(room: RoomShape, rules: RulePack) -> int:
     exhaustively over the family arrange draws from (``layouts/theatre.py``).
 
     The family: chairs in straight rows parallel to one of the four walls, all facing it,
-    at exactly the pack's spacing, the first row 0 to 2 m from that wall (every 5 cm);
-    one pattern of blocks and aisles for every row: each side wall with or without an
-    aisle, any number of blocks, at most 24 seats between two aisles and 12 against a wall,
-    every aisle at least 1.3 m and 1 cm per person who relies on it (a block sends its
-    seats to its nearer aisle), the slack at either wall or shared by the aisles,
+    at exactly the pack's spacing, the first row 0 to 2 m from that wall (every 5 cm),
+    rows left out at the back for a 0.95 m back passage or not; one pattern of blocks and
+    aisles for every row: each side wall with or without an aisle, up to two blocks more
+    than 12-seat blocks would need, at most 24 seats between two aisles and 12 against a
+    wall, every aisle at least 1.3 m and 1 cm per person who relies on it (a block sends
+    its seats to its nearer aisle), the slack at either wall or shared by the aisles,
     optionally the widest aisle 1.5 m for the turning circle and a wall aisle widened by a
-    0.95 m bay for wheelchair spaces; chairs left out where they would stand in a door zone
-    (door width x 1 m) or off the floor; the wheelchair spaces the pack requires for the
-    seats left, in the bay, against the front wall behind a 0.9 m passage, or in the first
-    row behind a passage (taking the chairs under them). A layout counts only if
-    ``validate_layout`` finds no error in it (accessible route from a door to every row end
-    and space, turning circle, row lengths, aisle widths, door zones), and never more than
-    the room's floor-area and exit limits allow.
+    0.95 m bay for wheelchair spaces; chairs left out where they would stand in a door
+    zone (door width x 1 m) or off the floor; the wheelchair spaces the pack requires for
+    the seats left, in the bay, against the front wall behind a 0.9 m passage, or in the
+    first row behind a passage (taking the chairs under them). A room of several parts (an
+    L) also gets each part planned on its own (the six best plans of each), one part
+    holding the spaces for all. A layout counts only if ``validate_layout`` finds no error
+    in it (accessible route from a door to every row end and space, turning circle, row
+    lengths, aisle widths, door zones), and never more than the room's floor-area and
+    exit limits allow; the pruning arrange does after validation is done here too.
 
-    Arrange tries seven of the 41 front gaps, so it can never beat this figure; it is
-    exact for the family, not for layouts outside it (rows that step from block to block,
-    rows of different patterns, seats at other angles).
+    Arrange tries seven of the 41 front gaps and gives up after 30 candidates, so it can
+    never beat this figure. The figure is exact for the family and attained by a valid
+    layout; it is not a bound for layouts outside the family (blocks whose rows step,
+    rows of different patterns, seats at other angles, spaces elsewhere):
+    ``straight_row_bound`` is the generous bound for those.
     """
-    layout = best_theatre(room, rules, FINE_FRONT_GAPS)
+    layout = best_theatre(room, rules, FINE_FRONT_GAPS, patience=None)
     return sum(item.furniture.places for item in layout.items)
 
 
@@ -164,7 +169,21 @@ def placed(room: RoomShape, rules: RulePack) -> int:
 
 
 def l_shape() -> RoomShape:
-    """An L of 20 x 8 plus 8 x 10, with doors enough that the exits do not bind."""
+    """An L of 20 x 8 plus 8 x 10, with doors enough that the exits do not bind.
+
+    Is 90 % of its area bound (432 of 480 places at 0.5 m2 each) within reach? Rows along
+    the long arm: the 20 m arm holds 10 rows (7.7 m of 8), at most 33 seats each once its
+    aisles are 1 cm per person (330); the 8 m arm above holds 12 rows, 12 seats each (a
+    13th seat needs the aisle at 1.56 m, leaving 6.44 m), 144; 474 seats before anything
+    else, which is ``l_shape_bound`` and, with spaces as if free, the area bound itself.
+    The aisles between blocks of the long arm reach a door only through a cross passage
+    of 0.9 m, which costs it a row (297), or it keeps wall aisles only (24 seats a row,
+    240); so 297 + 144 = 441 seats, and six wheelchair spaces, each on the route and each
+    taking at least two chairs' floor where no bay or passage has room: about 435 at the
+    very best, against 424 for the best layout of the theatre family. 432 is not ruled out
+    by this count, but it would need every one of those allowances at once; the bench
+    prints the figure against the area bound, the family optimum and the generous bound.
+    """
     outline = Polygon([(0, 0), (20, 0), (20, 8), (8, 8), (8, 18), (0, 18)])
     doors = (Door(LineString([(0, 1), (0, 2.2)]), 1.2),
              Door(LineString([(20, 1), (20, 2.2)]), 1.2),

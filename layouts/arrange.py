@@ -84,14 +84,17 @@ def arrange(room: RoomShape, style: str, rules: RulePack,
     return Arrangement(layout, capacity, limited_by, explanation)
 
 
+PATIENCE = 30
+
+
 def best_of(room: RoomShape, style: str, rules: RulePack, target: int,
-            candidates: Iterable[list[Item]]) -> Layout:
+            candidates: Iterable[list[Item]], patience: int | None = PATIENCE) -> Layout:
     """The valid layout with the most places (at most ``target``) among candidates that come
     most places first; stops as soon as no later candidate can do better, or after
-    ``PATIENCE`` candidates (each is validated, and an odd room may offer thousands)."""
+    ``patience`` candidates (each is validated, and an odd room may offer thousands)."""
     name = f"{style.replace('_', ' ').title()} (auto)"
     best: tuple[int, Layout] | None = None
-    for candidate in itertools.islice(candidates, PATIENCE):
+    for candidate in itertools.islice(candidates, patience):
         if best is not None and best[0] >= min(_places(candidate), target):
             break
         layout = _fit(room, Layout(name, style, tuple(candidate)), rules, target)
@@ -105,14 +108,13 @@ def best_of(room: RoomShape, style: str, rules: RulePack, target: int,
     return best[1] if best else Layout(name, style, ())
 
 
-PATIENCE = 30
-
-
-def best_theatre(room: RoomShape, rules: RulePack,
-                 front_gaps: tuple[float, ...] = FRONT_GAPS) -> Layout:
-    """The theatre layout ``arrange`` makes, trying the given front gaps."""
+def best_theatre(room: RoomShape, rules: RulePack, front_gaps: tuple[float, ...] = FRONT_GAPS,
+                 patience: int | None = PATIENCE) -> Layout:
+    """The theatre layout ``arrange`` makes, trying the given front gaps (and, with
+    ``patience=None``, every candidate that could still beat the best found)."""
     target = _target(room, "theatre", rules, None)
-    return best_of(room, "theatre", rules, target, theatre_candidates(room, rules, front_gaps))
+    return best_of(room, "theatre", rules, target, theatre_candidates(room, rules, front_gaps),
+                   patience)
 
 
 def _target(room: RoomShape, style: str, rules: RulePack, attendees: int | None) -> int:
