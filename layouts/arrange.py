@@ -24,7 +24,7 @@ from layouts.catalogue import CATALOGUE
 from layouts.layout import Item, Layout, footprint
 from layouts.room import RoomShape
 from layouts.rulepacks import RulePack
-from layouts.theatre import FRONT_GAPS, best_by_parts, best_first, parts
+from layouts.theatre import FRONT_GAPS, best_by_parts, best_first, free_spans, parts
 from layouts.validate import door_zone, validate_layout
 
 STYLES = ("theatre", "classroom", "boardroom", "u_shape", "banquet", "cabaret", "standing")
@@ -32,7 +32,6 @@ FRONT_GAP = 1.5
 WALL_GAP = 0.05
 PASSAGE = 0.9
 CHAIR = CATALOGUE["chair"]
-SPACE = CATALOGUE["wheelchair_space"]
 
 
 class ArrangeError(ValueError):
@@ -224,22 +223,6 @@ def _frame(room: RoomShape, angle: float) -> Frame:
         usable=affinity.rotate(usable, -angle, origin=origin),
         outline=affinity.rotate(room.outline, -angle, origin=origin),
     )
-
-
-def free_spans(usable: Polygon, y0: float, y1: float) -> list[tuple[float, float]]:
-    """The x ranges where the band y0..y1 lies wholly on usable floor."""
-    minx, _, maxx, _ = usable.bounds
-    band = box(minx - 1, y0, maxx + 1, y1)
-    blocked = band.difference(usable)
-    spans = [(minx, maxx)]
-    parts = getattr(blocked, "geoms", [blocked])
-    for part in parts:
-        if part.is_empty or part.area < 1e-9:
-            continue
-        bx0, _, bx1, _ = part.bounds
-        spans = [piece for a, b in spans for piece in ((a, min(b, bx0)), (max(a, bx1), b))
-                 if piece[1] - piece[0] > 1e-6]
-    return spans
 
 
 def aisle_segments(x0: float, x1: float, aisle: float, unit: float, two_sided: int,

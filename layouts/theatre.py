@@ -4,9 +4,9 @@ A plan is a handful of choices made in a frame whose front is at the top (+y): h
 first row stands from the front wall, which side walls get an aisle, how many blocks a row
 is split into, where the slack goes, and whether a wall aisle is widened into a bay that
 holds the wheelchair spaces. ``build`` turns a plan into chairs and spaces on the usable
-floor; ``plans`` lists the choices worth trying. Both ``arrange`` and the benchmark's
-exhaustive optimum use them, so what the benchmark calls the optimum is the best valid
-layout of this family, never a layout arrange could not have made.
+floor; ``plans`` lists the choices worth trying. ``arrange`` searches part of this
+family (seven front gaps, thirty candidates at most); the benchmark searches all of it
+and calls the best valid layout it finds the optimum.
 """
 
 from __future__ import annotations
@@ -26,8 +26,8 @@ from layouts.rulepacks import RulePack
 CHAIR = CATALOGUE["chair"]
 SPACE = CATALOGUE["wheelchair_space"]
 ROUTE = 0.9
-# Widths are rounded to the centimetre in the item list; a little more keeps them above
-# the rule after rounding.
+# Items are placed to the millimetre; two centimetres more keep every aisle above its
+# rule after rounding.
 SLACK = 0.02
 BAY = SPACE.width + 0.05
 TURNING = 1.5 + 2 * SLACK
