@@ -104,33 +104,36 @@ def straight_row_bound(arms: list[tuple[float, int]], rules: RulePack) -> int:
     """An upper bound no layout of straight rows facing one wall can beat, for a room whose
     rows run through ``arms``: (length of the rows, how many rows fit) for each.
 
-    Each row holds at most what its length allows after its aisles, at least 1.3 m each,
-    and at most 24 seats between two aisles and 12 against a wall; the aisles of an arm
-    are together at least 1 cm per person of the arm (every seat relies on one of them);
-    the wheelchair spaces the seats ask for are added as if they took no floor. Door zones,
-    the route to the doors, the turning circle and the floor the spaces take are left out,
-    so the bound is generous: it shows how much those cost, not what can be reached.
+    In an arm, the longest row has m seats: at most 24 between two aisles and 12 against a
+    wall, and room beside them for its aisles, at least 1.3 m each. The aisles line up
+    from row to row, so they are as wide in that row as anywhere; every seat of the arm
+    relies on one of them, so together they are at least 1 cm per seat of the arm: the arm
+    holds at most min(rows x m, (length - 0.5 m) / 1 cm) seats. The wheelchair spaces the
+    seats ask for are added as if they took no floor. Door zones, the route to the doors,
+    the turning circle and the floor the spaces take are left out, and arms that share
+    aisles are counted apart, so the bound is generous: it shows what those cost, not what
+    can be reached.
     """
-    seats = sum(rows * _row_bound(length, rows, rules) for length, rows in arms)
+    seats = sum(_arm_bound(length, rows, rules) for length, rows in arms)
     return seats + rules.wheelchair_spaces_required(seats)
 
 
-def _row_bound(length: float, rows: int, rules: RulePack) -> int:
+def _arm_bound(length: float, rows: int, rules: RulePack) -> int:
     best = 0
     for aisles in range(1, int(length / rules.aisle_min_width) + 1):
         for wall_aisles in range(min(2, aisles) + 1):
             blocks = aisles + 1 - wall_aisles
-            against_walls = 2 - wall_aisles
-            if blocks == 1 and against_walls == 2:
+            against_walls = min(blocks, 2 - wall_aisles)
+            if blocks == 1 and wall_aisles == 0:
                 continue
-            caps = (blocks - min(blocks, against_walls)) * rules.max_row_seats_two_aisles + min(
-                blocks, against_walls) * rules.max_row_seats_one_aisle
-            seats = min(caps, int(length / CHAIR.width))
-            while seats and CHAIR.width * seats + max(
-                    rules.aisle_min_width * aisles,
-                    rules.aisle_width_per_person * rows * seats) > length + 1e-9:
-                seats -= 1
-            best = max(best, seats)
+            caps = ((blocks - against_walls) * rules.max_row_seats_two_aisles
+                    + against_walls * rules.max_row_seats_one_aisle)
+            for longest in range(1, min(caps, int(length / CHAIR.width)) + 1):
+                aisle_room = length - CHAIR.width * longest
+                if aisle_room + 1e-9 < rules.aisle_min_width * aisles:
+                    break
+                people = int(aisle_room / rules.aisle_width_per_person + 1e-9)
+                best = max(best, min(rows * longest, people))
     return best
 
 
@@ -172,17 +175,17 @@ def l_shape() -> RoomShape:
     """An L of 20 x 8 plus 8 x 10, with doors enough that the exits do not bind.
 
     Is 90 % of its area bound (432 of 480 places at 0.5 m2 each) within reach? Rows along
-    the long arm: the 20 m arm holds 10 rows (7.7 m of 8), at most 33 seats each once its
-    aisles are 1 cm per person (330); the 8 m arm above holds 12 rows, 12 seats each (a
-    13th seat needs the aisle at 1.56 m, leaving 6.44 m), 144; 474 seats before anything
-    else, which is ``l_shape_bound`` and, with spaces as if free, the area bound itself.
-    The aisles between blocks of the long arm reach a door only through a cross passage
-    of 0.9 m, which costs it a row (297), or it keeps wall aisles only (24 seats a row,
-    240); so 297 + 144 = 441 seats, and six wheelchair spaces, each on the route and each
-    taking at least two chairs' floor where no bay or passage has room: about 435 at the
-    very best, against 424 for the best layout of the theatre family. 432 is not ruled out
-    by this count, but it would need every one of those allowances at once; the bench
-    prints the figure against the area bound, the family optimum and the generous bound.
+    the long arm: the 20 m arm holds 10 rows (7.7 m of its 8), 330 seats at most once its
+    aisles are 1 cm per person; the 8 m arm above holds 12 rows, 150 at most (a row of 13
+    leaves 1.5 m of aisle, enough for 150 people); 480 seats, which with the spaces is
+    ``l_shape_bound`` (486) and no less than the area bound. But the aisles between blocks
+    of the long arm reach a door only through a 0.9 m cross passage, which costs it a row
+    (300 at most), or it keeps wall aisles only (24 seats a row, 240); door zones take a
+    few chairs; six wheelchair spaces must stand on the route, and where no bay or deep
+    passage has room each takes the floor of two or three chairs. That leaves about 440 as
+    the most any straight-row layout could hold, so 432 is not ruled out, but it needs
+    rows of two lengths in one arm and spaces that cost almost nothing. The theatre family
+    (one row pattern per part) reaches 424; arrange 423.
     """
     outline = Polygon([(0, 0), (20, 0), (20, 8), (8, 8), (8, 18), (0, 18)])
     doors = (Door(LineString([(0, 1), (0, 2.2)]), 1.2),
