@@ -864,7 +864,11 @@ def list_bookings(viewer: User, filters: BookingFilter, limit: int,
     if filters.occurring_after is not None or filters.occurring_before is not None:
         occurring = select(Occurrence.booking_id)
         if filters.occurring_after is not None:
-            occurring = occurring.where(Occurrence.end > filters.occurring_after)
+            occurring = occurring.where(
+                Occurrence.end > filters.occurring_after,
+                # bounded below as well, so the (start, end) index serves it
+                Occurrence.start > filters.occurring_after - conflicts.MAX_BLOCK,
+            )
         if filters.occurring_before is not None:
             occurring = occurring.where(Occurrence.start < filters.occurring_before)
         query = query.where(Booking.id.in_(occurring))
