@@ -90,21 +90,48 @@ def best_of(room: RoomShape, style: str, rules: RulePack, target: int,
             candidates: Iterable[list[Item]], patience: int | None = PATIENCE) -> Layout:
     """The valid layout with the most places (at most ``target``) among candidates that come
     most places first; stops as soon as no later candidate can do better, or after
-    ``patience`` candidates (each is validated, and an odd room may offer thousands)."""
+    ``patience`` candidates (each is validated, and an odd room may offer thousands).
+
+    A theatre counts only with the wheelchair spaces its seats need (the plans always
+    offer them, but pruning after validation may take some away); the best without them
+    is kept only if no candidate has them.
+    """
     name = f"{style.replace('_', ' ').title()} (auto)"
     best: tuple[int, Layout] | None = None
-    for candidate in itertools.islice(candidates, patience):
+    fallback: Layout | None = None
+    for candidate in itertools.islice(_distinct(candidates), patience):
         if best is not None and best[0] >= min(_places(candidate), target):
             break
         layout = _fit(room, Layout(name, style, tuple(candidate)), rules, target)
         if layout is None:
+            continue
+        if style == "theatre" and not _has_spaces(layout, rules):
+            fallback = fallback or layout
             continue
         places = _places(list(layout.items))
         if best is None or places > best[0]:
             best = (places, layout)
         if places >= target:
             break
-    return best[1] if best else Layout(name, style, ())
+    return best[1] if best else fallback or Layout(name, style, ())
+
+
+def _has_spaces(layout: Layout, rules: RulePack) -> bool:
+    """Whether the layout offers the wheelchair spaces its seats need."""
+    seats = sum(1 for item in layout.items if item.furniture.is_seat)
+    spaces = sum(1 for item in layout.items if item.kind == "wheelchair_space")
+    return spaces >= rules.wheelchair_spaces_required(seats)
+
+
+def _distinct(candidates: Iterable[list[Item]]) -> Iterator[list[Item]]:
+    """The candidates less those already seen (plans that differ only where it does not
+    matter build the same layout)."""
+    seen: set[frozenset[Item]] = set()
+    for candidate in candidates:
+        key = frozenset(candidate)
+        if key not in seen:
+            seen.add(key)
+            yield candidate
 
 
 def best_theatre(room: RoomShape, rules: RulePack, front_gaps: tuple[float, ...] = FRONT_GAPS,
@@ -203,11 +230,19 @@ def theatre_candidates(room: RoomShape, rules: RulePack,
     the whole room, and, for a room of several parts (an L), the best plans of each part
     put together."""
     frames = [_frame(room, angle) for angle in (0, 90, 180, 270)]
-    whole = best_first([frame.usable for frame in frames], rules, front_gaps)
+    floors = [_open_floor(room, frame) for frame in frames]
+    whole = best_first([frame.usable for frame in frames], rules, front_gaps, floors)
     by_parts = best_by_parts([parts(frame.outline, frame.usable) for frame in frames], rules,
-                             front_gaps)
+                             front_gaps, open_floors=floors)
     for index, items in heapq.merge(whole, by_parts, key=lambda found: -_places(found[1])):
         yield [frames[index].back(item) for item in items]
+
+
+def _open_floor(room: RoomShape, frame: Frame) -> Polygon:
+    """The floor people may walk on (door zones included), turned into the frame."""
+    floor = room.outline.difference(unary_union(room.obstacles)) if room.obstacles else (
+        room.outline)
+    return affinity.rotate(floor, -frame.angle, origin=frame.origin)
 
 
 def _frame(room: RoomShape, angle: float) -> Frame:

@@ -210,27 +210,49 @@ def free_spans(usable: Polygon, y0: float, y1: float) -> list[tuple[float, float
 
 @dataclass(frozen=True)
 class Rows:
-    """The row bands for one front gap (front first) and the free x ranges of each."""
+    """The row bands for one front gap (front first), the x ranges free for chairs in each,
+    and the x ranges of open floor (door zones included) where an aisle can run."""
 
     bands: tuple[tuple[float, float], ...]
     spans: tuple[tuple[tuple[float, float], ...], ...]
+    open_spans: tuple[tuple[tuple[float, float], ...], ...]
 
 
-def rows_for(usable: Polygon, front_gap: float, pitch: float,
-             back_passage: bool = False) -> Rows:
-    """The rows of a front gap, with the floor free for chairs in each."""
+def rows_for(usable: Polygon, front_gap: float, pitch: float, back_passage: bool = False,
+             open_floor: Polygon | None = None) -> Rows:
+    """The rows of a front gap, with the floor free for chairs in each and the open floor
+    (``usable`` if not given)."""
     bands = row_bands(usable, front_gap, pitch, back_passage)
-    return Rows(tuple(bands), tuple(tuple(free_spans(usable, y0, y1)) for y0, y1 in bands))
+    floor = usable if open_floor is None else open_floor
+    return Rows(tuple(bands), tuple(tuple(free_spans(usable, y0, y1)) for y0, y1 in bands),
+                tuple(tuple(free_spans(floor, y0, y1)) for y0, y1 in bands))
 
 
-def _chair_lefts(block: Block, spans: tuple[tuple[float, float], ...]) -> list[float]:
-    return [block.start + n * CHAIR.width for n in _seats_within(block, spans)]
-
-
-def _seats_within(block: Block, spans: tuple[tuple[float, float], ...]) -> Iterator[int]:
-    """Numbers of the block's seats that lie wholly inside one of the spans."""
+def _chair_lefts(block: Block, spans: tuple[tuple[float, float], ...],
+                 open_spans: tuple[tuple[float, float], ...], rules: RulePack) -> list[float]:
+    """Left edges of the block's chairs in a row: those on usable floor, where a wall or an
+    obstacle cuts the block, only as many as the aisle left at the end of each piece allows.
+    """
+    lefts = []
     for a, b in spans:
-        yield from range(*_seat_range(block, a, b))
+        first, last = _seat_range(block, a, b)
+        if last <= first:
+            continue
+        start, end = block.start + first * CHAIR.width, block.start + last * CHAIR.width
+        floor_a, floor_b = next(((oa, ob) for oa, ob in open_spans
+                                 if oa - 1e-6 <= start and end <= ob + 1e-6), (a, b))
+        left_open = start - floor_a >= rules.aisle_min_width - 1e-9
+        right_open = floor_b - end >= rules.aisle_min_width - 1e-9
+        if left_open and right_open:
+            keep = range(first, min(last, first + rules.max_row_seats_two_aisles))
+        elif left_open:
+            keep = range(first, min(last, first + rules.max_row_seats_one_aisle))
+        elif right_open:
+            keep = range(max(first, last - rules.max_row_seats_one_aisle), last)
+        else:
+            keep = range(0)
+        lefts += [block.start + n * CHAIR.width for n in keep]
+    return lefts
 
 
 def _seat_range(block: Block, a: float, b: float) -> tuple[int, int]:
@@ -252,11 +274,13 @@ def _seat_count(blocks: list[Block], rows: Rows) -> int:
     return total
 
 
-def chair_rows(blocks: list[Block], rows: Rows) -> list[tuple[float, list[float]]]:
+def chair_rows(blocks: list[Block], rows: Rows,
+               rules: RulePack) -> list[tuple[float, list[float]]]:
     """Each row (front first) as its y and the x of its chairs that stand on usable floor."""
     return [((y0 + y1) / 2, [x + CHAIR.width / 2 for block in blocks
-                             for x in _chair_lefts(block, spans)])
-            for (y0, y1), spans in zip(rows.bands, rows.spans, strict=True)]
+                             for x in _chair_lefts(block, spans, open_spans, rules)])
+            for (y0, y1), spans, open_spans in zip(rows.bands, rows.spans, rows.open_spans,
+                                                   strict=True)]
 
 
 def plan_blocks(usable: Polygon, plan: Plan, rows: Rows, rules: RulePack,
@@ -321,7 +345,7 @@ def _lay_out(usable: Polygon, plan: Plan, rules: RulePack, rows: Rows | None) ->
     if blocks is None:
         return None
     spots = _space_spots(usable, plan, blocks, list(rows.bands), rules.row_spacing)
-    seated = chair_rows(blocks, rows)
+    seated = chair_rows(blocks, rows, rules)
     chosen = _with_spaces(seated, spots, rules)
     return None if chosen is None else (chosen[0], seated, chosen[1])
 
@@ -502,7 +526,8 @@ def estimate(usable: Polygon, plan: Plan, rules: RulePack, rows: Rows,
 
 
 def best_first(usables: list[Polygon], rules: RulePack,
-               front_gaps: tuple[float, ...] = FRONT_GAPS) -> Iterator[tuple[int, list[Item]]]:
+               front_gaps: tuple[float, ...] = FRONT_GAPS,
+               open_floors: list[Polygon] | None = None) -> Iterator[tuple[int, list[Item]]]:
     """Built plans for each usable floor (one per orientation), most places first, as
     (index of the floor, items in its frame).
 
@@ -515,7 +540,8 @@ def best_first(usables: list[Polygon], rules: RulePack,
         minx, miny, maxx, maxy = usable.bounds
         memo: dict = {}
         for gap, back in itertools.product(front_gaps, (False, True)):
-            rows[index, gap, back] = rows_for(usable, gap, rules.row_spacing, back)
+            rows[index, gap, back] = rows_for(usable, gap, rules.row_spacing, back,
+                                              open_floors[index] if open_floors else None)
         for plan in plans(maxx - minx, maxy - miny, rules, front_gaps):
             bound = estimate(usable, plan, rules, rows[index, plan.front_gap, plan.back_passage],
                              memo)
@@ -562,8 +588,8 @@ def parts(outline: Polygon, usable: Polygon) -> list[Polygon]:
 
 
 def best_by_parts(floors: list[list[Polygon]], rules: RulePack,
-                  front_gaps: tuple[float, ...] = FRONT_GAPS,
-                  per_part: int = 6) -> Iterator[tuple[int, list[Item]]]:
+                  front_gaps: tuple[float, ...] = FRONT_GAPS, per_part: int = 6,
+                  open_floors: list[Polygon] | None = None) -> Iterator[tuple[int, list[Item]]]:
     """For each floor cut into parts, the best plans of each part put together, most places
     first, as (index of the floor, items in its frame). One part, each in turn, holds the
     wheelchair spaces that the seats of all the parts need."""
@@ -571,14 +597,17 @@ def best_by_parts(floors: list[list[Polygon]], rules: RulePack,
     for index, pieces in enumerate(floors):
         if not 1 < len(pieces) <= 3:
             continue
-        bare = [_tops(piece, replace(rules, wheelchair_spaces=NO_SPACES), front_gaps, per_part)
-                for piece in pieces]
+        floor = open_floors[index] if open_floors else None
+        bare = [_tops(piece, replace(rules, wheelchair_spaces=NO_SPACES), front_gaps, per_part,
+                      floor) for piece in pieces]
         for host, piece in enumerate(pieces):
             others = sum(_seats(tops[0]) for n, tops in enumerate(bare) if n != host and tops)
-            hosting = _tops(piece, _spaces_for_more(rules, others), front_gaps, per_part)
+            hosting = _tops(piece, _spaces_for_more(rules, others), front_gaps, per_part, floor)
             tops = [*bare[:host], hosting, *bare[host + 1:]]
             for choice in itertools.product(*tops):
-                items = [item for part in choice for item in part]
+                # Spaces first, as in a plan of one part: trimming to a target keeps them.
+                items = sorted((item for part in choice for item in part),
+                               key=lambda item: item.kind != "wheelchair_space")
                 combined.append((sum(item.furniture.places for item in items), index, items))
     combined.sort(key=lambda entry: -entry[0])
     for _, index, items in combined:
@@ -595,10 +624,10 @@ def _spaces_for_more(rules: RulePack, seats: int) -> RulePack:
                                                   for low, high, needed in rules.wheelchair_spaces))
 
 
-def _tops(piece: Polygon, rules: RulePack, front_gaps: tuple[float, ...],
-          count: int) -> list[list[Item]]:
-    return [items for _, items in itertools.islice(best_first([piece], rules, front_gaps),
-                                                   count)]
+def _tops(piece: Polygon, rules: RulePack, front_gaps: tuple[float, ...], count: int,
+          open_floor: Polygon | None) -> list[list[Item]]:
+    found = best_first([piece], rules, front_gaps, [open_floor] if open_floor else None)
+    return [items for _, items in itertools.islice(found, count)]
 
 
 def _seats(items: list[Item]) -> int:

@@ -77,3 +77,12 @@ def test_an_l_shaped_theatre_offers_the_spaces_all_its_seats_need():
     spaces = sum(1 for item in layout.items if item.kind == "wheelchair_space")
     assert seats > 0
     assert spaces >= DK.wheelchair_spaces_required(seats)
+
+
+def test_a_block_cut_by_a_wall_keeps_no_more_seats_than_its_one_aisle_allows():
+    outline = Polygon([(0, 0), (20, 0), (20, 4), (12, 4), (12, 10), (0, 10)])
+    items = build(outline, Plan(front_gap=0.0, left_aisle=True, right_aisle=True, blocks=1,
+                                slack="right", bay="left"), DK)
+    upper_rows = [sum(1 for item in items if item.kind == "chair" and abs(item.y - y) < 0.01)
+                  for y in {item.y for item in items if item.y > 4.5}]
+    assert upper_rows and max(upper_rows) == DK.max_row_seats_one_aisle
