@@ -82,19 +82,21 @@ def theatre_optimum(room: RoomShape, rules: RulePack) -> int:
     optionally the widest aisle 1.5 m for the turning circle and a wall aisle widened by a
     0.95 m bay for wheelchair spaces; chairs left out where they would stand in a door
     zone (door width x 1 m) or off the floor; the wheelchair spaces the pack requires for
-    the seats left, in the bay, against the front wall behind a 0.9 m passage, or in the
-    first row behind a passage (taking the chairs under them). A room of several parts (an
-    L) also gets each part planned on its own (the six best plans of each), one part
-    holding the spaces for all. A layout counts only if ``validate_layout`` finds no error
-    in it (accessible route from a door to every row end and space, turning circle, row
-    lengths, aisle widths, door zones), and never more than the room's floor-area and
+    the seats left, in the bay, against the front wall behind a 0.9 m passage, in the
+    first row behind a passage (taking the chairs under them), against the wall of a wall
+    aisle (taking the aisle-end chairs of the rows beside them that stand in the way), or
+    across the front end of a wall aisle. A room of several parts (an L) also gets each
+    part planned on its own (the six best plans of each), one part holding the spaces for
+    all or two parts sharing them. A layout counts only if ``validate_layout`` finds no
+    error in it (accessible route from a door to every row end and space, turning circle,
+    row lengths, aisle widths, door zones), and never more than the room's floor-area and
     exit limits allow; the pruning arrange does after validation is done here too.
 
-    Arrange tries seven of the 41 front gaps and gives up after 30 candidates, so it can
-    never beat this figure. The figure is exact for the family and attained by a valid
-    layout; it is not a bound for layouts outside the family (blocks whose rows step,
-    rows of different patterns, seats at other angles, spaces elsewhere):
-    ``straight_row_bound`` is the generous bound for those.
+    Arrange tries seven of the 41 front gaps and gives up after 30 candidates (90 while
+    none has proved valid), so it can never beat this figure. The figure is exact for the
+    family and attained by a valid layout; it is not a bound for layouts outside the
+    family (blocks whose rows step, rows of different patterns, seats at other angles,
+    spaces elsewhere): ``straight_row_bound`` is the generous bound for those.
     """
     layout = best_theatre(room, rules, FINE_FRONT_GAPS, patience=None)
     return sum(item.furniture.places for item in layout.items)
@@ -185,7 +187,9 @@ def l_shape() -> RoomShape:
     passage has room each takes the floor of two or three chairs. That leaves about 440 as
     the most any straight-row layout could hold, so 432 is not ruled out, but it needs
     rows of two lengths in one arm and spaces that cost almost nothing. The theatre family
-    (one row pattern per part) reaches 424; arrange 423.
+    (one row pattern per part) reaches 431, arrange too: five spaces in the wall aisle of
+    the 8 m arm (the rows beside them a chair shorter, 9 chairs) and one across the front
+    end of the long arm's wall aisle (no chair).
     """
     outline = Polygon([(0, 0), (20, 0), (20, 8), (8, 8), (8, 18), (0, 18)])
     doors = (Door(LineString([(0, 1), (0, 2.2)]), 1.2),

@@ -84,13 +84,16 @@ def arrange(room: RoomShape, style: str, rules: RulePack,
 
 
 PATIENCE = 30
+UNPROVEN = 3
 
 
 def best_of(room: RoomShape, style: str, rules: RulePack, target: int,
             candidates: Iterable[list[Item]], patience: int | None = PATIENCE) -> Layout:
     """The valid layout with the most places (at most ``target``) among candidates that come
     most places first; stops as soon as no later candidate can do better, or after
-    ``patience`` candidates (each is validated, and an odd room may offer thousands).
+    ``patience`` candidates (each is validated, and an odd room may offer thousands), or
+    three times as many while none has proved valid (plans of the parts of an L put
+    together may fail, one after the other, where their aisles do not meet).
 
     A theatre counts only with the wheelchair spaces its seats need (the plans always
     offer them, but pruning after validation may take some away); the best without them
@@ -99,8 +102,10 @@ def best_of(room: RoomShape, style: str, rules: RulePack, target: int,
     name = f"{style.replace('_', ' ').title()} (auto)"
     best: tuple[int, Layout] | None = None
     fallback: Layout | None = None
-    for candidate in itertools.islice(_distinct(candidates), patience):
-        if best is not None and best[0] >= min(_places(candidate), target):
+    limit = None if patience is None else UNPROVEN * patience
+    for tried, candidate in enumerate(itertools.islice(_distinct(candidates), limit)):
+        if best is not None and (best[0] >= min(_places(candidate), target) or (
+                patience is not None and tried >= patience)):
             break
         layout = _fit(room, Layout(name, style, tuple(candidate)), rules, target)
         if layout is None:
@@ -171,14 +176,37 @@ def _fit(room: RoomShape, layout: Layout, rules: RulePack, target: int) -> Layou
 
 
 def _cut_to_target(room: RoomShape, layout: Layout, rules: RulePack, target: int) -> Layout:
-    """Drop the surplus chairs at the back if what remains still validates."""
+    """Drop the surplus chairs at the back if what remains still validates; where a row
+    cut short breaks a rule, the rest of that row too (and of the rows before it, up to a
+    few)."""
     surplus = _places(list(layout.items)) - target
     if surplus <= 0:
         return layout
-    cut = Layout(layout.name, layout.style,
-                 tuple(_drop_last_chairs(list(layout.items), surplus)))
-    errors = [v for v in validate_layout(room, cut, rules) if v.severity == "error"]
-    return layout if errors else cut
+    items = _drop_last_chairs(list(layout.items), surplus)
+    for _ in range(CUT_ROWS):
+        cut = Layout(layout.name, layout.style, tuple(items))
+        if not [v for v in validate_layout(room, cut, rules) if v.severity == "error"]:
+            return cut
+        items = _without_last_row(items)
+    return layout
+
+
+CUT_ROWS = 4
+
+
+def _without_last_row(items: list[Item]) -> list[Item]:
+    """The items less the chairs on the line of the last chair (the row it stands in)."""
+    chairs = [item for item in items if item.kind == "chair"]
+    if not chairs:
+        return items
+
+    def line(item: Item) -> tuple[float, float]:
+        angle = math.radians(item.rotation)
+        return (round(item.rotation % 360, 1),
+                round(-math.sin(angle) * item.x + math.cos(angle) * item.y, 2))
+
+    last = line(chairs[-1])
+    return [item for item in items if item.kind != "chair" or line(item) != last]
 
 
 def _pruned(room: RoomShape, layout: Layout, rules: RulePack) -> Layout | None:

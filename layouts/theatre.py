@@ -19,6 +19,7 @@ from dataclasses import dataclass, replace
 
 from shapely.geometry import Polygon, box
 
+from layouts.aisles import persons_per_end
 from layouts.catalogue import CATALOGUE
 from layouts.layout import Item, footprint
 from layouts.rulepacks import RulePack
@@ -211,11 +212,13 @@ def free_spans(usable: Polygon, y0: float, y1: float) -> list[tuple[float, float
 @dataclass(frozen=True)
 class Rows:
     """The row bands for one front gap (front first), the x ranges free for chairs in each,
-    and the x ranges of open floor (door zones included) where an aisle can run."""
+    the x ranges of open floor (door zones included) where an aisle can run, and those
+    where the open floor goes on beyond the front (another part of the room, not a wall)."""
 
     bands: tuple[tuple[float, float], ...]
     spans: tuple[tuple[tuple[float, float], ...], ...]
     open_spans: tuple[tuple[tuple[float, float], ...], ...]
+    beyond_front: tuple[tuple[float, float], ...] = ()
 
 
 def rows_for(usable: Polygon, front_gap: float, pitch: float, back_passage: bool = False,
@@ -224,8 +227,10 @@ def rows_for(usable: Polygon, front_gap: float, pitch: float, back_passage: bool
     (``usable`` if not given)."""
     bands = row_bands(usable, front_gap, pitch, back_passage)
     floor = usable if open_floor is None else open_floor
+    maxy = usable.bounds[3]
     return Rows(tuple(bands), tuple(tuple(free_spans(usable, y0, y1)) for y0, y1 in bands),
-                tuple(tuple(free_spans(floor, y0, y1)) for y0, y1 in bands))
+                tuple(tuple(free_spans(floor, y0, y1)) for y0, y1 in bands),
+                tuple(free_spans(floor, maxy, maxy + 0.2)) if open_floor is not None else ())
 
 
 def _chair_lefts(block: Block, spans: tuple[tuple[float, float], ...],
@@ -344,26 +349,27 @@ def _lay_out(usable: Polygon, plan: Plan, rules: RulePack, rows: Rows | None) ->
     blocks = plan_blocks(usable, plan, rows, rules)
     if blocks is None:
         return None
-    spots = _space_spots(usable, plan, blocks, list(rows.bands), rules.row_spacing)
+    spots = _space_spots(usable, plan, blocks, rows, rules)
     seated = chair_rows(blocks, rows, rules)
     chosen = _with_spaces(seated, spots, rules)
     return None if chosen is None else (chosen[0], seated, chosen[1])
 
 
-def _with_spaces(seated: list[tuple[float, list[float]]], spots: list[Item],
+def _with_spaces(seated: list[tuple[float, list[float]]], spots: list[Spot],
                  rules: RulePack) -> tuple[list[Item], set[tuple[int, int]]] | None:
     """Take the cheapest spots until the seats left need no more spaces than are placed:
     the spaces, and the chairs (row, number) they take.
 
     Chairs and spots stand square to the frame, so overlaps are worked out on their
-    half-sizes rather than with polygons (a plan has hundreds of chairs and spots).
+    bounds rather than with polygons (a plan has hundreds of chairs and spots).
     """
     chairs = sum(len(xs) for _, xs in seated)
     costs = []
-    for order, spot in enumerate(spots):
-        costs.append((order, spot, _covered(spot, seated)))
-    # Free spots first; the others in the order given, so that spaces in a row stay together.
-    costs.sort(key=lambda c: (bool(c[2]), c[0]))
+    for order, (spot, claim) in enumerate(spots):
+        costs.append((order, spot, _covered(claim, seated)))
+    # Free spots first, then those that take fewer chairs; spots alike in cost in the
+    # order given, so that spaces in a row stay together.
+    costs.sort(key=lambda c: (bool(c[2]), len(c[2]) > FIRST_ROW_COST, c[0]))
     placed: list[Item] = []
     taken: set[tuple[int, int]] = set()
     for _, spot, covered in costs:
@@ -378,19 +384,31 @@ def _with_spaces(seated: list[tuple[float, list[float]]], spots: list[Item],
     return placed, taken
 
 
-def _covered(spot: Item, seated: list[tuple[float, list[float]]]) -> set[tuple[int, int]]:
-    """The chairs (row, number) a spot would stand on."""
-    half_x, half_y = _half_sizes(spot)
-    reach_x, reach_y = half_x + CHAIR.width / 2, half_y + CHAIR.depth / 2
+# A space in the first row takes two or three chairs; spots that take more come after.
+FIRST_ROW_COST = 3
+
+Spot = tuple[Item, tuple[float, float, float, float]]
+
+
+def _spot(item: Item) -> Spot:
+    """A spot that claims only the floor it stands on."""
+    half_x, half_y = _half_sizes(item)
+    return item, (item.x - half_x, item.y - half_y, item.x + half_x, item.y + half_y)
+
+
+def _covered(claim: tuple[float, float, float, float],
+             seated: list[tuple[float, list[float]]]) -> set[tuple[int, int]]:
+    """The chairs (row, number) that stand on the floor a spot claims."""
+    x0, y0, x1, y1 = claim
+    half_x, half_y = CHAIR.width / 2, CHAIR.depth / 2
     covered = set()
     for row, (y, xs) in enumerate(seated):
-        dy = reach_y - abs(spot.y - y)
+        dy = min(y1, y + half_y) - max(y0, y - half_y)
         if dy <= 0:
             continue
         for n, x in enumerate(xs):
-            dx = reach_x - abs(spot.x - x)
-            if dx > 0 and min(dx, 2 * half_x, CHAIR.width) * min(dy, 2 * half_y,
-                                                                  CHAIR.depth) > 1e-4:
+            dx = min(x1, x + half_x) - max(x0, x - half_x)
+            if dx > 0 and dx * dy > 1e-4:
                 covered.add((row, n))
     return covered
 
@@ -409,15 +427,80 @@ def _overlap(a: Item, b: Item) -> bool:
     return dx > 0 and dy > 0 and dx * dy > 1e-4
 
 
-def _space_spots(usable: Polygon, plan: Plan, blocks: list[Block],
-                 bands: list[tuple[float, float]], pitch: float) -> list[Item]:
+def _space_spots(usable: Polygon, plan: Plan, blocks: list[Block], rows: Rows,
+                 rules: RulePack) -> list[Spot]:
     """Where wheelchair spaces may stand: along a bay, against the front wall behind which a
-    passage stays free, or in the first row where a passage runs in front of it."""
-    spots = _bay_spots(usable, plan, bands)
+    passage stays free, in the first row where a passage runs in front of it, or against
+    the wall of a wall aisle."""
+    bands = list(rows.bands)
+    spots = [_spot(item) for item in _bay_spots(usable, plan, bands)]
     if plan.front_gap >= 2 * ROUTE + 0.05:
-        spots += _front_wall_spots(usable)
+        spots += [_spot(item) for item in _front_wall_spots(usable)]
     elif plan.front_gap >= ROUTE + 0.1:
-        spots += _first_row_spots(usable, blocks, bands[0][1] - pitch)
+        spots += [_spot(item) for item in _first_row_spots(usable, blocks,
+                                                             bands[0][1] - rules.row_spacing)]
+    spots += [_spot(item) for item in _aisle_end_spots(usable, plan, rows)]
+    return spots + _wall_aisle_spots(usable, plan, blocks, rows, rules)
+
+
+def _aisle_end_spots(usable: Polygon, plan: Plan, rows: Rows) -> list[Item]:
+    """Spaces turned across the front end of a wall aisle, against the front wall, where the
+    front gap is deeper than a space: they take no chair, and the aisle behind them leads
+    to them. Not where the floor goes on beyond the front: the space would stand in the
+    way from the rows to the rest of the room; and, where aisles between blocks reach a door
+    only through the passage in front of the rows, at one wall aisle at most, so that the
+    passage still leads to the floor beyond the front or to the other wall aisle."""
+    minx, _, maxx, maxy = usable.bounds
+    highest = maxy - SPACE.width / 2 - 0.01
+    lowest = rows.bands[0][1] + SPACE.width / 2 + 0.01
+    if highest < lowest - 1e-9:
+        return []
+    xs = ([minx + SPACE.depth / 2 + 0.01] if plan.left_aisle else []) + (
+        [maxx - SPACE.depth / 2 - 0.01] if plan.right_aisle else [])
+    if plan.blocks > 1 and not plan.back_passage and not rows.beyond_front:
+        xs = xs[1:]
+    spots = []
+    for x in xs:
+        if any(a < x + SPACE.depth / 2 and x - SPACE.depth / 2 < b for a, b in rows.beyond_front):
+            continue
+        spot = _first_covered(usable, [Item("wheelchair_space", round(x, 3), round(y, 3), 90.0)
+                                       for y in _downwards(highest, lowest)])
+        if spot is not None:
+            spots.append(spot)
+    return spots
+
+
+def _wall_aisle_spots(usable: Polygon, plan: Plan, blocks: list[Block], rows: Rows,
+                      rules: RulePack) -> list[Spot]:
+    """Upright spaces against the wall of a wall aisle (without a bay), from the front down.
+
+    Each claims, beside it, the floor the aisle needs for the people of all the rows, so the
+    rows it stands beside give up only the chairs at their aisle end that are in the way:
+    one where the aisle has room to spare, where a bay would cost every row a chair. They
+    stand in front of the first row only against a front wall too close for a passage.
+    """
+    if plan.bay:
+        return []
+    minx, _, maxx, maxy = usable.bounds
+    bands = rows.bands
+    spots: list[Spot] = []
+    for side, wall_aisle, block in (("left", plan.left_aisle, blocks[0]),
+                                    ("right", plan.right_aisle, blocks[-1])):
+        if not wall_aisle:
+            continue
+        share = persons_per_end(block.seats, block.left_open + block.right_open)
+        need = max(rules.aisle_min_width,
+                   rules.aisle_width_per_person * share * len(bands)) + SLACK
+        reach = SPACE.width + 0.01 + need
+        x = minx + SPACE.width / 2 + 0.01 if side == "left" else maxx - SPACE.width / 2 - 0.01
+        x0, x1 = (minx, minx + reach) if side == "left" else (maxx - reach, maxx)
+        walled = not any(a < x1 and x0 < b for a, b in rows.beyond_front)
+        top = maxy - 0.01 if walled and maxy - bands[0][1] < ROUTE else bands[0][1]
+        for item in _walk(usable, top - SPACE.depth / 2,
+                          bands[-1][0] + SPACE.depth / 2, SPACE.depth,
+                          lambda y, x=x: Item("wheelchair_space", round(x, 3), round(y, 3))):
+            spots.append((item, (x0, item.y - SPACE.depth / 2 - 0.01, x1,
+                                 item.y + SPACE.depth / 2 + 0.01)))
     return spots
 
 
@@ -592,7 +675,8 @@ def best_by_parts(floors: list[list[Polygon]], rules: RulePack,
                   open_floors: list[Polygon] | None = None) -> Iterator[tuple[int, list[Item]]]:
     """For each floor cut into parts, the best plans of each part put together, most places
     first, as (index of the floor, items in its frame). One part, each in turn, holds the
-    wheelchair spaces that the seats of all the parts need."""
+    wheelchair spaces that the seats of all the parts need; or two parts share them, where
+    each has floor for some of them that costs few chairs."""
     combined: list[tuple[int, int, list[Item]]] = []
     for index, pieces in enumerate(floors):
         if not 1 < len(pieces) <= 3:
@@ -600,10 +684,24 @@ def best_by_parts(floors: list[list[Polygon]], rules: RulePack,
         floor = open_floors[index] if open_floors else None
         bare = [_tops(piece, replace(rules, wheelchair_spaces=NO_SPACES), front_gaps, per_part,
                       floor) for piece in pieces]
+        choices = []
         for host, piece in enumerate(pieces):
             others = sum(_seats(tops[0]) for n, tops in enumerate(bare) if n != host and tops)
             hosting = _tops(piece, _spaces_for_more(rules, others), front_gaps, per_part, floor)
-            tops = [*bare[:host], hosting, *bare[host + 1:]]
+            choices.append([*bare[:host], hosting, *bare[host + 1:]])
+        needed = rules.wheelchair_spaces_required(sum(_seats(tops[0]) for tops in bare if tops))
+        holding: dict[tuple[int, int], list[list[Item]]] = {}
+        for (first, second), share in itertools.product(
+                itertools.combinations(range(len(pieces)), 2), range(1, needed)):
+            for host, count in ((first, share), (second, needed - share)):
+                if (host, count) not in holding:
+                    holding[host, count] = _tops(pieces[host], replace(
+                        rules, wheelchair_spaces=((0, 10**9, count),)), front_gaps, per_part,
+                                                  floor)
+            tops = list(bare)
+            tops[first], tops[second] = holding[first, share], holding[second, needed - share]
+            choices.append(tops)
+        for tops in choices:
             for choice in itertools.product(*tops):
                 # Spaces first, as in a plan of one part: trimming to a target keeps them.
                 items = sorted((item for part in choice for item in part),

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import itertools
+from collections import Counter
+from dataclasses import replace
 
-from shapely.geometry import Polygon, box
+from shapely.geometry import LineString, Polygon, box
 from shapely.ops import unary_union
 
 from layouts.arrange import arrange
 from layouts.layout import Layout
+from layouts.room import Door, RoomShape
 from layouts.rulepacks import RULE_PACKS
 from layouts.theatre import Plan, best_first, blocks_for, build, parts
 from layouts.validate import door_zone, validate_layout
@@ -86,3 +89,39 @@ def test_a_block_cut_by_a_wall_keeps_no_more_seats_than_its_one_aisle_allows():
     upper_rows = [sum(1 for item in items if item.kind == "chair" and abs(item.y - y) < 0.01)
                   for y in {item.y for item in items if item.y > 4.5}]
     assert upper_rows and max(upper_rows) == DK.max_row_seats_one_aisle
+
+
+def _usable(room: RoomShape) -> Polygon:
+    return room.outline.buffer(-0.05, join_style="mitre").difference(
+        unary_union([door_zone(room, door).buffer(0.05) for door in room.doors]))
+
+
+def test_spaces_in_a_wall_aisle_cost_the_rows_beside_them_one_chair_each():
+    room = RoomShape(box(0, 0, 8, 10), (Door(LineString([(0, 1), (0, 2.2)]), 1.2),))
+    plan = Plan(front_gap=0.5, left_aisle=True, right_aisle=False, blocks=1)
+    items = build(_usable(room), plan, DK)
+    bare = build(_usable(room), plan, replace(DK, wheelchair_spaces=((0, 10**9, 0),)))
+    spaces = [item for item in items if item.kind == "wheelchair_space"]
+    rows = Counter(item.y for item in items if item.kind == "chair")
+    full = Counter(item.y for item in bare)
+    assert len(spaces) == DK.wheelchair_spaces_required(sum(rows.values()))
+    assert all(space.x < 1.0 for space in spaces)
+    assert all(full[y] - rows[y] <= 1 for y in full)
+    assert sum(full.values()) - sum(rows.values()) < 2 * len(spaces)
+    found = [v.code for v in validate_layout(room, Layout("t", "theatre", tuple(items)), DK)
+             if v.severity == "error"]
+    assert found == []
+
+
+def test_spaces_across_the_front_ends_of_the_wall_aisles_take_no_chair():
+    room = RoomShape(box(0, 0, 8, 5), (Door(LineString([(0, 0.5), (0, 1.7)]), 1.2),
+                                       Door(LineString([(8, 0.5), (8, 1.7)]), 1.2)))
+    plan = Plan(front_gap=1.05, left_aisle=True, right_aisle=True, blocks=1)
+    items = build(_usable(room), plan, DK)
+    bare = build(_usable(room), plan, replace(DK, wheelchair_spaces=((0, 10**9, 0),)))
+    spaces = [item for item in items if item.kind == "wheelchair_space"]
+    assert len(spaces) == 2
+    assert len(items) - len(spaces) == len(bare)
+    found = [v.code for v in validate_layout(room, Layout("t", "theatre", tuple(items)), DK)
+             if v.severity == "error"]
+    assert found == []
