@@ -16,6 +16,7 @@ from sqlalchemy import Engine, event
 from sqlalchemy.orm import Session
 
 from app.extensions import db
+from app.models import ApiToken, User
 
 IMMEDIATE = "agora_sqlite_immediate"
 SQLITE_BUSY_TIMEOUT_MS = 30_000
@@ -84,8 +85,6 @@ def _end_reads_keeping_who_asks(session: Session) -> None:
     usable without a second load; everything else is read again under the write lock,
     so no rule ever decides on a row another writer changed in between.
     """
-    from app.models import ApiToken, User
-
     expire_on_commit = session.expire_on_commit
     session.expire_on_commit = False
     try:
