@@ -8,7 +8,7 @@ from __future__ import annotations
 import functools
 import json
 from dataclasses import dataclass
-from datetime import datetime, timedelta, tzinfo
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -19,6 +19,7 @@ from app.models import Branch, CellRoom, Occurrence, Room, User
 from app.models.booking import ACTIVE_STATUSES
 from app.services import conflicts
 from app.services.booking_rules import RoomRules, check_lead_and_horizon
+from app.services.closures import closures_touching
 from app.services.errors import BadInput
 from app.services.rooms import room_capacity
 from calendars import Interval, get_zone, merge, open_intervals, subtract, to_rfc3339
@@ -48,15 +49,14 @@ def check_window(start: datetime, end: datetime, limit: timedelta = MAX_WINDOW) 
 
 def room_availability(room: Room, window: Interval) -> Availability:
     """The room's busy blocks (its own and overlapping rooms', buffers included) and free time."""
-    opening = _open(room.branch, get_zone(room.branch.timezone), window)
-    return _availability(conflicts.busy_blocks(room.id, window), opening, window)
+    return _availability(conflicts.busy_blocks(room.id, window), _open(room.branch, window),
+                         window)
 
 
 def rooms_availability(rooms: list[Room], window: Interval) -> dict[int, Availability]:
     """Availability of many rooms from one query (a branch's day or week at a glance)."""
     blocks = conflicts.busy_blocks_of_rooms([room.id for room in rooms], window)
-    openings = {room.branch_id: _open(room.branch, get_zone(room.branch.timezone), window)
-                for room in {room.branch_id: room for room in rooms}.values()}
+    openings = _openings_by_branch(rooms, window)
     return {room.id: _availability(blocks[room.id], openings[room.branch_id], window)
             for room in rooms}
 
@@ -72,8 +72,14 @@ def _availability(blocks: list[Interval], opening: list[Interval],
     return Availability(busy=busy, free=subtract(opening, busy))
 
 
-def _open(branch: Branch, zone: tzinfo, window: Interval) -> list[Interval]:
-    closures = tuple((c.start, c.end) for c in branch.closures)
+def _openings_by_branch(rooms: list[Room], window: Interval) -> dict[int, list[Interval]]:
+    """Opening intervals within ``window`` of each branch the rooms belong to."""
+    branches = {room.branch_id: room.branch for room in rooms}
+    return {branch_id: _open(branch, window) for branch_id, branch in branches.items()}
+
+
+def _open(branch: Branch, window: Interval) -> list[Interval]:
+    closures = tuple((c.start, c.end) for c, _reason in closures_touching(branch.id, window))
     hours = json.dumps(branch.opening_hours, sort_keys=True)
     return list(_opening(hours, closures, branch.timezone, window.start, window.end))
 
@@ -103,13 +109,9 @@ def search_rooms(
     if not rooms:
         return []
     blocked = _blocked_room_ids(rooms, window)
-    return [room for room in rooms if room.id not in blocked and _is_open(room, window)]
-
-
-def _is_open(room: Room, window: Interval) -> bool:
-    zone = get_zone(room.branch.timezone)
-    opening = _open(room.branch, zone, window)
-    return any(o.contains(window) for o in opening)
+    openings = _openings_by_branch(rooms, window)
+    return [room for room in rooms if room.id not in blocked
+            and any(o.contains(window) for o in openings[room.branch_id])]
 
 
 def _blocked_room_ids(rooms: list[Room], window: Interval) -> set[int]:
@@ -186,7 +188,7 @@ def _nearest_free_slots(
         Interval(c.block_start, c.block_end)
         for c in conflicts.find_clashes(room_ids, [reach], exclude_booking_id)
     )
-    opening = _open(room.branch, zone, reach)
+    opening = _open(room.branch, reach)
     rules = RoomRules.of(room)
     step = timedelta(minutes=room.slot_minutes)
     found: list[tuple[datetime, datetime]] = []

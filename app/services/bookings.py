@@ -15,7 +15,7 @@ from datetime import datetime, timedelta, tzinfo
 from itertools import pairwise
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, bindparam, insert, or_, select
+from sqlalchemy import ColumnElement, insert, or_, select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
@@ -26,7 +26,6 @@ from app.models import (
     Association,
     Booking,
     Branch,
-    Closure,
     Layout,
     Membership,
     Occurrence,
@@ -45,6 +44,7 @@ from app.services.booking_rules import (
     check_quota,
 )
 from app.services.booking_times import Planned, parse_booking_time, plan_series, rrule_until
+from app.services.closures import closures_touching
 from app.services.errors import Conflict, FieldError, Forbidden, NotFound, RuleViolation
 from app.services.mail import announce
 from app.services.paging import keyset_page
@@ -278,25 +278,10 @@ def _refuse_self_overlap(active: Sequence[Planned], room: Room, zone: tzinfo) ->
             )
 
 
-_CLOSURES_TOUCHING = (
-    select(Closure.start, Closure.end, Closure.reason)
-    .where(Closure.branch_id == bindparam("branch_id"),
-           Closure.start < bindparam("until"),
-           Closure.end > bindparam("since"))
-    .order_by(Closure.start)
-)
-
-
 def _hours_of(branch: Branch, zone: tzinfo, planned: Sequence[Planned]) -> BranchHours:
     """The branch's hours with the closures that touch the planned times (not all of them)."""
-    closures: list[tuple[Interval, str]] = []
-    if planned:
-        rows = db.session.execute(_CLOSURES_TOUCHING, {
-            "branch_id": branch.id,
-            "until": max(p.end for p in planned),
-            "since": min(p.start for p in planned),
-        })
-        closures = [(Interval(start, end), reason) for start, end, reason in rows]
+    closures = closures_touching(branch.id, Interval(
+        min(p.start for p in planned), max(p.end for p in planned))) if planned else []
     return BranchHours(zone, branch.opening_hours, closures)
 
 

@@ -5,15 +5,37 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from sqlalchemy import bindparam, select
+
 from app.extensions import db
 from app.models import Closure, utcnow
 from app.services.branches import get_branch
 from app.services.errors import FieldError, RuleViolation
-from calendars import IcsImportError, parse_closures_ics
+from calendars import IcsImportError, Interval, parse_closures_ics
 
 IMPORT_BACK = timedelta(days=30)
 IMPORT_AHEAD = timedelta(days=3 * 365)  # recurring closures are expanded this far
 REASON_MAX = 500
+
+
+_TOUCHING = (
+    select(Closure.start, Closure.end, Closure.reason)
+    .where(Closure.branch_id == bindparam("branch_id"),
+           Closure.start < bindparam("until"),
+           Closure.end > bindparam("since"))
+    .order_by(Closure.start)
+)
+
+
+def closures_touching(branch_id: int, span: Interval) -> list[tuple[Interval, str]]:
+    """The branch's closures that overlap ``span``, by start, with their reasons.
+
+    Never all of them: a branch that imports three years of holidays pays only for
+    the ones near the times asked about.
+    """
+    rows = db.session.execute(_TOUCHING, {"branch_id": branch_id, "since": span.start,
+                                          "until": span.end})
+    return [(Interval(start, end), reason) for start, end, reason in rows]
 
 
 @dataclass(frozen=True)

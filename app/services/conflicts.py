@@ -10,8 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import Integer, and_, bindparam, or_, select, text
+from sqlalchemy import ColumnElement, Integer, and_, bindparam, or_, select, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import aliased
 
@@ -63,50 +64,40 @@ def find_clashes(
     return sorted(clashes.values(), key=lambda c: (c.start, c.room_id))
 
 
-_CLASHES_WITH_ONE_BLOCK = (
+def _overlapping(start: Any, end: Any, floor: Any) -> ColumnElement[bool]:
+    """Blocks overlapping [start, end), bounded on both sides of the (room, block_start)
+    index: no block is longer than MAX_BLOCK, so none starts before ``floor`` =
+    ``start - MAX_BLOCK``."""
+    return and_(Occurrence.block_start < end, Occurrence.block_start > floor,
+                Occurrence.block_end > start)
+
+
+_ACTIVE_IN_ROOMS = (
     select(Occurrence, Booking)
     .join(Booking, Booking.id == Occurrence.booking_id)
     .where(
         Occurrence.room_id.in_(bindparam("room_ids", expanding=True)),
         Occurrence.status.in_(ACTIVE_STATUSES),
-        Occurrence.block_start < bindparam("block_end"),
-        Occurrence.block_start > bindparam("block_floor"),
-        Occurrence.block_end > bindparam("block_start"),
         Occurrence.booking_id != bindparam("exclude_booking_id"),
     )
 )
+# The usual case, a single block, is one statement compiled once.
+_CLASHES_WITH_ONE_BLOCK = _ACTIVE_IN_ROOMS.where(
+    _overlapping(bindparam("block_start"), bindparam("block_end"), bindparam("block_floor")))
 
 
 def _query_clashes(
     room_ids: Sequence[int], blocks: Sequence[Interval], exclude_booking_id: int | None
 ) -> list[Clash]:
+    parameters = {"room_ids": list(room_ids), "exclude_booking_id": exclude_booking_id or 0}
     if len(blocks) == 1:
-        rows = db.session.execute(_CLASHES_WITH_ONE_BLOCK, {
-            "room_ids": list(room_ids), "block_start": blocks[0].start,
-            "block_end": blocks[0].end, "block_floor": blocks[0].start - MAX_BLOCK,
-            "exclude_booking_id": exclude_booking_id or 0,
-        })
-        return [_clash(o, b) for o, b in rows]
-    ranges = or_(*(
-        and_(
-            Occurrence.block_start < block.end,
-            Occurrence.block_start > block.start - MAX_BLOCK,
-            Occurrence.block_end > block.start,
-        )
-        for block in blocks
-    ))
-    query = (
-        select(Occurrence, Booking)
-        .join(Booking, Booking.id == Occurrence.booking_id)
-        .where(
-            Occurrence.room_id.in_(room_ids),
-            Occurrence.status.in_(ACTIVE_STATUSES),
-            ranges,
-        )
-    )
-    if exclude_booking_id is not None:
-        query = query.where(Occurrence.booking_id != exclude_booking_id)
-    return [_clash(o, b) for o, b in db.session.execute(query)]
+        query = _CLASHES_WITH_ONE_BLOCK
+        parameters |= {"block_start": blocks[0].start, "block_end": blocks[0].end,
+                       "block_floor": blocks[0].start - MAX_BLOCK}
+    else:
+        query = _ACTIVE_IN_ROOMS.where(
+            or_(*(_overlapping(b.start, b.end, b.start - MAX_BLOCK) for b in blocks)))
+    return [_clash(o, b) for o, b in db.session.execute(query, parameters)]
 
 
 def _clash(o: Occurrence, b: Booking) -> Clash:
