@@ -213,3 +213,11 @@ def test_an_e_mail_that_cannot_be_written_never_costs_the_booking(
     assert db.session.get(Booking, response.get_json()["id"]).status == "confirmed"
     assert db.session.scalars(select(OutboxMessage)).all() == []
     assert smtp.messages == []
+
+
+def test_only_known_changes_are_announced(app):
+    from app.services import mail
+
+    with pytest.raises(ValueError, match="kind must be one of"):
+        mail.announce(Booking(), "postponed")
+    assert mail.ANNOUNCE_KEY not in db.session.info
