@@ -80,9 +80,3 @@ def authenticate(email: str, password: str) -> User | None:
     if _hasher.check_needs_rehash(stored):
         user.password_hash = _hasher.hash(password)
     return user
-
-
-def set_password(user: User, password: str) -> None:
-    """Replace the user's password."""
-    validate_password(password)
-    user.password_hash = _hasher.hash(password)

@@ -27,7 +27,7 @@ from sqlalchemy import (
     select,
     text,
 )
-from sqlalchemy.orm import aliased, joinedload, selectinload
+from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.sql.selectable import TextualSelect
 
 from app.extensions import db
@@ -35,13 +35,13 @@ from app.models import (
     Association,
     Booking,
     Branch,
-    CellRoom,
     Closure,
     Occurrence,
     Room,
 )
 from app.models.base import UTCDateTime
 from app.models.booking import ACTIVE_STATUSES
+from app.services import conflicts
 from app.services.booking_times import plan_series
 from app.services.errors import NotFound
 from app.services.tokens import TOKEN_PREFIX, find_active_token, hash_token
@@ -216,14 +216,6 @@ def _subject_filter(spec: FeedSpec) -> ColumnElement[bool]:
     raise ValueError(f"no booking feed of kind {spec.kind!r}")
 
 
-def _in_window(window: Window) -> ColumnElement[bool]:
-    return Booking.id.in_(
-        select(Occurrence.booking_id).where(
-            Occurrence.start < window.end, Occurrence.end > window.start
-        )
-    )
-
-
 def _closures_in(branch_id: int, window: Window):
     return select(Closure).where(
         Closure.branch_id == branch_id, Closure.start < window.end, Closure.end > window.start
@@ -342,17 +334,6 @@ def feed_version(kind: str, subject: int | str, now: datetime, base_url: str
     key = repr((FORMAT_VERSION, kind, base_url, window.start, tuple(row)))
     digest = hashlib.sha256(key.encode()).hexdigest()[:32]
     return FeedVersion(f'"{digest}"', last_modified.replace(microsecond=0))
-
-
-def _sharing_floor(room_id: int):
-    """The room and every room whose outline overlaps it, as a subquery."""
-    mine, theirs = aliased(CellRoom), aliased(CellRoom)
-    return (
-        select(theirs.room_id)
-        .join(mine, mine.cell_id == theirs.cell_id)
-        .where(mine.room_id == room_id)
-        .union(select(Room.id).where(Room.id == room_id))
-    )
 
 
 # -------------------------------------------------------------------- content
@@ -542,7 +523,7 @@ def _partial_hours(start: datetime, end: datetime, zone) -> str:
 
 
 def _render_freebusy(spec: FeedSpec, window: Window, base_url: str) -> bytes:
-    rooms = _sharing_floor(spec.subject_id)
+    rooms = conflicts.share_of_floor(spec.subject_id).room_ids
     rows = db.session.execute(
         select(Occurrence.start, Occurrence.end, Booking.updated_at)
         .join(Booking, Booking.id == Occurrence.booking_id)
@@ -550,6 +531,7 @@ def _render_freebusy(spec: FeedSpec, window: Window, base_url: str) -> bytes:
             Occurrence.room_id.in_(rooms),
             Occurrence.status.in_(ACTIVE_STATUSES),
             Occurrence.start < window.end,
+            Occurrence.start > window.start - conflicts.MAX_BLOCK,
             Occurrence.end > window.start,
         )
     ).all()

@@ -14,7 +14,6 @@ from app.services.branches import get_or_create_floor
 from app.services.errors import AlreadyExists, FieldError, NotFound, RuleViolation
 from app.services.paging import keyset_page
 from layouts import overlay_cells, polygon_from_geojson, polygon_to_geojson, room_from_geojson
-from layouts.room import RoomShape
 
 RULE_LIMITS = {
     "slot_minutes": (1, 240),
@@ -49,11 +48,6 @@ def bookable_rooms(branch_id: int) -> list[Room]:
     return list(db.session.scalars(
         select(Room).where(Room.branch_id == branch_id, Room.bookable.is_(True))
         .order_by(Room.name)))
-
-
-def room_shape(room: Room) -> RoomShape:
-    """The room's stored geometry as the layouts library's value."""
-    return room_from_geojson(room.outline, room.doors, room.obstacles, room.max_attendees)
 
 
 def create_room(branch: Branch, data: dict[str, Any]) -> Room:
