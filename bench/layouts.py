@@ -86,19 +86,22 @@ def theatre_optimum(room: RoomShape, rules: RulePack) -> int:
     first row behind a passage (taking the chairs under them), against the wall of a wall
     aisle (taking the aisle-end chairs of the rows beside them that stand in the way), or
     across the front end of a wall aisle. A room of several parts (an L) also gets each
-    part planned on its own (the six best plans of each), one part holding the spaces for
-    all or two parts sharing them. A layout counts only if ``validate_layout`` finds no
-    error in it (accessible route from a door to every row end and space, turning circle,
-    row lengths, aisle widths, door zones), and never more than the room's floor-area and
-    exit limits allow; the pruning arrange does after validation is done here too.
+    part planned on its own (the 36 best plans of each), one part holding the spaces for
+    all or two parts sharing them; where a part's front passage leads on to the other part,
+    rows also stand in that passage away from the opening and the aisles that reach it.
+    A layout counts only if ``validate_layout`` finds no error in it (accessible route
+    from a door to every row end and space, turning circle, row lengths, aisle widths,
+    door zones), and never more than the room's floor-area and exit limits allow; the
+    pruning arrange does after validation is done here too.
 
-    Arrange tries seven of the 41 front gaps and gives up after 30 candidates (90 while
-    none has proved valid), so it can never beat this figure. The figure is exact for the
-    family and attained by a valid layout; it is not a bound for layouts outside the
-    family (blocks whose rows step, rows of different patterns, seats at other angles,
-    spaces elsewhere): ``straight_row_bound`` is the generous bound for those.
+    Arrange tries seven of the 41 front gaps, the six best plans of each part, and gives
+    up after 30 candidates (90 while none has proved valid). ``main`` checks that it never
+    beats this figure. The figure is attained by a valid layout, and exact for the family
+    but for the cut to the best plans of each part; it is not a bound for layouts outside
+    the family (rows of different patterns, seats at other angles, spaces elsewhere):
+    ``straight_row_bound`` is the generous bound for those.
     """
-    layout = best_theatre(room, rules, FINE_FRONT_GAPS, patience=None)
+    layout = best_theatre(room, rules, FINE_FRONT_GAPS, patience=None, per_part=36)
     return sum(item.furniture.places for item in layout.items)
 
 
@@ -184,12 +187,12 @@ def l_shape() -> RoomShape:
     of the long arm reach a door only through a 0.9 m cross passage, which costs it a row
     (300 at most), or it keeps wall aisles only (24 seats a row, 240); door zones take a
     few chairs; six wheelchair spaces must stand on the route, and where no bay or deep
-    passage has room each takes the floor of two or three chairs. That leaves about 440 as
-    the most any straight-row layout could hold, so 432 is not ruled out, but it needs
-    rows of two lengths in one arm and spaces that cost almost nothing. The theatre family
-    (one row pattern per part) reaches 431, arrange too: five spaces in the wall aisle of
-    the 8 m arm (the rows beside them a chair shorter, 9 chairs) and one across the front
-    end of the long arm's wall aisle (no chair).
+    passage has room each takes the floor of two or three chairs. Rows of two lengths in
+    the long arm win back most of the cross passage: it needs to run only from the aisle
+    between the blocks to the 8 m arm, so beyond that a tenth row stands in it. Arrange
+    reaches 440 so: 9 rows of 32 and a stepped row of 21 in the long arm, 12 rows of 11 or
+    12 in the 8 m arm with five spaces in its wall aisle, and one space at the wall end of
+    the long arm's first row, its front on the passage (three chairs).
     """
     outline = Polygon([(0, 0), (20, 0), (20, 8), (8, 8), (8, 18), (0, 18)])
     doors = (Door(LineString([(0, 1), (0, 2.2)]), 1.2),

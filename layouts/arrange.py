@@ -24,7 +24,7 @@ from layouts.catalogue import CATALOGUE
 from layouts.layout import Item, Layout, footprint
 from layouts.room import RoomShape
 from layouts.rulepacks import RulePack
-from layouts.theatre import FRONT_GAPS, best_by_parts, best_first, free_spans, parts
+from layouts.theatre import FRONT_GAPS, best_by_parts, best_first, free_spans, parts, survey
 from layouts.validate import door_zone, validate_layout
 
 STYLES = ("theatre", "classroom", "boardroom", "u_shape", "banquet", "cabaret", "standing")
@@ -63,9 +63,11 @@ class Frame:
 
     def back(self, item: Item) -> Item:
         """An item placed in the frame, turned back into the room's coordinates."""
-        point = affinity.rotate(box(item.x, item.y, item.x, item.y).centroid, self.angle,
-                                origin=self.origin)
-        return Item(item.kind, round(point.x, 3), round(point.y, 3),
+        turn = math.radians(self.angle)
+        cos, sin = math.cos(turn), math.sin(turn)
+        dx, dy = item.x - self.origin[0], item.y - self.origin[1]
+        return Item(item.kind, round(self.origin[0] + dx * cos - dy * sin, 3),
+                    round(self.origin[1] + dx * sin + dy * cos, 3),
                     round((item.rotation + self.angle) % 360, 2))
 
 
@@ -84,6 +86,7 @@ def arrange(room: RoomShape, style: str, rules: RulePack,
 
 
 PATIENCE = 30
+PER_PART = 6
 UNPROVEN = 3
 
 
@@ -140,12 +143,13 @@ def _distinct(candidates: Iterable[list[Item]]) -> Iterator[list[Item]]:
 
 
 def best_theatre(room: RoomShape, rules: RulePack, front_gaps: tuple[float, ...] = FRONT_GAPS,
-                 patience: int | None = PATIENCE) -> Layout:
-    """The theatre layout ``arrange`` makes, trying the given front gaps (and, with
+                 patience: int | None = PATIENCE, per_part: int = PER_PART) -> Layout:
+    """The theatre layout ``arrange`` makes, trying the given front gaps and putting
+    together the ``per_part`` best plans of each part of the room (and, with
     ``patience=None``, every candidate that could still beat the best found)."""
     target = _target(room, "theatre", rules, None)
-    return best_of(room, "theatre", rules, target, theatre_candidates(room, rules, front_gaps),
-                   patience)
+    return best_of(room, "theatre", rules, target,
+                   theatre_candidates(room, rules, front_gaps, per_part), patience)
 
 
 def _target(room: RoomShape, style: str, rules: RulePack, attendees: int | None) -> int:
@@ -253,15 +257,17 @@ def _candidates(room: RoomShape, style: str, rules: RulePack) -> Iterator[list[I
 
 
 def theatre_candidates(room: RoomShape, rules: RulePack,
-                       front_gaps: tuple[float, ...] = FRONT_GAPS) -> Iterator[list[Item]]:
+                       front_gaps: tuple[float, ...] = FRONT_GAPS,
+                       per_part: int = PER_PART) -> Iterator[list[Item]]:
     """Theatre layouts of every plan in every orientation, most places first: rows across
     the whole room, and, for a room of several parts (an L), the best plans of each part
     put together."""
     frames = [_frame(room, angle) for angle in (0, 90, 180, 270)]
     floors = [_open_floor(room, frame) for frame in frames]
-    whole = best_first([frame.usable for frame in frames], rules, front_gaps, floors)
+    whole = best_first([survey(frame.usable, rules, front_gaps, floor)
+                        for frame, floor in zip(frames, floors, strict=True)], rules)
     by_parts = best_by_parts([parts(frame.outline, frame.usable) for frame in frames], rules,
-                             front_gaps, open_floors=floors)
+                             front_gaps, per_part, floors)
     for index, items in heapq.merge(whole, by_parts, key=lambda found: -_places(found[1])):
         yield [frames[index].back(item) for item in items]
 

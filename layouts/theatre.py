@@ -15,7 +15,7 @@ import heapq
 import itertools
 import math
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from shapely.geometry import Polygon, box
 
@@ -47,6 +47,9 @@ class Plan:
     so that spaces stand along that wall without narrowing the aisle.
     ``turning``: make the widest aisle at least 1.5 m so the turning circle fits in it.
     ``back_passage``: leave rows out at the back until a 0.95 m passage runs behind them.
+    ``stepped``: where the front passage leads on to another part of the room (the other
+    arm of an L), seat rows in the passage too, away from that opening and from the aisles
+    that reach it through the passage.
     """
 
     front_gap: float
@@ -57,6 +60,7 @@ class Plan:
     bay: str = ""
     turning: bool = False
     back_passage: bool = False
+    stepped: bool = False
 
 
 @dataclass(frozen=True)
@@ -82,10 +86,11 @@ def plans(width: float, depth: float, rules: RulePack,
             for right_aisle in (False, True):
                 for blocks in range(1, most_blocks + 1):
                     for bay in _bays(left_aisle, right_aisle):
-                        for turning, slack, back in itertools.product(
-                                (False, True), SLACK_PLACES, (False, True)):
+                        for turning, slack, back, stepped in itertools.product(
+                                (False, True), SLACK_PLACES, (False, True),
+                                (False, True) if front_gap >= ROUTE else (False,)):
                             yield Plan(front_gap, left_aisle, right_aisle, blocks, slack, bay,
-                                       turning, back)
+                                       turning, back, stepped)
 
 
 def _bays(left_aisle: bool, right_aisle: bool) -> list[str]:
@@ -213,24 +218,61 @@ def free_spans(usable: Polygon, y0: float, y1: float) -> list[tuple[float, float
 class Rows:
     """The row bands for one front gap (front first), the x ranges free for chairs in each,
     the x ranges of open floor (door zones included) where an aisle can run, and those
-    where the open floor goes on beyond the front (another part of the room, not a wall)."""
+    where the open floor goes on beyond the front (another part of the room, not a wall).
+    The first ``passage_rows`` bands stand in the passage in front of the others."""
 
     bands: tuple[tuple[float, float], ...]
     spans: tuple[tuple[tuple[float, float], ...], ...]
     open_spans: tuple[tuple[tuple[float, float], ...], ...]
     beyond_front: tuple[tuple[float, float], ...] = ()
+    passage_rows: int = 0
+
+    @property
+    def first(self) -> tuple[float, float]:
+        """The band of the first row behind the front passage."""
+        return self.bands[self.passage_rows]
 
 
 def rows_for(usable: Polygon, front_gap: float, pitch: float, back_passage: bool = False,
-             open_floor: Polygon | None = None) -> Rows:
+             open_floor: Polygon | None = None, stepped: bool = False) -> Rows:
     """The rows of a front gap, with the floor free for chairs in each and the open floor
-    (``usable`` if not given)."""
+    (``usable`` if not given); ``stepped``, rows in the front passage too where it leads on
+    to more open floor beyond the front."""
     bands = row_bands(usable, front_gap, pitch, back_passage)
     floor = usable if open_floor is None else open_floor
     maxy = usable.bounds[3]
+    beyond = tuple(free_spans(floor, maxy, maxy + 0.2)) if open_floor is not None else ()
+    in_passage = (_passage_bands(bands[0][1], maxy, pitch)
+                  if stepped and beyond and bands and front_gap >= ROUTE else [])
+    bands = in_passage + bands
     return Rows(tuple(bands), tuple(tuple(free_spans(usable, y0, y1)) for y0, y1 in bands),
-                tuple(tuple(free_spans(floor, y0, y1)) for y0, y1 in bands),
-                tuple(free_spans(floor, maxy, maxy + 0.2)) if open_floor is not None else ())
+                tuple(tuple(free_spans(floor, y0, y1)) for y0, y1 in bands), beyond,
+                len(in_passage))
+
+
+def _passage_bands(front: float, maxy: float, pitch: float) -> list[tuple[float, float]]:
+    """Bands a row pitch apart in the passage between ``front`` and the front wall, front
+    first."""
+    bands: list[tuple[float, float]] = []
+    top = front + pitch
+    while top <= maxy + 1e-9:
+        bands.insert(0, (top - CHAIR.depth, top))
+        top += pitch
+    return bands
+
+
+def _seat_spans(blocks: list[Block], rows: Rows) -> list[tuple[tuple[float, float], ...]]:
+    """The floor free for chairs in each band; in the passage rows only beyond the stretch
+    of passage that leads from the aisles between blocks to the floor beyond the front."""
+    if not rows.passage_rows:
+        return list(rows.spans)
+    ends = [x for a, b in rows.beyond_front for x in (a, b)]
+    ends += [x for left, right in itertools.pairwise(blocks)
+             for x in (left.start + left.seats * CHAIR.width, right.start)]
+    low, high = min(ends), max(ends)
+    kept = [tuple(piece for a, b in spans for piece in ((a, min(b, low)), (max(a, high), b))
+                  if piece[1] - piece[0] > 1e-6) for spans in rows.spans[:rows.passage_rows]]
+    return kept + list(rows.spans[rows.passage_rows:])
 
 
 def _chair_lefts(block: Block, spans: tuple[tuple[float, float], ...],
@@ -268,7 +310,7 @@ def _seat_range(block: Block, a: float, b: float) -> tuple[int, int]:
 def _seat_count(blocks: list[Block], rows: Rows) -> int:
     """How many chairs of these blocks stand on usable floor (rows alike counted once)."""
     alike: dict[tuple[tuple[float, float], ...], int] = {}
-    for spans in rows.spans:
+    for spans in _seat_spans(blocks, rows):
         alike[spans] = alike.get(spans, 0) + 1
     total = 0
     for spans, times in alike.items():
@@ -284,8 +326,8 @@ def chair_rows(blocks: list[Block], rows: Rows,
     """Each row (front first) as its y and the x of its chairs that stand on usable floor."""
     return [((y0 + y1) / 2, [x + CHAIR.width / 2 for block in blocks
                              for x in _chair_lefts(block, spans, open_spans, rules)])
-            for (y0, y1), spans, open_spans in zip(rows.bands, rows.spans, rows.open_spans,
-                                                   strict=True)]
+            for (y0, y1), spans, open_spans in zip(rows.bands, _seat_spans(blocks, rows),
+                                                   rows.open_spans, strict=True)]
 
 
 def plan_blocks(usable: Polygon, plan: Plan, rows: Rows, rules: RulePack,
@@ -315,64 +357,69 @@ def _cross_passage(usable: Polygon, rows: Rows) -> bool:
     """Whether a route can run across the room in front of the rows or behind them: an aisle
     between two blocks reaches a door no other way."""
     _, miny, _, maxy = usable.bounds
-    return maxy - rows.bands[0][1] >= ROUTE or rows.bands[-1][0] - miny >= ROUTE
+    return maxy - rows.first[1] >= ROUTE or rows.bands[-1][0] - miny >= ROUTE
 
 
 def build(usable: Polygon, plan: Plan, rules: RulePack, rows: Rows | None = None
           ) -> list[Item] | None:
     """Spaces and chairs of the plan in the frame (spaces first, then rows from the front),
     or None if the plan does not fit or cannot offer the wheelchair spaces its seats need."""
-    laid = _lay_out(usable, plan, rules, rows)
-    if laid is None:
-        return None
-    spaces, seated, taken = laid
-    return spaces + [Item("chair", round(x, 3), round(y, 3), 0.0)
-                     for row, (y, xs) in enumerate(seated) for n, x in enumerate(xs)
-                     if (row, n) not in taken]
+    return _items(seating(usable, plan, rules, rows), rules)
 
 
-def places(usable: Polygon, plan: Plan, rules: RulePack, rows: Rows | None = None) -> int:
-    """The places ``build`` makes of the plan (0 if none), without making the items."""
-    laid = _lay_out(usable, plan, rules, rows)
-    if laid is None:
-        return 0
-    spaces, seated, taken = laid
-    return len(spaces) + sum(len(xs) for _, xs in seated) - len(taken)
+@dataclass(frozen=True)
+class Seating:
+    """A plan's rows of chairs (each its y and the x of its chairs, front first), and the
+    spots where wheelchair spaces may stand, cheapest first, each with the chairs
+    (row, number) it takes. Neither depends on the rule pack's wheelchair table."""
+
+    seated: list[tuple[float, list[float]]]
+    spots: list[tuple[Item, set[tuple[int, int]]]]
 
 
-Laid = tuple[list[Item], list[tuple[float, list[float]]], set[tuple[int, int]]]
-
-
-def _lay_out(usable: Polygon, plan: Plan, rules: RulePack, rows: Rows | None) -> Laid | None:
-    """The plan's spaces, its rows of chairs, and the chairs (row, number) the spaces take."""
+def seating(usable: Polygon, plan: Plan, rules: RulePack,
+            rows: Rows | None = None) -> Seating | None:
+    """The plan's chairs and spots for spaces, or None if no seat fits."""
     rows = rows or rows_for(usable, plan.front_gap, rules.row_spacing, plan.back_passage)
     blocks = plan_blocks(usable, plan, rows, rules)
     if blocks is None:
         return None
-    spots = _space_spots(usable, plan, blocks, rows, rules)
     seated = chair_rows(blocks, rows, rules)
-    chosen = _with_spaces(seated, spots, rules)
-    return None if chosen is None else (chosen[0], seated, chosen[1])
-
-
-def _with_spaces(seated: list[tuple[float, list[float]]], spots: list[Spot],
-                 rules: RulePack) -> tuple[list[Item], set[tuple[int, int]]] | None:
-    """Take the cheapest spots until the seats left need no more spaces than are placed:
-    the spaces, and the chairs (row, number) they take.
-
-    Chairs and spots stand square to the frame, so overlaps are worked out on their
-    bounds rather than with polygons (a plan has hundreds of chairs and spots).
-    """
-    chairs = sum(len(xs) for _, xs in seated)
-    costs = []
-    for order, (spot, claim) in enumerate(spots):
-        costs.append((order, spot, _covered(claim, seated)))
+    spots = [(spot, _covered(claim, seated))
+             for spot, claim in _space_spots(usable, plan, blocks, rows, rules)]
     # Free spots first, then those that take fewer chairs; spots alike in cost in the
     # order given, so that spaces in a row stay together.
-    costs.sort(key=lambda c: (bool(c[2]), len(c[2]) > FIRST_ROW_COST, c[0]))
+    spots.sort(key=lambda found: (bool(found[1]), len(found[1]) > FIRST_ROW_COST))
+    return Seating(seated, spots)
+
+
+def _items(laid: Seating | None, rules: RulePack) -> list[Item] | None:
+    chosen = _with_spaces(laid, rules) if laid else None
+    if chosen is None:
+        return None
+    spaces, taken = chosen
+    return spaces + [Item("chair", round(x, 3), round(y, 3), 0.0)
+                     for row, (y, xs) in enumerate(laid.seated) for n, x in enumerate(xs)
+                     if (row, n) not in taken]
+
+
+def _place_count(laid: Seating | None, rules: RulePack) -> int:
+    """The places ``_items`` makes (0 if none), without making the items."""
+    chosen = _with_spaces(laid, rules) if laid else None
+    if chosen is None:
+        return 0
+    spaces, taken = chosen
+    return len(spaces) + sum(len(xs) for _, xs in laid.seated) - len(taken)
+
+
+def _with_spaces(laid: Seating, rules: RulePack
+                 ) -> tuple[list[Item], set[tuple[int, int]]] | None:
+    """Take the cheapest spots until the seats left need no more spaces than are placed:
+    the spaces, and the chairs (row, number) they take."""
+    chairs = sum(len(xs) for _, xs in laid.seated)
     placed: list[Item] = []
     taken: set[tuple[int, int]] = set()
-    for _, spot, covered in costs:
+    for spot, covered in laid.spots:
         if rules.wheelchair_spaces_required(chairs - len(taken)) <= len(placed):
             break
         if any(_overlap(spot, other) for other in placed):
@@ -390,15 +437,19 @@ FIRST_ROW_COST = 3
 Spot = tuple[Item, tuple[float, float, float, float]]
 
 
-def _spot(item: Item) -> Spot:
-    """A spot that claims only the floor it stands on."""
+def _spot(item: Item, front: float | None = None) -> Spot:
+    """A spot that claims the floor it stands on (and up to ``front`` if given)."""
     half_x, half_y = _half_sizes(item)
-    return item, (item.x - half_x, item.y - half_y, item.x + half_x, item.y + half_y)
+    top = item.y + half_y if front is None else max(front, item.y + half_y)
+    return item, (item.x - half_x, item.y - half_y, item.x + half_x, top)
 
 
 def _covered(claim: tuple[float, float, float, float],
              seated: list[tuple[float, list[float]]]) -> set[tuple[int, int]]:
-    """The chairs (row, number) that stand on the floor a spot claims."""
+    """The chairs (row, number) that stand on the floor a spot claims.
+
+    Chairs and spots stand square to the frame, so overlaps are worked out on their
+    bounds rather than with polygons (a plan has hundreds of chairs and spots)."""
     x0, y0, x1, y1 = claim
     half_x, half_y = CHAIR.width / 2, CHAIR.depth / 2
     covered = set()
@@ -431,14 +482,16 @@ def _space_spots(usable: Polygon, plan: Plan, blocks: list[Block], rows: Rows,
                  rules: RulePack) -> list[Spot]:
     """Where wheelchair spaces may stand: along a bay, against the front wall behind which a
     passage stays free, in the first row where a passage runs in front of it, or against
-    the wall of a wall aisle."""
+    the wall of a wall aisle. A space in the first row claims the floor in front of it up
+    to the front wall, where rows stand in the passage."""
     bands = list(rows.bands)
     spots = [_spot(item) for item in _bay_spots(usable, plan, bands)]
     if plan.front_gap >= 2 * ROUTE + 0.05:
         spots += [_spot(item) for item in _front_wall_spots(usable)]
     elif plan.front_gap >= ROUTE + 0.1:
-        spots += [_spot(item) for item in _first_row_spots(usable, blocks,
-                                                             bands[0][1] - rules.row_spacing)]
+        front = usable.bounds[3] if rows.passage_rows else None
+        spots += [_spot(item, front) for item in _first_row_spots(
+            usable, blocks, rows.first[1] - rules.row_spacing)]
     spots += [_spot(item) for item in _aisle_end_spots(usable, plan, rows)]
     return spots + _wall_aisle_spots(usable, plan, blocks, rows, rules)
 
@@ -452,7 +505,7 @@ def _aisle_end_spots(usable: Polygon, plan: Plan, rows: Rows) -> list[Item]:
     passage still leads to the floor beyond the front or to the other wall aisle."""
     minx, _, maxx, maxy = usable.bounds
     highest = maxy - SPACE.width / 2 - 0.01
-    lowest = rows.bands[0][1] + SPACE.width / 2 + 0.01
+    lowest = rows.first[1] + SPACE.width / 2 + 0.01
     if highest < lowest - 1e-9:
         return []
     xs = ([minx + SPACE.depth / 2 + 0.01] if plan.left_aisle else []) + (
@@ -495,7 +548,7 @@ def _wall_aisle_spots(usable: Polygon, plan: Plan, blocks: list[Block], rows: Ro
         x = minx + SPACE.width / 2 + 0.01 if side == "left" else maxx - SPACE.width / 2 - 0.01
         x0, x1 = (minx, minx + reach) if side == "left" else (maxx - reach, maxx)
         walled = not any(a < x1 and x0 < b for a, b in rows.beyond_front)
-        top = maxy - 0.01 if walled and maxy - bands[0][1] < ROUTE else bands[0][1]
+        top = maxy - 0.01 if walled and maxy - rows.first[1] < ROUTE else rows.first[1]
         for item in _walk(usable, top - SPACE.depth / 2,
                           bands[-1][0] + SPACE.depth / 2, SPACE.depth,
                           lambda y, x=x: Item("wheelchair_space", round(x, 3), round(y, 3))):
@@ -597,52 +650,81 @@ def _first_covered(usable: Polygon, spots: list[Item]) -> Item | None:
     return next((spot for spot in spots if usable.covers(footprint(spot))), None)
 
 
-def estimate(usable: Polygon, plan: Plan, rules: RulePack, rows: Rows,
-             memo: dict | None = None) -> int:
-    """More places than ``build`` can ever make of the plan: its chairs, and the wheelchair
-    spaces they ask for (spaces only ever take the floor of chairs or add to it)."""
+def chair_bound(usable: Polygon, plan: Plan, rules: RulePack, rows: Rows,
+                memo: dict | None = None) -> int:
+    """More chairs than ``build`` can ever make of the plan (0 if it cannot work): spaces
+    only ever take the floor of chairs or add to it."""
     blocks = plan_blocks(usable, plan, rows, rules, memo)
     if blocks is None or (len(blocks) > 1 and not _cross_passage(usable, rows)):
         return 0
-    seats = _seat_count(blocks, rows)
-    return seats + rules.wheelchair_spaces_required(seats)
+    return _seat_count(blocks, rows)
 
 
-def best_first(usables: list[Polygon], rules: RulePack,
-               front_gaps: tuple[float, ...] = FRONT_GAPS,
-               open_floors: list[Polygon] | None = None) -> Iterator[tuple[int, list[Item]]]:
-    """Built plans for each usable floor (one per orientation), most places first, as
+@dataclass(frozen=True)
+class Survey:
+    """A floor's plans that seat anyone, each with ``chair_bound``, and the rows for each
+    front gap. Chairs do not depend on the rule pack's wheelchair table, so one survey
+    serves every table ``best_by_parts`` asks a part to hold spaces for."""
+
+    usable: Polygon
+    rows: dict[tuple[float, bool, bool], Rows]
+    chairs: tuple[tuple[int, Plan], ...]
+    seatings: dict[Plan, Seating | None] = field(default_factory=dict, compare=False)
+
+    def seating_of(self, plan: Plan, rules: RulePack) -> Seating | None:
+        """The plan's seating, worked out once for every wheelchair table asked about."""
+        if plan not in self.seatings:
+            self.seatings[plan] = seating(self.usable, plan, rules, self.rows[
+                plan.front_gap, plan.back_passage, plan.stepped])
+        return self.seatings[plan]
+
+
+def survey(usable: Polygon, rules: RulePack, front_gaps: tuple[float, ...] = FRONT_GAPS,
+           open_floor: Polygon | None = None) -> Survey:
+    """The plans of the front gaps on a usable floor (``open_floor``: where people may
+    walk, door zones included), with the chairs each could seat at most."""
+    minx, miny, maxx, maxy = usable.bounds
+    rows = {(gap, back, stepped): rows_for(usable, gap, rules.row_spacing, back, open_floor,
+                                           stepped)
+            for gap, back, stepped in itertools.product(front_gaps, (False, True),
+                                                        (False, True))}
+    memo: dict = {}
+    chairs = []
+    for plan in plans(maxx - minx, maxy - miny, rules, front_gaps):
+        plan_rows = rows[plan.front_gap, plan.back_passage, plan.stepped]
+        if plan.stepped and not plan_rows.passage_rows:
+            continue
+        count = chair_bound(usable, plan, rules, plan_rows, memo)
+        if count:
+            chairs.append((count, plan))
+    return Survey(usable, rows, tuple(chairs))
+
+
+def best_first(surveys: list[Survey], rules: RulePack) -> Iterator[tuple[int, list[Item]]]:
+    """Built plans of each surveyed floor (one per orientation), most places first, as
     (index of the floor, items in its frame).
 
-    A plan is built only once its estimate is the highest left, so a caller that stops as
-    soon as what it has beats the next estimate builds a few plans, not thousands.
+    A plan is built only once its bound (its chairs and the spaces they ask for) is the
+    highest left, so a caller that stops as soon as what it has beats the next bound
+    builds a few plans, not thousands.
     """
-    heap: list[tuple[int, int, int, Plan, bool]] = []
-    rows: dict[tuple[int, float, bool], Rows] = {}
-    for index, usable in enumerate(usables):
-        minx, miny, maxx, maxy = usable.bounds
-        memo: dict = {}
-        for gap, back in itertools.product(front_gaps, (False, True)):
-            rows[index, gap, back] = rows_for(usable, gap, rules.row_spacing, back,
-                                              open_floors[index] if open_floors else None)
-        for plan in plans(maxx - minx, maxy - miny, rules, front_gaps):
-            bound = estimate(usable, plan, rules, rows[index, plan.front_gap, plan.back_passage],
-                             memo)
-            if bound:
-                heapq.heappush(heap, (-bound, len(heap), index, plan, False))
+    heap = [(-(count + rules.wheelchair_spaces_required(count)), index, order, plan, False)
+            for index, found in enumerate(surveys)
+            for order, (count, plan) in enumerate(found.chairs)]
+    heapq.heapify(heap)
     tie = len(heap)
     while heap:
-        _, _, index, plan, counted = heapq.heappop(heap)
-        plan_rows = rows[index, plan.front_gap, plan.back_passage]
+        _, index, _, plan, counted = heapq.heappop(heap)
+        laid = surveys[index].seating_of(plan, rules)
         if counted:
-            items = build(usables[index], plan, rules, plan_rows)
+            items = _items(laid, rules)
             if items:
                 yield index, items
             continue
-        exact = places(usables[index], plan, rules, plan_rows)
+        exact = _place_count(laid, rules)
         if exact:
             tie += 1
-            heapq.heappush(heap, (-exact, tie, index, plan, True))
+            heapq.heappush(heap, (-exact, index, tie, plan, True))
 
 
 def parts(outline: Polygon, usable: Polygon) -> list[Polygon]:
@@ -682,12 +764,13 @@ def best_by_parts(floors: list[list[Polygon]], rules: RulePack,
         if not 1 < len(pieces) <= 3:
             continue
         floor = open_floors[index] if open_floors else None
-        bare = [_tops(piece, replace(rules, wheelchair_spaces=NO_SPACES), front_gaps, per_part,
-                      floor) for piece in pieces]
+        surveys = [survey(piece, rules, front_gaps, floor) for piece in pieces]
+        bare = [_tops(found, replace(rules, wheelchair_spaces=NO_SPACES), per_part)
+                for found in surveys]
         choices = []
-        for host, piece in enumerate(pieces):
+        for host, found in enumerate(surveys):
             others = sum(_seats(tops[0]) for n, tops in enumerate(bare) if n != host and tops)
-            hosting = _tops(piece, _spaces_for_more(rules, others), front_gaps, per_part, floor)
+            hosting = _tops(found, _spaces_for_more(rules, others), per_part)
             choices.append([*bare[:host], hosting, *bare[host + 1:]])
         needed = rules.wheelchair_spaces_required(sum(_seats(tops[0]) for tops in bare if tops))
         holding: dict[tuple[int, int], list[list[Item]]] = {}
@@ -695,9 +778,8 @@ def best_by_parts(floors: list[list[Polygon]], rules: RulePack,
                 itertools.combinations(range(len(pieces)), 2), range(1, needed)):
             for host, count in ((first, share), (second, needed - share)):
                 if (host, count) not in holding:
-                    holding[host, count] = _tops(pieces[host], replace(
-                        rules, wheelchair_spaces=((0, 10**9, count),)), front_gaps, per_part,
-                                                  floor)
+                    holding[host, count] = _tops(surveys[host], replace(
+                        rules, wheelchair_spaces=((0, 10**9, count),)), per_part)
             tops = list(bare)
             tops[first], tops[second] = holding[first, share], holding[second, needed - share]
             choices.append(tops)
@@ -722,10 +804,8 @@ def _spaces_for_more(rules: RulePack, seats: int) -> RulePack:
                                                   for low, high, needed in rules.wheelchair_spaces))
 
 
-def _tops(piece: Polygon, rules: RulePack, front_gaps: tuple[float, ...], count: int,
-          open_floor: Polygon | None) -> list[list[Item]]:
-    found = best_first([piece], rules, front_gaps, [open_floor] if open_floor else None)
-    return [items for _, items in itertools.islice(found, count)]
+def _tops(found: Survey, rules: RulePack, count: int) -> list[list[Item]]:
+    return [items for _, items in itertools.islice(best_first([found], rules), count)]
 
 
 def _seats(items: list[Item]) -> int:

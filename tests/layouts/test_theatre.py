@@ -13,7 +13,7 @@ from layouts.arrange import arrange
 from layouts.layout import Layout
 from layouts.room import Door, RoomShape
 from layouts.rulepacks import RULE_PACKS
-from layouts.theatre import Plan, best_first, blocks_for, build, parts
+from layouts.theatre import Plan, best_first, blocks_for, build, parts, rows_for, survey
 from layouts.validate import door_zone, validate_layout
 from tests.layouts.rooms import l_shaped_room, rectangle_room
 
@@ -50,7 +50,7 @@ def test_a_bay_holds_the_wheelchair_spaces_along_its_wall():
 def test_plans_come_most_places_first():
     room = rectangle_room(12, 9)
     counts = [sum(i.furniture.places for i in items)
-              for _, items in itertools.islice(best_first([room.outline], DK), 30)]
+              for _, items in itertools.islice(best_first([survey(room.outline, DK)], DK), 30)]
     assert counts == sorted(counts, reverse=True)
 
 
@@ -125,3 +125,39 @@ def test_spaces_across_the_front_ends_of_the_wall_aisles_take_no_chair():
     found = [v.code for v in validate_layout(room, Layout("t", "theatre", tuple(items)), DK)
              if v.severity == "error"]
     assert found == []
+
+
+def _wide_l() -> RoomShape:
+    """The benchmark's L: a 20 x 8 arm and an 8 x 10 arm above its left end."""
+    outline = Polygon([(0, 0), (20, 0), (20, 8), (8, 8), (8, 18), (0, 18)])
+    doors = tuple(Door(LineString(ends), 1.2) for ends in (
+        [(0, 1), (0, 2.2)], [(20, 1), (20, 2.2)], [(0, 12), (0, 13.2)], [(4, 18), (5.2, 18)]))
+    return RoomShape(outline, doors)
+
+
+def test_rows_in_the_front_passage_keep_clear_the_way_from_the_aisles_to_the_other_arm():
+    room = _wide_l()
+    arm = _usable(room).intersection(box(0, 0, 20, 8))
+    plan = Plan(front_gap=1.05, left_aisle=False, right_aisle=True, blocks=2, stepped=True)
+    rows = rows_for(arm, 1.05, DK.row_spacing, open_floor=room.outline, stepped=True)
+    items = build(arm, plan, replace(DK, wheelchair_spaces=((0, 10**9, 0),)), rows)
+    assert rows.passage_rows == 1
+    in_passage = [item for item in items if item.y > rows.first[1]]
+    first_row = sorted(item.x for item in items if rows.first[0] < item.y < rows.first[1])
+    assert len(in_passage) >= 20
+    # The aisle between the blocks opens on the passage where it leads on to the 8 m arm.
+    aisle_left, aisle_right = next((a + 0.25, b - 0.25) for a, b in itertools.pairwise(first_row)
+                                   if b - a > 0.51)
+    assert aisle_right - aisle_left >= 1.3 and aisle_left < 8.0
+    assert min(item.x for item in in_passage) - 0.25 >= max(8.0, aisle_right) - 1e-6
+
+
+def test_stepped_rows_fill_the_wide_l_to_ninety_percent_of_its_area_bound():
+    room = _wide_l()
+    result = arrange(room, "theatre", DK)
+    found = [v.code for v in validate_layout(room, result.layout, DK) if v.severity == "error"]
+    rows_in_passage = {item.y for item in result.layout.items
+                       if item.kind == "chair" and 6.95 < item.y < 8.0}
+    assert found == []
+    assert rows_in_passage
+    assert result.capacity.limits[0].value >= 0.9 * room.outline.area / 0.5
