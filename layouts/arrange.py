@@ -15,8 +15,9 @@ import math
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
+import shapely
 from shapely import affinity
-from shapely.geometry import Polygon, box
+from shapely.geometry import LineString, Point, Polygon, box
 from shapely.ops import polylabel, unary_union
 
 from layouts.capacity import Capacity, compute_capacity, room_capacity
@@ -80,6 +81,8 @@ def arrange(room: RoomShape, style: str, rules: RulePack,
         raise ArrangeError("attendees must be at least 1")
     target = _target(room, style, rules, attendees)
     layout = best_of(room, style, rules, target, _candidates(room, style, rules))
+    if style == "theatre":
+        layout = _clear_front(room, layout, rules)
     capacity = compute_capacity(room, layout, rules)
     limited_by, explanation = _explain(layout, capacity, attendees, style)
     return Arrangement(layout, capacity, limited_by, explanation)
@@ -122,6 +125,55 @@ def best_of(room: RoomShape, style: str, rules: RulePack, target: int,
         if places >= target:
             break
     return best[1] if best else fallback or Layout(name, style, ())
+
+
+SPEAKER_DEPTH = 2.5
+
+
+def _clear_front(room: RoomShape, layout: Layout, rules: RulePack) -> Layout:
+    """The theatre moved back, whole rows at a time, as far as it still validates and until
+    ``SPEAKER_DEPTH`` of floor is free in front of its first row.
+
+    A theatre cut to fewer places than the room holds keeps its front rows and drops the
+    back ones; left there, its first row would stand where the speaker should.
+    """
+    chairs = [item for item in layout.items if item.kind == "chair"]
+    turns = {round(item.rotation) % 360 for item in chairs}
+    if len(turns) != 1:
+        return layout
+    angle = math.radians(turns.pop())
+    ahead = (-math.sin(angle), math.cos(angle))
+    short = SPEAKER_DEPTH - _free_ahead(room, chairs, ahead)
+    for rows in range(math.ceil(short / rules.row_spacing - 1e-9), 0, -1):
+        shift = rows * rules.row_spacing
+        moved = tuple(Item(item.kind, round(item.x - ahead[0] * shift, 3),
+                           round(item.y - ahead[1] * shift, 3), item.rotation)
+                      for item in layout.items)
+        if not shapely.covers(room.outline, [footprint(item) for item in moved]).all():
+            continue
+        candidate = Layout(layout.name, layout.style, moved)
+        if not [v for v in validate_layout(room, candidate, rules) if v.severity == "error"]:
+            return candidate
+    return layout
+
+
+def _free_ahead(room: RoomShape, chairs: list[Item], ahead: tuple[float, float]) -> float:
+    """The free floor in front of the first row: from the front of its chairs to the wall
+    or obstacle straight ahead, the least of them."""
+    first = max(chair.x * ahead[0] + chair.y * ahead[1] for chair in chairs)
+    minx, miny, maxx, maxy = room.outline.bounds
+    reach = math.hypot(maxx - minx, maxy - miny)
+    walls = unary_union([room.outline.boundary, *(o.boundary for o in room.obstacles)])
+    free = reach
+    for chair in chairs:
+        if chair.x * ahead[0] + chair.y * ahead[1] < first - 0.01:
+            continue
+        start = Point(chair.x + ahead[0] * CHAIR.depth / 2, chair.y + ahead[1] * CHAIR.depth / 2)
+        ray = LineString([start, (start.x + ahead[0] * reach, start.y + ahead[1] * reach)])
+        hit = ray.intersection(walls)
+        if not hit.is_empty:
+            free = min(free, start.distance(hit))
+    return free
 
 
 def _has_spaces(layout: Layout, rules: RulePack) -> bool:

@@ -53,6 +53,25 @@ def test_arrange_stops_at_the_attendees_asked_for():
     assert arrangement.limited_by == "attendees"
 
 
+def _free_in_front(layout, width: float, depth: float) -> float:
+    """Floor between the first row of a theatre in a rectangle and the wall it faces."""
+    chairs = [item for item in layout.items if item.kind == "chair"]
+    ahead = {0: lambda c: depth - c.y, 90: lambda c: c.x, 180: lambda c: c.y,
+             270: lambda c: width - c.x}[round(chairs[0].rotation) % 360]
+    return min(ahead(chair) for chair in chairs) - 0.25
+
+
+def test_a_theatre_cut_to_the_attendees_leaves_the_floor_in_front_for_the_speaker():
+    room = rectangle_room(18, 12)
+    full = arrange(room, "theatre", DK)
+    cut = arrange(room, "theatre", DK, attendees=100)
+    places = sum(item.furniture.places for item in cut.layout.items)
+    assert _free_in_front(full.layout, 18, 12) < 2.5
+    assert _free_in_front(cut.layout, 18, 12) >= 2.5
+    assert places >= 100
+    assert errors(room, cut.layout, DK) == []
+
+
 @pytest.mark.parametrize(("attendees", "spaces"), [(20, 1), (40, 2), (100, 4)])
 def test_a_theatre_gets_the_wheelchair_spaces_the_rule_pack_asks_for(attendees, spaces):
     layout = arrange(rectangle_room(), "theatre", DK, attendees=attendees).layout
