@@ -25,7 +25,18 @@ from layouts.catalogue import CATALOGUE
 from layouts.layout import Item, Layout, footprint
 from layouts.room import RoomShape
 from layouts.rulepacks import RulePack
-from layouts.theatre import FRONT_GAPS, best_by_parts, best_first, free_spans, parts, survey
+from layouts.theatre import (
+    FRONT_GAPS,
+    Block,
+    Plan,
+    Unit,
+    best_by_parts,
+    best_first,
+    blocks_for,
+    free_spans,
+    parts,
+    survey,
+)
 from layouts.validate import door_zone, validate_layout
 
 STYLES = ("theatre", "classroom", "boardroom", "u_shape", "banquet", "cabaret", "standing")
@@ -346,124 +357,46 @@ def _frame(room: RoomShape, angle: float) -> Frame:
     )
 
 
-def aisle_segments(x0: float, x1: float, aisle: float, unit: float, two_sided: int,
-                   one_sided: int) -> list[tuple[float, float, int]]:
-    """The seat blocks (start, end, units) between aisles that hold the most units in x0..x1.
-
-    A block against a wall needs an aisle on its other side and holds at most
-    ``one_sided`` units; a block between two aisles at most ``two_sided``.
-    """
-    length = x1 - x0
-    best: list[tuple[float, float, int]] = []
-    best_total = 0
-    for wall_aisles in (0, 1, 2):
-        for inner in range(0, int(length / aisle) + 1):
-            blocks = inner + wall_aisles - 1 if wall_aisles == 2 else inner + 1
-            if blocks < 1 or (wall_aisles == 0 and inner == 0):
-                continue
-            room_for = length - (inner + wall_aisles) * aisle
-            if room_for <= 0:
-                continue
-            caps = _block_caps(blocks, wall_aisles, two_sided, one_sided)
-            units = min(int(room_for / unit + 1e-9), sum(caps))
-            if units > best_total:
-                best_total = units
-                best = _lay_blocks(x0, aisle, unit, wall_aisles, caps, units)
-    return best
-
-
-def _block_caps(blocks: int, wall_aisles: int, two_sided: int, one_sided: int) -> list[int]:
-    # _lay_blocks puts a single wall aisle on the left, so the block against a wall is the last.
-    caps = [two_sided] * blocks
-    against_walls = {0: {0, blocks - 1}, 1: {blocks - 1}, 2: set()}[wall_aisles]
-    for index in against_walls:
-        caps[index] = one_sided
-    return caps
-
-
-def _lay_blocks(x0: float, aisle: float, unit: float, wall_aisles: int, caps: list[int],
-                units: int) -> list[tuple[float, float, int]]:
-    counts = [0] * len(caps)
-    for _ in range(units):
-        open_blocks = [i for i in range(len(caps)) if counts[i] < caps[i]]
-        target = min(open_blocks, key=lambda i: (counts[i] / caps[i], i))
-        counts[target] += 1
-    x = x0 + (aisle if wall_aisles >= 1 else 0.0)
-    blocks = []
-    for count in counts:
-        blocks.append((x, x + count * unit, count))
-        x += count * unit + aisle
-    return blocks
-
-
-def _row_pattern(frame: Frame, rules: RulePack, unit_width: float, pitch: float,
-                 seats_per_unit: int) -> list[tuple[float, float, int]]:
-    """The block pattern with the most seats whose aisles, all told, are as wide as the rule
-    pack asks per person (BR18: 1 cm each), each at least its minimum width."""
-    minx, miny, maxx, maxy = frame.usable.bounds
-    rows = max(1, int((maxy - miny - FRONT_GAP) / pitch))
-    most_people = frame.usable.area / rules.area_for("theatre")
-    best: list[tuple[float, float, int]] = []
-    best_seats = -1
-    pattern: list[tuple[float, float, int]] = []
-    for step in range(30):
-        aisle = rules.aisle_min_width + 0.02 + 0.1 * step
-        pattern = aisle_segments(minx, maxx, aisle, unit_width,
-                                 rules.max_row_seats_two_aisles // seats_per_unit,
-                                 rules.max_row_seats_one_aisle // seats_per_unit)
-        seats = rows * seats_per_unit * sum(count for _, _, count in pattern)
-        aisles = _aisle_count(pattern, minx, maxx, aisle)
-        people = min(seats, most_people)
-        if aisles * aisle >= people * rules.aisle_width_per_person and seats > best_seats:
-            best, best_seats = pattern, seats
-    return best or pattern
-
-
-def _aisle_count(pattern: list[tuple[float, float, int]], minx: float, maxx: float,
-                 aisle: float) -> int:
-    if not pattern:
-        return 0
-    inner = len(pattern) - 1
-    return inner + (pattern[0][0] - minx >= aisle - 1e-6) + (maxx - pattern[-1][1] >= aisle - 1e-6)
-
-
-def _rows_of_units(frame: Frame, rules: RulePack, shift: float, unit_width: float,
-                   unit_depth: float, pitch: float, seats_per_unit: int,
-                   place: Callable[[float, float], list[Item]],
-                   front_gap: float = FRONT_GAP) -> list[Item]:
-    """Rows from the front down, blocks between aisles that line up across all rows."""
+def _classroom(frame: Frame, rules: RulePack, shift: float) -> list[Item]:
+    """Desks of two (a 1.2 m table, two chairs behind it) in rows from the front down, a
+    passage behind each row, in blocks between aisles that line up across all rows."""
+    table = CATALOGUE["table_120x60"]
+    depth = table.depth + CHAIR.depth
+    pitch = depth + PASSAGE + 0.05
+    desk = Unit(table.width, 2)
     _, miny, _, maxy = frame.usable.bounds
-    pattern = _row_pattern(frame, rules, unit_width, pitch, seats_per_unit)
+    blocks = _widest_blocks(frame, rules, max(1, int((maxy - miny - FRONT_GAP) / pitch)), desk)
     items: list[Item] = []
-    y_top = maxy - front_gap - shift * pitch
-    row = 0
-    while True:
-        y1 = y_top - row * pitch
-        y0 = y1 - unit_depth
-        if y0 < miny:
-            break
-        spans = free_spans(frame.usable, y0, y1)
-        for start, _end, count in pattern:
-            for n in range(count):
-                ux0 = start + n * unit_width
-                if any(a <= ux0 and ux0 + unit_width <= b for a, b in spans):
-                    items += place(ux0 + unit_width / 2, (y0 + y1) / 2)
-        row += 1
+    top = maxy - FRONT_GAP - shift * pitch
+    while top - depth >= miny:
+        spans = free_spans(frame.usable, top - depth, top)
+        for block in blocks:
+            for n in range(block.units):
+                x0 = block.start + n * desk.width
+                if any(a <= x0 and x0 + desk.width <= b for a, b in spans):
+                    x = x0 + desk.width / 2
+                    seat_y = top - table.depth - CHAIR.depth / 2
+                    items += [Item("table_120x60", x, top - table.depth / 2, 0.0),
+                              Item("chair", x - 0.3, seat_y, 0.0),
+                              Item("chair", x + 0.3, seat_y, 0.0)]
+        top -= pitch
     return items
 
 
-def _classroom(frame: Frame, rules: RulePack, shift: float) -> list[Item]:
-    table = CATALOGUE["table_120x60"]
-    depth = table.depth + CHAIR.depth
-
-    def place(x: float, y: float) -> list[Item]:
-        top = y + depth / 2
-        return [Item("table_120x60", x, top - table.depth / 2, 0.0),
-                Item("chair", x - 0.3, top - table.depth - CHAIR.depth / 2, 0.0),
-                Item("chair", x + 0.3, top - table.depth - CHAIR.depth / 2, 0.0)]
-
-    return _rows_of_units(frame, rules, shift, table.width, depth, depth + PASSAGE + 0.05, 2,
-                          place)
+def _widest_blocks(frame: Frame, rules: RulePack, rows: int, unit: Unit) -> list[Block]:
+    """The blocks of ``unit`` across the frame that seat the most, aisles sized for ``rows``
+    rows: the block planner of the theatre, with or without wall aisles."""
+    minx, _, maxx, _ = frame.usable.bounds
+    most = int((maxx - minx) / (rules.aisle_min_width + unit.width * (
+        rules.max_row_seats_one_aisle // unit.seats))) + 2
+    best: list[Block] = []
+    for left, right in itertools.product((False, True), repeat=2):
+        for count in range(1, most + 1):
+            blocks = blocks_for(Plan(FRONT_GAP, left, right, count), minx, maxx, rows, rules,
+                                unit)
+            if blocks and sum(b.units for b in blocks) > sum(b.units for b in best):
+                best = blocks
+    return best
 
 
 def _boardroom(frame: Frame, rules: RulePack, shift: float) -> list[Item]:

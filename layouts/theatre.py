@@ -6,7 +6,8 @@ is split into, where the slack goes, and whether a wall aisle is widened into a 
 holds the wheelchair spaces. ``build`` turns a plan into chairs and spaces on the usable
 floor; ``plans`` lists the choices worth trying. ``arrange`` searches part of this
 family (seven front gaps, thirty candidates at most); the benchmark searches all of it
-and calls the best valid layout it finds the optimum.
+and calls the best valid layout it finds the optimum. The classroom's rows of desks
+use the same blocks between aisles (``blocks_for`` with a desk as the unit).
 """
 
 from __future__ import annotations
@@ -65,12 +66,24 @@ class Plan:
 
 @dataclass(frozen=True)
 class Block:
-    """Seats side by side from ``start``; which of its ends open on an aisle."""
+    """Units side by side from ``start`` (chairs; in a classroom, tables with their chairs);
+    which of its ends open on an aisle."""
 
     start: float
-    seats: int
+    units: int
     left_open: bool
     right_open: bool
+
+
+@dataclass(frozen=True)
+class Unit:
+    """What blocks are made of: how wide one is, and how many it seats."""
+
+    width: float
+    seats: int
+
+
+SEAT = Unit(CATALOGUE["chair"].width, 1)
 
 
 def plans(width: float, depth: float, rules: RulePack,
@@ -111,15 +124,15 @@ def row_bands(usable: Polygon, front_gap: float, pitch: float,
     return bands
 
 
-def blocks_for(plan: Plan, x0: float, x1: float, rows: int,
-               rules: RulePack) -> list[Block] | None:
+def blocks_for(plan: Plan, x0: float, x1: float, rows: int, rules: RulePack,
+               unit: Unit = SEAT) -> list[Block] | None:
     """The blocks of a row between x0 and x1 with the most seats the aisles allow, or None.
 
     Every aisle is as wide as the people of ``rows`` rows who rely on it need (each block
     sends its seats to its nearer aisle), a bay or the turning circle added where asked.
     """
-    seats = seat_counts(plan, x1 - x0, rows, rules)
-    return _placed(plan, seats, _opens(plan), x0, x1, rows, rules) if seats else None
+    units = units_per_block(plan, x1 - x0, rows, rules, unit)
+    return _placed(plan, units, _opens(plan), x0, x1, rows, rules, unit) if units else None
 
 
 def _opens(plan: Plan) -> list[tuple[bool, bool]]:
@@ -128,34 +141,35 @@ def _opens(plan: Plan) -> list[tuple[bool, bool]]:
             for i in range(plan.blocks)]
 
 
-def seat_counts(plan: Plan, width: float, rows: int, rules: RulePack) -> list[int] | None:
-    """Seats of each block, filled evenly up to their caps while the row is wide enough;
-    None if a block has no aisle at either end or gets no seat."""
+def units_per_block(plan: Plan, width: float, rows: int, rules: RulePack,
+                    unit: Unit = SEAT) -> list[int] | None:
+    """Units of each block, filled evenly up to the row-length caps while the row is wide
+    enough; None if a block has no aisle at either end or gets no unit."""
     opens = _opens(plan)
     if any(not left and not right for left, right in opens):
         return None
-    caps = [rules.max_row_seats_two_aisles if left and right else rules.max_row_seats_one_aisle
-            for left, right in opens]
-    seats = [0] * plan.blocks
+    caps = [(rules.max_row_seats_two_aisles if left and right
+             else rules.max_row_seats_one_aisle) // unit.seats for left, right in opens]
+    units = [0] * plan.blocks
     while True:
-        order = sorted((i for i in range(plan.blocks) if seats[i] < caps[i]),
-                       key=lambda i: (seats[i] / caps[i], i))
+        order = sorted((i for i in range(plan.blocks) if units[i] < caps[i]),
+                       key=lambda i: (units[i] / caps[i], i))
         for index in order:
-            trial = [*seats[:index], seats[index] + 1, *seats[index + 1:]]
-            if _width_used(plan, trial, opens, rows, rules) <= width + 1e-9:
-                seats = trial
+            trial = [*units[:index], units[index] + 1, *units[index + 1:]]
+            if _width_used(plan, trial, opens, rows, rules, unit) <= width + 1e-9:
+                units = trial
                 break
         else:
             break
-    return seats if all(seats) else None
+    return units if all(units) else None
 
 
-def _aisle_widths(plan: Plan, seats: list[int], opens: list[tuple[bool, bool]], rows: int,
-                  rules: RulePack) -> list[float]:
+def _aisle_widths(plan: Plan, units: list[int], opens: list[tuple[bool, bool]], rows: int,
+                  rules: RulePack, unit: Unit) -> list[float]:
     """Widths of the aisles from left to right (wall aisles included where the plan has them)."""
     people = [0.0] * (plan.blocks + 1)
-    for index, (count, (left, right)) in enumerate(zip(seats, opens, strict=True)):
-        share = math.ceil(count / 2) if left and right else count
+    for index, (count, (left, right)) in enumerate(zip(units, opens, strict=True)):
+        share = persons_per_end(count * unit.seats, left + right)
         if left:
             people[index] += share * rows
         if right:
@@ -175,15 +189,15 @@ def _aisle_widths(plan: Plan, seats: list[int], opens: list[tuple[bool, bool]], 
     return [widths[i] if i in present else 0.0 for i in range(plan.blocks + 1)]
 
 
-def _width_used(plan: Plan, seats: list[int], opens: list[tuple[bool, bool]], rows: int,
-                rules: RulePack) -> float:
-    return CHAIR.width * sum(seats) + sum(_aisle_widths(plan, seats, opens, rows, rules))
+def _width_used(plan: Plan, units: list[int], opens: list[tuple[bool, bool]], rows: int,
+                rules: RulePack, unit: Unit) -> float:
+    return unit.width * sum(units) + sum(_aisle_widths(plan, units, opens, rows, rules, unit))
 
 
-def _placed(plan: Plan, seats: list[int], opens: list[tuple[bool, bool]], x0: float,
-            x1: float, rows: int, rules: RulePack) -> list[Block]:
-    widths = _aisle_widths(plan, seats, opens, rows, rules)
-    slack = x1 - x0 - CHAIR.width * sum(seats) - sum(widths)
+def _placed(plan: Plan, units: list[int], opens: list[tuple[bool, bool]], x0: float,
+            x1: float, rows: int, rules: RulePack, unit: Unit = SEAT) -> list[Block]:
+    widths = _aisle_widths(plan, units, opens, rows, rules, unit)
+    slack = x1 - x0 - unit.width * sum(units) - sum(widths)
     aisles = [i for i, width in enumerate(widths) if width > 0]
     if plan.slack == "aisles" and aisles:
         for i in aisles:
@@ -192,10 +206,10 @@ def _placed(plan: Plan, seats: list[int], opens: list[tuple[bool, bool]], x0: fl
     else:
         x = x0 + (slack if plan.slack == "left" else 0.0)
     blocks = []
-    for index, count in enumerate(seats):
+    for index, count in enumerate(units):
         x += widths[index]
         blocks.append(Block(x, count, *opens[index]))
-        x += count * CHAIR.width
+        x += count * unit.width
     return blocks
 
 
@@ -268,7 +282,7 @@ def _seat_spans(blocks: list[Block], rows: Rows) -> list[tuple[tuple[float, floa
         return list(rows.spans)
     ends = [x for a, b in rows.beyond_front for x in (a, b)]
     ends += [x for left, right in itertools.pairwise(blocks)
-             for x in (left.start + left.seats * CHAIR.width, right.start)]
+             for x in (left.start + left.units * CHAIR.width, right.start)]
     low, high = min(ends), max(ends)
     kept = [tuple(piece for a, b in spans for piece in ((a, min(b, low)), (max(a, high), b))
                   if piece[1] - piece[0] > 1e-6) for spans in rows.spans[:rows.passage_rows]]
@@ -304,7 +318,7 @@ def _chair_lefts(block: Block, spans: tuple[tuple[float, float], ...],
 
 def _seat_range(block: Block, a: float, b: float) -> tuple[int, int]:
     first = max(0, math.ceil((a - block.start) / CHAIR.width - 1e-9))
-    return first, max(first, min(block.seats, math.floor((b - block.start) / CHAIR.width + 1e-9)))
+    return first, max(first, min(block.units, math.floor((b - block.start) / CHAIR.width + 1e-9)))
 
 
 def _seat_count(blocks: list[Block], rows: Rows) -> int:
@@ -343,14 +357,14 @@ def plan_blocks(usable: Polygon, plan: Plan, rows: Rows, rules: RulePack,
     key = (plan.left_aisle, plan.right_aisle, plan.blocks, plan.bay, plan.turning,
            len(rows.bands))
     if memo is None or key not in memo:
-        seats = seat_counts(plan, maxx - minx, len(rows.bands), rules)
+        units = units_per_block(plan, maxx - minx, len(rows.bands), rules)
         if memo is None:
-            return _placed(plan, seats, _opens(plan), minx, maxx, len(rows.bands),
-                           rules) if seats else None
-        memo[key] = seats
-    seats = memo[key]
-    return _placed(plan, seats, _opens(plan), minx, maxx, len(rows.bands),
-                   rules) if seats else None
+            return _placed(plan, units, _opens(plan), minx, maxx, len(rows.bands),
+                           rules) if units else None
+        memo[key] = units
+    units = memo[key]
+    return _placed(plan, units, _opens(plan), minx, maxx, len(rows.bands),
+                   rules) if units else None
 
 
 def _cross_passage(usable: Polygon, rows: Rows) -> bool:
@@ -541,7 +555,7 @@ def _wall_aisle_spots(usable: Polygon, plan: Plan, blocks: list[Block], rows: Ro
                                     ("right", plan.right_aisle, blocks[-1])):
         if not wall_aisle:
             continue
-        share = persons_per_end(block.seats, block.left_open + block.right_open)
+        share = persons_per_end(block.units, block.left_open + block.right_open)
         need = max(rules.aisle_min_width,
                    rules.aisle_width_per_person * share * len(bands)) + SLACK
         reach = SPACE.width + 0.01 + need
@@ -627,8 +641,8 @@ def _runs(blocks: list[Block], along: float) -> list[float]:
     """Centres of spaces side by side in each block, from its wall end or its middle."""
     centres = []
     for block in blocks:
-        end = block.start + block.seats * CHAIR.width
-        fits = int(block.seats * CHAIR.width / along + 1e-9)
+        end = block.start + block.units * CHAIR.width
+        fits = int(block.units * CHAIR.width / along + 1e-9)
         if block.left_open and block.right_open:
             middle = (block.start + end) / 2
             run = [middle + k * along for k in sorted(range(-fits, fits + 1), key=abs)]

@@ -13,7 +13,16 @@ from layouts.arrange import arrange
 from layouts.layout import Layout
 from layouts.room import Door, RoomShape
 from layouts.rulepacks import RULE_PACKS
-from layouts.theatre import Plan, best_first, blocks_for, build, parts, rows_for, survey
+from layouts.theatre import (
+    Plan,
+    Unit,
+    best_first,
+    blocks_for,
+    build,
+    parts,
+    rows_for,
+    survey,
+)
 from layouts.validate import door_zone, validate_layout
 from tests.layouts.rooms import l_shaped_room, rectangle_room
 
@@ -24,17 +33,26 @@ def test_every_aisle_is_as_wide_as_the_people_who_rely_on_it_need():
     plan = Plan(front_gap=1.0, left_aisle=True, right_aisle=True, blocks=3)
     blocks = blocks_for(plan, 0.0, 30.0, 20, DK)
     assert blocks is not None
-    gaps = [blocks[0].start] + [b.start - (a.start + a.seats * 0.5)
+    gaps = [blocks[0].start] + [b.start - (a.start + a.units * 0.5)
                                 for a, b in itertools.pairwise(blocks)]
     for gap, left, right in zip(gaps[1:], blocks, blocks[1:], strict=False):
-        people = 20 * (-(-left.seats // 2) + -(-right.seats // 2))
+        people = 20 * (-(-left.units // 2) + -(-right.units // 2))
         assert gap >= max(1.3, 0.01 * people)
-    assert all(block.seats <= 24 for block in blocks)
+    assert all(block.units <= 24 for block in blocks)
 
 
 def test_a_block_against_a_wall_holds_at_most_twelve_seats():
     plan = Plan(front_gap=1.0, left_aisle=False, right_aisle=True, blocks=1)
-    assert blocks_for(plan, 0.0, 20.0, 3, DK)[0].seats == 12
+    assert blocks_for(plan, 0.0, 20.0, 3, DK)[0].units == 12
+
+
+def test_a_block_of_desks_against_a_wall_seats_at_most_twelve():
+    desk = Unit(1.2, 2)
+    plan = Plan(front_gap=1.5, left_aisle=False, right_aisle=True, blocks=1)
+    assert blocks_for(plan, 0.0, 20.0, 3, DK, desk)[0].units == 6
+    two = blocks_for(Plan(front_gap=1.5, left_aisle=True, right_aisle=True, blocks=1),
+                     0.0, 20.0, 3, DK, desk)
+    assert two[0].units == 12 and two[0].start >= 1.3
 
 
 def test_a_bay_holds_the_wheelchair_spaces_along_its_wall():
