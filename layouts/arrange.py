@@ -15,10 +15,10 @@ import math
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
-import shapely
 from shapely import affinity
 from shapely.geometry import LineString, Point, Polygon, box
 from shapely.ops import polylabel, unary_union
+from shapely.strtree import STRtree
 
 from layouts.capacity import Capacity, compute_capacity, room_capacity
 from layouts.catalogue import CATALOGUE
@@ -29,6 +29,7 @@ from layouts.theatre import (
     FRONT_GAPS,
     Block,
     Plan,
+    Surroundings,
     Unit,
     best_by_parts,
     best_first,
@@ -112,9 +113,10 @@ def best_of(room: RoomShape, style: str, rules: RulePack, target: int,
     three times as many while none has proved valid (plans of the parts of an L put
     together may fail, one after the other, where their aisles do not meet).
 
-    A theatre counts only with the wheelchair spaces its seats need (the plans always
-    offer them, but pruning after validation may take some away); the best without them
-    is kept only if no candidate has them.
+    A seated layout counts only with the wheelchair spaces its seats need (theatre plans
+    offer them, other styles swap chairs for them where there is room, and pruning after
+    validation may take some away); the best without them is kept only if no candidate
+    has them.
     """
     name = f"{style.replace('_', ' ').title()} (auto)"
     best: tuple[int, Layout] | None = None
@@ -127,7 +129,7 @@ def best_of(room: RoomShape, style: str, rules: RulePack, target: int,
         layout = _fit(room, Layout(name, style, tuple(candidate)), rules, target)
         if layout is None:
             continue
-        if style == "theatre" and not _has_spaces(layout, rules):
+        if style != "standing" and not _has_spaces(layout, rules):
             fallback = fallback or layout
             continue
         places = _places(list(layout.items))
@@ -160,7 +162,9 @@ def _clear_front(room: RoomShape, layout: Layout, rules: RulePack) -> Layout:
         moved = tuple(Item(item.kind, round(item.x - ahead[0] * shift, 3),
                            round(item.y - ahead[1] * shift, 3), item.rotation)
                       for item in layout.items)
-        if not shapely.covers(room.outline, [footprint(item) for item in moved]).all():
+        # The back rows first: where there is no room behind, the first of them says so.
+        backmost = sorted(moved, key=lambda item: item.x * ahead[0] + item.y * ahead[1])
+        if not all(room.outline.covers(footprint(item)) for item in backmost):
             continue
         candidate = Layout(layout.name, layout.style, moved)
         if not [v for v in validate_layout(room, candidate, rules) if v.severity == "error"]:
@@ -228,10 +232,14 @@ def _fit(room: RoomShape, layout: Layout, rules: RulePack, target: int) -> Layou
     the trim is retried with more headroom until the target is met.
     """
     best: Layout | None = None
+    tried: set[tuple[Item, ...]] = set()
     for extra in (0, 4, 12, 30, 80):
         items = list(layout.items)
         if layout.style != "standing":
             items = _trimmed_with_spaces(room, items, rules, layout.style, target + extra)
+        if tuple(items) in tried:
+            break
+        tried.add(tuple(items))
         result = _pruned(room, Layout(layout.name, layout.style, tuple(items)), rules)
         if result is not None and (best is None or _places(list(result.items))
                                    > _places(list(best.items))):
@@ -277,8 +285,11 @@ def _without_last_row(items: list[Item]) -> list[Item]:
 
 
 def _pruned(room: RoomShape, layout: Layout, rules: RulePack) -> Layout | None:
-    """The layout less the rows that break prunable rules, or None if others are broken."""
+    """The layout less the rows that break prunable rules, or None if others are broken
+    or the rows to leave out would take more than a tenth of its places (the plan does
+    not suit the room; pruning would only leave a stump of it)."""
     items = list(layout.items)
+    floor = 0.9 * _places(items)
     for _ in range(4):
         result = Layout(layout.name, layout.style, tuple(items))
         errors = [v for v in validate_layout(room, result, rules) if v.severity == "error"]
@@ -287,11 +298,40 @@ def _pruned(room: RoomShape, layout: Layout, rules: RulePack) -> Layout | None:
         prunable = {i for v in errors if v.code in PRUNABLE for i in v.items}
         if len(prunable) < sum(len(v.items) for v in errors) or not prunable:
             return None
-        items = _without(items, prunable)
+        cut_off = {i for v in errors if v.code == "no_accessible_route" for i in v.items}
+        items = _without(items, prunable | _row_pieces(items, cut_off))
+        if _places(items) < floor:
+            return None
     return None
 
 
 PRUNABLE = {"aisle_too_narrow", "row_too_long", "no_accessible_route"}
+
+
+def _row_pieces(items: list[Item], chairs: set[int]) -> set[int]:
+    """The chairs side by side in a row with these (0.5 m apart, facing the same way): a
+    row end no route reaches leaves its whole piece of row cut off, not just its last
+    chair."""
+    if not chairs:
+        return set()
+    seats = {(item.kind, round(item.rotation, 1), round(item.x, 2), round(item.y, 2)): index
+             for index, item in enumerate(items) if item.kind == "chair"}
+    found: set[int] = set()
+    for start in chairs:
+        item = items[start]
+        if item.kind != "chair":
+            continue
+        turn = math.radians(item.rotation)
+        step = (math.cos(turn) * CHAIR.width, math.sin(turn) * CHAIR.width)
+        for way in (1, -1):
+            n = 1
+            while (index := seats.get((item.kind, round(item.rotation, 1),
+                                       round(item.x + way * n * step[0], 2),
+                                       round(item.y + way * n * step[1], 2)))) is not None:
+                found.add(index)
+                n += 1
+        found.add(start)
+    return found
 
 
 def _without(items: list[Item], doomed: set[int]) -> list[Item]:
@@ -308,13 +348,13 @@ def _candidates(room: RoomShape, style: str, rules: RulePack) -> Iterator[list[I
     if style == "standing":
         yield []
         return
-    makers: dict[str, Callable[[Frame, RulePack, float], list[Item]]] = {
-        "classroom": _classroom, "boardroom": _boardroom, "u_shape": _u_shape,
-        "banquet": _banquet, "cabaret": _cabaret,
+    makers: dict[str, tuple[Callable[[Frame, RulePack, float], list[Item]], ...]] = {
+        "classroom": (_classroom, _classroom_with_room_behind), "boardroom": (_boardroom,),
+        "u_shape": (_u_shape,), "banquet": (_banquet,), "cabaret": (_cabaret,),
     }
     frames = [_frame(room, angle) for angle in (0, 90, 180, 270)]
-    generated = [[frame.back(i) for i in makers[style](frame, rules, shift)]
-                 for frame in frames for shift in (0.0, 0.25, 0.5)]
+    generated = [[frame.back(i) for i in make(frame, rules, shift)]
+                 for make in makers[style] for frame in frames for shift in (0.0, 0.25, 0.5)]
     generated.sort(key=lambda items: -sum(i.furniture.places for i in items))
     yield from generated
 
@@ -326,20 +366,23 @@ def theatre_candidates(room: RoomShape, rules: RulePack,
     the whole room, and, for a room of several parts (an L), the best plans of each part
     put together."""
     frames = [_frame(room, angle) for angle in (0, 90, 180, 270)]
-    floors = [_open_floor(room, frame) for frame in frames]
-    whole = best_first([survey(frame.usable, rules, front_gaps, floor)
-                        for frame, floor in zip(frames, floors, strict=True)], rules)
+    around = [_surroundings(room, frame) for frame in frames]
+    whole = best_first([survey(frame.usable, rules, front_gaps, near)
+                        for frame, near in zip(frames, around, strict=True)], rules)
     by_parts = best_by_parts([parts(frame.outline, frame.usable) for frame in frames], rules,
-                             front_gaps, per_part, floors)
+                             front_gaps, per_part, around)
     for index, items in heapq.merge(whole, by_parts, key=lambda found: -_places(found[1])):
         yield [frames[index].back(item) for item in items]
 
 
-def _open_floor(room: RoomShape, frame: Frame) -> Polygon:
-    """The floor people may walk on (door zones included), turned into the frame."""
+def _surroundings(room: RoomShape, frame: Frame) -> Surroundings:
+    """The floor people may walk on (door zones included) and the door zones, turned into
+    the frame."""
     floor = room.outline.difference(unary_union(room.obstacles)) if room.obstacles else (
         room.outline)
-    return affinity.rotate(floor, -frame.angle, origin=frame.origin)
+    exits = unary_union([door_zone(room, door) for door in room.doors])
+    return Surroundings(affinity.rotate(floor, -frame.angle, origin=frame.origin),
+                        affinity.rotate(exits, -frame.angle, origin=frame.origin))
 
 
 def _frame(room: RoomShape, angle: float) -> Frame:
@@ -357,9 +400,11 @@ def _frame(room: RoomShape, angle: float) -> Frame:
     )
 
 
-def _classroom(frame: Frame, rules: RulePack, shift: float) -> list[Item]:
+def _classroom(frame: Frame, rules: RulePack, shift: float,
+               room_behind: float = 0.0) -> list[Item]:
     """Desks of two (a 1.2 m table, two chairs behind it) in rows from the front down, a
-    passage behind each row, in blocks between aisles that line up across all rows."""
+    passage behind each row, in blocks between aisles that line up across all rows; the
+    last row with ``room_behind`` of free floor behind its chairs."""
     table = CATALOGUE["table_120x60"]
     depth = table.depth + CHAIR.depth
     pitch = depth + PASSAGE + 0.05
@@ -368,7 +413,13 @@ def _classroom(frame: Frame, rules: RulePack, shift: float) -> list[Item]:
     blocks = _widest_blocks(frame, rules, max(1, int((maxy - miny - FRONT_GAP) / pitch)), desk)
     items: list[Item] = []
     top = maxy - FRONT_GAP - shift * pitch
+    tops = []
     while top - depth >= miny:
+        tops.append(top)
+        top -= pitch
+    while tops and tops[-1] - depth - miny < room_behind:
+        tops.pop()
+    for top in tops:
         spans = free_spans(frame.usable, top - depth, top)
         for block in blocks:
             for n in range(block.units):
@@ -379,8 +430,14 @@ def _classroom(frame: Frame, rules: RulePack, shift: float) -> list[Item]:
                     items += [Item("table_120x60", x, top - table.depth / 2, 0.0),
                               Item("chair", x - 0.3, seat_y, 0.0),
                               Item("chair", x + 0.3, seat_y, 0.0)]
-        top -= pitch
     return items
+
+
+def _classroom_with_room_behind(frame: Frame, rules: RulePack, shift: float) -> list[Item]:
+    """A classroom whose last row leaves a wheelchair space's extra depth and a passage
+    behind its chairs: a space in the place of a chair there blocks no one's way."""
+    space = CATALOGUE["wheelchair_space"]
+    return _classroom(frame, rules, shift, space.depth - CHAIR.depth + PASSAGE + 0.05)
 
 
 def _widest_blocks(frame: Frame, rules: RulePack, rows: int, unit: Unit) -> list[Block]:
@@ -400,26 +457,37 @@ def _widest_blocks(frame: Frame, rules: RulePack, rows: int, unit: Unit) -> list
 
 
 def _boardroom(frame: Frame, rules: RulePack, shift: float) -> list[Item]:
+    """One long table of 1.6 m tables two deep, chairs all round, as long as the floor
+    around it leaves a passage: centred in the widest spot of the room or of each part."""
     table = CATALOGUE["table_160x80"]
-    largest = max(getattr(frame.usable, "geoms", [frame.usable]), key=lambda p: p.area)
-    centre = polylabel(largest, tolerance=0.05)
-    cx, cy = centre.x, centre.y - shift
     best: list[Item] = []
-    for count in range(1, 12):
-        length, depth = count * table.width, 2 * table.depth
-        items = [Item("table_160x80", cx - length / 2 + (i + 0.5) * table.width,
-                      cy + (j - 0.5) * table.depth, 0.0)
-                 for i in range(count) for j in range(2)]
-        items += _chairs_along(cx - length / 2, cx + length / 2, cy - depth / 2, 0.0)
-        items += _chairs_along(cx - length / 2, cx + length / 2, cy + depth / 2, 180.0)
-        items += [Item("chair", cx - length / 2 - 0.3, cy + dy, 270.0) for dy in (-0.4, 0.4)]
-        items += [Item("chair", cx + length / 2 + 0.3, cy + dy, 90.0) for dy in (-0.4, 0.4)]
-        envelope = box(cx - length / 2 - 0.55 - PASSAGE, cy - depth / 2 - 0.55 - PASSAGE,
-                       cx + length / 2 + 0.55 + PASSAGE, cy + depth / 2 + 0.55 + PASSAGE)
-        if not frame.usable.buffer(WALL_GAP + 0.01).covers(envelope):
-            break
-        best = items
+    for region in _regions(frame):
+        centre = polylabel(region, tolerance=0.05)
+        cx, cy = centre.x, centre.y - shift
+        for count in range(1, 12):
+            length, depth = count * table.width, 2 * table.depth
+            envelope = box(cx - length / 2 - 0.55 - PASSAGE, cy - depth / 2 - 0.55 - PASSAGE,
+                           cx + length / 2 + 0.55 + PASSAGE, cy + depth / 2 + 0.55 + PASSAGE)
+            if not frame.usable.buffer(WALL_GAP + 0.01).covers(envelope):
+                break
+            items = [Item("table_160x80", cx - length / 2 + (i + 0.5) * table.width,
+                          cy + (j - 0.5) * table.depth, 0.0)
+                     for i in range(count) for j in range(2)]
+            items += _chairs_along(cx - length / 2, cx + length / 2, cy - depth / 2, 0.0)
+            items += _chairs_along(cx - length / 2, cx + length / 2, cy + depth / 2, 180.0)
+            items += [Item("chair", cx - length / 2 - 0.3, cy + dy, 270.0) for dy in (-0.4, 0.4)]
+            items += [Item("chair", cx + length / 2 + 0.3, cy + dy, 90.0) for dy in (-0.4, 0.4)]
+            if len(items) > len(best):
+                best = items
     return best
+
+
+def _regions(frame: Frame) -> list[Polygon]:
+    """Where a table arrangement may centre: the largest piece of usable floor, and each
+    part of it (the arms of an L)."""
+    largest = max(getattr(frame.usable, "geoms", [frame.usable]), key=lambda p: p.area)
+    pieces = parts(frame.outline, largest)
+    return [largest, *pieces] if len(pieces) > 1 else [largest]
 
 
 def _chairs_along(x0: float, x1: float, edge_y: float, rotation: float) -> list[Item]:
@@ -432,16 +500,26 @@ def _chairs_along(x0: float, x1: float, edge_y: float, rotation: float) -> list[
 
 
 def _u_shape(frame: Frame, rules: RulePack, shift: float) -> list[Item]:
+    """Tables in a U open towards the front, chairs on the outside, a passage all round the
+    tables and chairs (the floor inside the U may hold a pillar), in the room or a part."""
     table = CATALOGUE["table_160x80"]
-    minx, miny, maxx, _ = frame.usable.bounds
     margin = 0.55 + PASSAGE
+    floor = frame.usable.buffer(WALL_GAP + 0.01)
     best: list[Item] = []
-    for base in range(2, 10):
-        for legs in range(1, 10):
+    for region in _regions(frame):
+        minx, miny, maxx, _ = region.bounds
+        for base, legs in itertools.product(range(2, 10), range(1, 10)):
             width = base * table.width
             left, right = (minx + maxx) / 2 - width / 2, (minx + maxx) / 2 + width / 2
             bottom = miny + margin + shift
             top = bottom + table.depth + legs * table.width
+            envelope = unary_union([
+                box(left - margin, bottom - margin, right + margin, bottom + table.depth + margin),
+                box(left - margin, bottom - margin, left + table.depth + margin, top + FRONT_GAP),
+                box(right - table.depth - margin, bottom - margin, right + margin,
+                    top + FRONT_GAP)])
+            if base + int(width / 0.55) + 8 * legs <= len(best) or not floor.covers(envelope):
+                continue
             items = [Item("table_160x80", left + (i + 0.5) * table.width,
                           bottom + table.depth / 2, 0.0) for i in range(base)]
             items += _chairs_along(left, right, bottom, 0.0)
@@ -451,8 +529,7 @@ def _u_shape(frame: Frame, rules: RulePack, shift: float) -> list[Item]:
                 items.append(Item("table_160x80", right - table.depth / 2, y, 90.0))
                 items += [Item("chair", left - 0.3, y + dy, 270.0) for dy in (-0.55, 0.0, 0.55)]
                 items += [Item("chair", right + 0.3, y + dy, 90.0) for dy in (-0.55, 0.0, 0.55)]
-            envelope = box(left - margin, bottom - margin, right + margin, top + FRONT_GAP)
-            if frame.usable.buffer(WALL_GAP + 0.01).covers(envelope) and len(items) > len(best):
+            if len(items) > len(best):
                 best = items
     return best
 
@@ -563,7 +640,7 @@ def _with_wheelchair_spaces(room: RoomShape, items: list[Item], rules: RulePack,
     result = list(items)
     placed = 0
     baseline = _error_count(room, result, rules, style)
-    spots = _wheelchair_spots(result, room)
+    spots = itertools.chain(_wheelchair_spots(result, room), _seat_swaps(result, room))
     for candidate in itertools.islice(spots, SPOT_ATTEMPTS):
         x, y, rotation, replaced = candidate
         trial = [i for i in result if i not in replaced] + [
@@ -611,6 +688,64 @@ def _wheelchair_spots(items: list[Item],
             cx = (chair.x + neighbour.x) / 2 - bx * 0.45
             cy = (chair.y + neighbour.y) / 2 - by * 0.45
             yield cx, cy, chair.rotation, group
+
+
+def _seat_swaps(items: list[Item],
+                room: RoomShape) -> Iterator[tuple[float, float, float, list[Item]]]:
+    """Spaces in the place of a chair (at a table, or in a row), facing the same way with
+    their front where the chair's was: the chairs under a space give way. Only where the
+    space fits and leaves a passage behind it (it reaches 0.9 m further back than a
+    chair, and would otherwise close the way behind its row); those that take fewest
+    chairs first, then those at the end of a row, then those nearest a door."""
+    chairs = [item for item in items if item.kind == "chair"]
+    if not chairs:
+        return
+    shapes = [footprint(chair) for chair in chairs]
+    tree = STRtree(shapes)
+    outlines = [footprint(item) for item in items]
+    everything = STRtree(outlines)
+    doors = unary_union([door.segment for door in room.doors]) if room.doors else None
+    found = []
+    for chair in chairs:
+        turn = math.radians(chair.rotation)
+        x = chair.x + math.sin(turn) * SWAP_SHIFT
+        y = chair.y - math.cos(turn) * SWAP_SHIFT
+        shape = footprint(Item("wheelchair_space", x, y, chair.rotation))
+        under = [chairs[int(i)] for i in tree.query(shape, predicate="intersects")
+                 if shape.intersection(shapes[int(i)]).area > 1e-4]
+        others = [int(i) for i in everything.query(shape, predicate="intersects")
+                  if items[int(i)] not in under
+                  and shape.intersection(outlines[int(i)]).area > 1e-4]
+        if others or not room.outline.covers(shape):
+            continue
+        behind = affinity.translate(affinity.rotate(BEHIND_SPACE, chair.rotation, origin=(0, 0)),
+                                    x, y)
+        if not room.outline.covers(behind) or len(
+                everything.query(behind, predicate="intersects")) > 0:
+            continue
+        near = Point(x, y).distance(doors) if doors is not None else 0.0
+        found.append((len(under), _between_chairs(chair, tree, shapes), near,
+                      round(x, 3), round(y, 3), chair.rotation, under))
+    found.sort(key=lambda spot: spot[:3])
+    for *_, x, y, rotation, under in found:
+        yield x, y, rotation, under
+
+
+def _between_chairs(chair: Item, tree: STRtree, shapes: list[Polygon]) -> bool:
+    """Whether chairs stand close on both sides of this one (it is not at a row end)."""
+    turn = math.radians(chair.rotation)
+    side = (math.cos(turn) * 0.5, math.sin(turn) * 0.5)
+    return all(len(tree.query(Point(chair.x + k * side[0], chair.y + k * side[1]).buffer(0.2),
+                              predicate="intersects")) > 0 for k in (-1, 1))
+
+
+# A space's front lies where the front of the chair it replaces did.
+SWAP_SHIFT = (CATALOGUE["wheelchair_space"].depth - CHAIR.depth) / 2
+# The passage behind an upright space centred on the origin.
+BEHIND_SPACE = box(-CATALOGUE["wheelchair_space"].width / 2,
+                   -CATALOGUE["wheelchair_space"].depth / 2 - PASSAGE,
+                   CATALOGUE["wheelchair_space"].width / 2,
+                   -CATALOGUE["wheelchair_space"].depth / 2)
 
 
 def _opens_on_aisle(chair: Item, side: int, ux: float, uy: float,

@@ -87,8 +87,9 @@ SEAT = Unit(CATALOGUE["chair"].width, 1)
 
 
 def plans(width: float, depth: float, rules: RulePack,
-          front_gaps: tuple[float, ...] = FRONT_GAPS) -> Iterator[Plan]:
-    """Every plan worth trying in a frame ``width`` wide (along the rows) and ``depth`` deep."""
+          front_gaps: tuple[float, ...] = FRONT_GAPS, stepping: bool = False) -> Iterator[Plan]:
+    """Every plan worth trying in a frame ``width`` wide (along the rows) and ``depth`` deep
+    (``stepping``: with rows in the front passage too)."""
     # More blocks than this only add aisles: rows this wide fill with blocks of 12 or more.
     most_blocks = int(width / (rules.aisle_min_width + CHAIR.width
                                * rules.max_row_seats_one_aisle)) + 2
@@ -101,7 +102,8 @@ def plans(width: float, depth: float, rules: RulePack,
                     for bay in _bays(left_aisle, right_aisle):
                         for turning, slack, back, stepped in itertools.product(
                                 (False, True), SLACK_PLACES, (False, True),
-                                (False, True) if front_gap >= ROUTE else (False,)):
+                                (False, True) if stepping and front_gap >= ROUTE
+                                else (False,)):
                             yield Plan(front_gap, left_aisle, right_aisle, blocks, slack, bay,
                                        turning, back, stepped)
 
@@ -669,9 +671,25 @@ def chair_bound(usable: Polygon, plan: Plan, rules: RulePack, rows: Rows,
     """More chairs than ``build`` can ever make of the plan (0 if it cannot work): spaces
     only ever take the floor of chairs or add to it."""
     blocks = plan_blocks(usable, plan, rows, rules, memo)
-    if blocks is None or (len(blocks) > 1 and not _cross_passage(usable, rows)):
+    if blocks is None or (len(blocks) > 1 and not _cross_passage(usable, rows)) or (
+            not _aisles_pass(usable, blocks, rows)):
         return 0
     return _seat_count(blocks, rows)
+
+
+def _aisles_pass(usable: Polygon, blocks: list[Block], rows: Rows) -> bool:
+    """Whether a route's width of open floor runs along every aisle in every row where the
+    room reaches across it: a pillar standing in an aisle cuts the rows behind it off."""
+    minx, _, maxx, _ = usable.bounds
+    ends = [(block.start, block.start + block.units * CHAIR.width) for block in blocks]
+    aisles = [(a_end, b_start) for (_, a_end), (b_start, _) in itertools.pairwise(ends)]
+    if blocks[0].left_open:
+        aisles.append((minx, ends[0][0]))
+    if blocks[-1].right_open:
+        aisles.append((ends[-1][1], maxx))
+    return all(any(min(x1, b) - max(x0, a) >= ROUTE for a, b in spans)
+               for spans in set(rows.open_spans) if spans for x0, x1 in aisles
+               if spans[0][0] <= x0 and x1 <= spans[-1][1])
 
 
 @dataclass(frozen=True)
@@ -693,18 +711,27 @@ class Survey:
         return self.seatings[plan]
 
 
+@dataclass(frozen=True)
+class Surroundings:
+    """The room around the floor being planned, in its frame: where people may walk (door
+    zones included), and the door zones."""
+
+    floor: Polygon
+    exits: Polygon
+
+
 def survey(usable: Polygon, rules: RulePack, front_gaps: tuple[float, ...] = FRONT_GAPS,
-           open_floor: Polygon | None = None) -> Survey:
-    """The plans of the front gaps on a usable floor (``open_floor``: where people may
-    walk, door zones included), with the chairs each could seat at most."""
+           around: Surroundings | None = None) -> Survey:
+    """The plans of the front gaps on a usable floor, with the chairs each could seat at
+    most; rows stand in the front passage only where it leads on to a door."""
     minx, miny, maxx, maxy = usable.bounds
-    rows = {(gap, back, stepped): rows_for(usable, gap, rules.row_spacing, back, open_floor,
-                                           stepped)
-            for gap, back, stepped in itertools.product(front_gaps, (False, True),
-                                                        (False, True))}
+    floor = around.floor if around else None
+    steps = (False, True) if _door_beyond_front(usable, around) else (False,)
+    rows = {(gap, back, stepped): rows_for(usable, gap, rules.row_spacing, back, floor, stepped)
+            for gap, back, stepped in itertools.product(front_gaps, (False, True), steps)}
     memo: dict = {}
     chairs = []
-    for plan in plans(maxx - minx, maxy - miny, rules, front_gaps):
+    for plan in plans(maxx - minx, maxy - miny, rules, front_gaps, len(steps) > 1):
         plan_rows = rows[plan.front_gap, plan.back_passage, plan.stepped]
         if plan.stepped and not plan_rows.passage_rows:
             continue
@@ -712,6 +739,17 @@ def survey(usable: Polygon, rules: RulePack, front_gaps: tuple[float, ...] = FRO
         if count:
             chairs.append((count, plan))
     return Survey(usable, rows, tuple(chairs))
+
+
+def _door_beyond_front(usable: Polygon, around: Surroundings | None) -> bool:
+    """Whether the open floor beyond the front of this floor (another part of the room)
+    has a door: rows in the passage would otherwise cut the aisles off from the side
+    walls' doors, with no other way out."""
+    if around is None:
+        return False
+    minx, _, maxx, maxy = around.floor.bounds
+    beyond = around.floor.intersection(box(minx - 1, usable.bounds[3], maxx + 1, maxy + 1))
+    return beyond.intersects(around.exits)
 
 
 def best_first(surveys: list[Survey], rules: RulePack) -> Iterator[tuple[int, list[Item]]]:
@@ -768,7 +806,7 @@ def parts(outline: Polygon, usable: Polygon) -> list[Polygon]:
 
 def best_by_parts(floors: list[list[Polygon]], rules: RulePack,
                   front_gaps: tuple[float, ...] = FRONT_GAPS, per_part: int = 6,
-                  open_floors: list[Polygon] | None = None) -> Iterator[tuple[int, list[Item]]]:
+                  around: list[Surroundings] | None = None) -> Iterator[tuple[int, list[Item]]]:
     """For each floor cut into parts, the best plans of each part put together, most places
     first, as (index of the floor, items in its frame). One part, each in turn, holds the
     wheelchair spaces that the seats of all the parts need; or two parts share them, where
@@ -777,8 +815,8 @@ def best_by_parts(floors: list[list[Polygon]], rules: RulePack,
     for index, pieces in enumerate(floors):
         if not 1 < len(pieces) <= 3:
             continue
-        floor = open_floors[index] if open_floors else None
-        surveys = [survey(piece, rules, front_gaps, floor) for piece in pieces]
+        surveys = [survey(piece, rules, front_gaps, around[index] if around else None)
+                   for piece in pieces]
         bare = [_tops(found, replace(rules, wheelchair_spaces=NO_SPACES), per_part)
                 for found in surveys]
         choices = []

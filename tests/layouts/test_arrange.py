@@ -94,3 +94,21 @@ def test_a_standing_layout_is_limited_by_the_floor_area():
 def test_an_unknown_style_cannot_be_arranged():
     with pytest.raises(ArrangeError):
         arrange(rectangle_room(), "disco", DK)
+
+
+@pytest.mark.parametrize("style", ["classroom", "boardroom", "u_shape", "banquet", "cabaret"])
+def test_table_layouts_offer_the_wheelchair_spaces_their_seats_need(style):
+    room = rectangle_room(12, 9)
+    layout = arrange(room, style, DK).layout
+    seats = sum(1 for item in layout.items if item.furniture.is_seat)
+    spaces = [item for item in layout.items if item.kind == "wheelchair_space"]
+    assert seats > 0
+    assert len(spaces) >= DK.wheelchair_spaces_required(seats)
+    assert errors(room, layout, DK) == []
+
+
+def test_a_u_shape_stands_around_a_pillar_in_the_middle_of_the_room():
+    room = room_with_pillar()
+    arrangement = arrange(room, "u_shape", DK)
+    assert arrangement.capacity.limits[0].value >= 20
+    assert errors(room, arrangement.layout, DK) == []

@@ -15,11 +15,13 @@ from layouts.room import Door, RoomShape
 from layouts.rulepacks import RULE_PACKS
 from layouts.theatre import (
     Plan,
+    Surroundings,
     Unit,
     best_first,
     blocks_for,
     build,
     parts,
+    plan_blocks,
     rows_for,
     survey,
 )
@@ -179,3 +181,28 @@ def test_stepped_rows_fill_the_wide_l_to_ninety_percent_of_its_area_bound():
     assert found == []
     assert rows_in_passage
     assert result.capacity.limits[0].value >= 0.9 * room.outline.area / 0.5
+
+
+def test_no_plan_runs_an_aisle_into_a_pillar():
+    room = RoomShape(box(0, 0, 12, 9), (Door(LineString([(0, 1), (0, 2.2)]), 1.2),),
+                     obstacles=(box(5.7, 4.2, 6.3, 4.8),))
+    found = survey(_usable(room).difference(room.obstacles[0].buffer(0.05)), DK)
+    assert found.chairs
+    for _, plan in found.chairs:
+        rows = found.rows[plan.front_gap, plan.back_passage, plan.stepped]
+        blocks = plan_blocks(found.usable, plan, rows, DK)
+        aisles = [(a.start + a.units * 0.5, b.start) for a, b in itertools.pairwise(blocks)]
+        # Beside the pillar a route's width is left in every aisle that meets it.
+        for x0, x1 in aisles:
+            if x0 < 6.35 and x1 > 5.65:
+                assert max(5.65 - x0, x1 - 6.35) >= 0.9
+
+
+def test_rows_stand_in_the_front_passage_only_where_a_door_lies_beyond_it():
+    doorless = RoomShape(_wide_l().outline, _wide_l().doors[:2])
+    for room, expected in ((_wide_l(), True), (doorless, False)):
+        arm = _usable(room).intersection(box(0, 0, 20, 8))
+        around = Surroundings(room.outline, unary_union(
+            [door_zone(room, door) for door in room.doors]))
+        found = survey(arm, DK, (1.05,), around)
+        assert any(plan.stepped for _, plan in found.chairs) is expected
