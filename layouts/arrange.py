@@ -314,7 +314,7 @@ def _row_pieces(items: list[Item], chairs: set[int]) -> set[int]:
     chair."""
     if not chairs:
         return set()
-    seats = {(item.kind, round(item.rotation, 1), round(item.x, 2), round(item.y, 2)): index
+    seats = {(round(item.rotation, 1), round(item.x, 2), round(item.y, 2)): index
              for index, item in enumerate(items) if item.kind == "chair"}
     found: set[int] = set()
     for start in chairs:
@@ -325,7 +325,7 @@ def _row_pieces(items: list[Item], chairs: set[int]) -> set[int]:
         step = (math.cos(turn) * CHAIR.width, math.sin(turn) * CHAIR.width)
         for way in (1, -1):
             n = 1
-            while (index := seats.get((item.kind, round(item.rotation, 1),
+            while (index := seats.get((round(item.rotation, 1),
                                        round(item.x + way * n * step[0], 2),
                                        round(item.y + way * n * step[1], 2)))) is not None:
                 found.add(index)
@@ -335,7 +335,7 @@ def _row_pieces(items: list[Item], chairs: set[int]) -> set[int]:
 
 
 def _without(items: list[Item], doomed: set[int]) -> list[Item]:
-    """The items less the doomed chairs; a table that loses all its chairs goes too."""
+    """The items less the doomed ones."""
     kept = [item for index, item in enumerate(items) if index not in doomed]
     return kept
 
@@ -421,12 +421,12 @@ def _classroom(frame: Frame, rules: RulePack, shift: float,
         tops.pop()
     for top in tops:
         spans = free_spans(frame.usable, top - depth, top)
+        seat_y = top - table.depth - CHAIR.depth / 2
         for block in blocks:
             for n in range(block.units):
                 x0 = block.start + n * desk.width
                 if any(a <= x0 and x0 + desk.width <= b for a, b in spans):
                     x = x0 + desk.width / 2
-                    seat_y = top - table.depth - CHAIR.depth / 2
                     items += [Item("table_120x60", x, top - table.depth / 2, 0.0),
                               Item("chair", x - 0.3, seat_y, 0.0),
                               Item("chair", x + 0.3, seat_y, 0.0)]

@@ -83,7 +83,7 @@ class Unit:
     seats: int
 
 
-SEAT = Unit(CATALOGUE["chair"].width, 1)
+SEAT = Unit(CHAIR.width, 1)
 
 
 def plans(width: float, depth: float, rules: RulePack,
