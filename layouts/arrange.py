@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from shapely import affinity
-from shapely.geometry import LineString, Point, Polygon, box
+from shapely.geometry import Point, Polygon, box
 from shapely.ops import polylabel, unary_union
 from shapely.strtree import STRtree
 
@@ -93,8 +93,6 @@ def arrange(room: RoomShape, style: str, rules: RulePack,
         raise ArrangeError("attendees must be at least 1")
     target = _target(room, style, rules, attendees)
     layout = best_of(room, style, rules, target, _candidates(room, style, rules))
-    if style == "theatre":
-        layout = _clear_front(room, layout, rules)
     capacity = compute_capacity(room, layout, rules)
     limited_by, explanation = _explain(layout, capacity, attendees, style)
     return Arrangement(layout, capacity, limited_by, explanation)
@@ -116,7 +114,8 @@ def best_of(room: RoomShape, style: str, rules: RulePack, target: int,
     A seated layout counts only with the wheelchair spaces its seats need (theatre plans
     offer them, other styles swap chairs for them where there is room, and pruning after
     validation may take some away); the best without them is kept only if no candidate
-    has them.
+    has them, or if those that have them hold less than ``WITH_SPACES_AT_LEAST`` of its
+    places (its capacity then warns of the missing spaces).
     """
     name = f"{style.replace('_', ' ').title()} (auto)"
     best: tuple[int, Layout] | None = None
@@ -137,58 +136,36 @@ def best_of(room: RoomShape, style: str, rules: RulePack, target: int,
             best = (places, layout)
         if places >= target:
             break
-    return best[1] if best else fallback or Layout(name, style, ())
+    if best is None or (fallback is not None and best[0] < WITH_SPACES_AT_LEAST * _places(
+            list(fallback.items))):
+        return fallback or Layout(name, style, ())
+    return best[1]
+
+
+WITH_SPACES_AT_LEAST = 0.75
 
 
 SPEAKER_DEPTH = 2.5
 
 
-def _clear_front(room: RoomShape, layout: Layout, rules: RulePack) -> Layout:
-    """The theatre moved back, whole rows at a time, as far as it still validates and until
-    ``SPEAKER_DEPTH`` of floor is free in front of its first row.
-
-    A theatre cut to fewer places than the room holds keeps its front rows and drops the
-    back ones; left there, its first row would stand where the speaker should.
-    """
-    chairs = [item for item in layout.items if item.kind == "chair"]
+def _front_rows_last(room: RoomShape, items: list[Item]) -> list[Item]:
+    """The theatre's chairs within ``SPEAKER_DEPTH`` of the wall they face moved to the end,
+    so that a trim to fewer places than the room holds leaves out those rows first: the
+    speaker keeps the floor in front, however the rows stand around pillars and doors."""
+    chairs = [item for item in items if item.kind == "chair"]
     turns = {round(item.rotation) % 360 for item in chairs}
     if len(turns) != 1:
-        return layout
+        return items
     angle = math.radians(turns.pop())
     ahead = (-math.sin(angle), math.cos(angle))
-    short = SPEAKER_DEPTH - _free_ahead(room, chairs, ahead)
-    for rows in range(math.ceil(short / rules.row_spacing - 1e-9), 0, -1):
-        shift = rows * rules.row_spacing
-        moved = tuple(Item(item.kind, round(item.x - ahead[0] * shift, 3),
-                           round(item.y - ahead[1] * shift, 3), item.rotation)
-                      for item in layout.items)
-        # The back rows first: where there is no room behind, the first of them says so.
-        backmost = sorted(moved, key=lambda item: item.x * ahead[0] + item.y * ahead[1])
-        if not all(room.outline.covers(footprint(item)) for item in backmost):
-            continue
-        candidate = Layout(layout.name, layout.style, moved)
-        if not [v for v in validate_layout(room, candidate, rules) if v.severity == "error"]:
-            return candidate
-    return layout
+    front = max(x * ahead[0] + y * ahead[1] for x, y in room.outline.exterior.coords)
+    reach = front - SPEAKER_DEPTH - CHAIR.depth / 2
 
+    def in_front(item: Item) -> bool:
+        return item.kind == "chair" and item.x * ahead[0] + item.y * ahead[1] > reach
 
-def _free_ahead(room: RoomShape, chairs: list[Item], ahead: tuple[float, float]) -> float:
-    """The free floor in front of the first row: from the front of its chairs to the wall
-    or obstacle straight ahead, the least of them."""
-    first = max(chair.x * ahead[0] + chair.y * ahead[1] for chair in chairs)
-    minx, miny, maxx, maxy = room.outline.bounds
-    reach = math.hypot(maxx - minx, maxy - miny)
-    walls = unary_union([room.outline.boundary, *(o.boundary for o in room.obstacles)])
-    free = reach
-    for chair in chairs:
-        if chair.x * ahead[0] + chair.y * ahead[1] < first - 0.01:
-            continue
-        start = Point(chair.x + ahead[0] * CHAIR.depth / 2, chair.y + ahead[1] * CHAIR.depth / 2)
-        ray = LineString([start, (start.x + ahead[0] * reach, start.y + ahead[1] * reach)])
-        hit = ray.intersection(walls)
-        if not hit.is_empty:
-            free = min(free, start.distance(hit))
-    return free
+    return [item for item in items if not in_front(item)] + [
+        item for item in items if in_front(item)]
 
 
 def _has_spaces(layout: Layout, rules: RulePack) -> bool:
@@ -227,6 +204,29 @@ def _target(room: RoomShape, style: str, rules: RulePack, attendees: int | None)
 
 def _fit(room: RoomShape, layout: Layout, rules: RulePack, target: int) -> Layout | None:
     """Trim to the target with wheelchair spaces; keep it only if it validates.
+
+    A theatre first leaves out the rows nearest the wall it faces (the speaker's floor);
+    where what remains breaks a rule that leaving out the back rows would not, it leaves
+    out the back rows instead.
+    """
+    orders = [list(layout.items)]
+    if layout.style == "theatre" and (speaker := _front_rows_last(room, orders[0])) != orders[0]:
+        orders.insert(0, speaker)
+    best: Layout | None = None
+    for items in orders:
+        fitted = _fit_in_order(room, Layout(layout.name, layout.style, tuple(items)), rules,
+                               target)
+        if fitted is not None and (best is None or _places(list(fitted.items))
+                                   > _places(list(best.items))):
+            best = fitted
+        if best is not None and _places(list(best.items)) >= target:
+            break
+    return best
+
+
+def _fit_in_order(room: RoomShape, layout: Layout, rules: RulePack,
+                  target: int) -> Layout | None:
+    """Trim the items from the end to the target, with wheelchair spaces, and prune.
 
     Pruning a row that breaks the rules can leave fewer places than asked for, so
     the trim is retried with more headroom until the target is met.
