@@ -380,7 +380,9 @@ def build(usable: Polygon, plan: Plan, rules: RulePack, rows: Rows | None = None
           ) -> list[Item] | None:
     """Spaces and chairs of the plan in the frame (spaces first, then rows from the front),
     or None if the plan does not fit or cannot offer the wheelchair spaces its seats need."""
-    return _items(seating(usable, plan, rules, rows), rules)
+    laid = seating(usable, plan, rules, rows)
+    chosen = _with_spaces(laid, rules) if laid else None
+    return _items(laid, chosen) if laid and chosen else None
 
 
 @dataclass(frozen=True)
@@ -409,27 +411,24 @@ def seating(usable: Polygon, plan: Plan, rules: RulePack,
     return Seating(seated, spots)
 
 
-def _items(laid: Seating | None, rules: RulePack) -> list[Item] | None:
-    chosen = _with_spaces(laid, rules) if laid else None
-    if chosen is None:
-        return None
+Chosen = tuple[list[Item], set[tuple[int, int]]]
+
+
+def _items(laid: Seating, chosen: Chosen) -> list[Item]:
+    """The spaces chosen, then the chairs of the seating they leave, row by row."""
     spaces, taken = chosen
     return spaces + [Item("chair", round(x, 3), round(y, 3), 0.0)
                      for row, (y, xs) in enumerate(laid.seated) for n, x in enumerate(xs)
                      if (row, n) not in taken]
 
 
-def _place_count(laid: Seating | None, rules: RulePack) -> int:
-    """The places ``_items`` makes (0 if none), without making the items."""
-    chosen = _with_spaces(laid, rules) if laid else None
-    if chosen is None:
-        return 0
+def _place_count(laid: Seating, chosen: Chosen) -> int:
+    """The places ``_items`` makes, without making the items."""
     spaces, taken = chosen
     return len(spaces) + sum(len(xs) for _, xs in laid.seated) - len(taken)
 
 
-def _with_spaces(laid: Seating, rules: RulePack
-                 ) -> tuple[list[Item], set[tuple[int, int]]] | None:
+def _with_spaces(laid: Seating, rules: RulePack) -> Chosen | None:
     """Take the cheapest spots until the seats left need no more spaces than are placed:
     the spaces, and the chairs (row, number) they take."""
     chairs = sum(len(xs) for _, xs in laid.seated)
@@ -760,23 +759,23 @@ def best_first(surveys: list[Survey], rules: RulePack) -> Iterator[tuple[int, li
     highest left, so a caller that stops as soon as what it has beats the next bound
     builds a few plans, not thousands.
     """
-    heap = [(-(count + rules.wheelchair_spaces_required(count)), index, order, plan, False)
-            for index, found in enumerate(surveys)
-            for order, (count, plan) in enumerate(found.chairs)]
+    heap: list[tuple[int, int, int, Plan, Chosen | None]] = [
+        (-(count + rules.wheelchair_spaces_required(count)), index, order, plan, None)
+        for index, found in enumerate(surveys) for order, (count, plan) in enumerate(found.chairs)]
     heapq.heapify(heap)
     tie = len(heap)
     while heap:
-        _, index, _, plan, counted = heapq.heappop(heap)
+        _, index, _, plan, chosen = heapq.heappop(heap)
         laid = surveys[index].seating_of(plan, rules)
-        if counted:
-            items = _items(laid, rules)
-            if items:
-                yield index, items
+        if laid is None:
             continue
-        exact = _place_count(laid, rules)
-        if exact:
+        if chosen is not None:
+            yield index, _items(laid, chosen)
+            continue
+        chosen = _with_spaces(laid, rules)
+        if chosen is not None and (exact := _place_count(laid, chosen)):
             tie += 1
-            heapq.heappush(heap, (-exact, index, tie, plan, True))
+            heapq.heappush(heap, (-exact, index, tie, plan, chosen))
 
 
 def parts(outline: Polygon, usable: Polygon) -> list[Polygon]:
