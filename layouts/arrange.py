@@ -142,7 +142,7 @@ def best_of(room: RoomShape, style: str, rules: RulePack, target: int,
     return best[1]
 
 
-WITH_SPACES_AT_LEAST = 0.75
+WITH_SPACES_AT_LEAST = 0.5
 
 
 SPEAKER_DEPTH = 2.5
