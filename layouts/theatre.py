@@ -258,12 +258,28 @@ def rows_for(usable: Polygon, front_gap: float, pitch: float, back_passage: bool
     floor = usable if open_floor is None else open_floor
     maxy = usable.bounds[3]
     beyond = tuple(free_spans(floor, maxy, maxy + 0.2)) if open_floor is not None else ()
-    in_passage = (_passage_bands(bands[0][1], maxy, pitch)
-                  if stepped and beyond and bands and front_gap >= ROUTE else [])
-    bands = in_passage + bands
-    return Rows(tuple(bands), tuple(tuple(free_spans(usable, y0, y1)) for y0, y1 in bands),
-                tuple(tuple(free_spans(floor, y0, y1)) for y0, y1 in bands), beyond,
-                len(in_passage))
+    rows = Rows(*_spans_of(bands, usable, floor), beyond)
+    return with_passage_rows(rows, usable, floor, front_gap, pitch) if stepped else rows
+
+
+def with_passage_rows(rows: Rows, usable: Polygon, open_floor: Polygon, front_gap: float,
+                      pitch: float) -> Rows:
+    """The rows and more in the front passage, where it leads on beyond the front (the
+    rows behind keep the floor already worked out for them)."""
+    if not (rows.beyond_front and rows.bands and front_gap >= ROUTE):
+        return rows
+    bands, spans, open_spans = _spans_of(
+        _passage_bands(rows.bands[0][1], usable.bounds[3], pitch), usable, open_floor)
+    return Rows(bands + rows.bands, spans + rows.spans, open_spans + rows.open_spans,
+                rows.beyond_front, len(bands))
+
+
+def _spans_of(bands: list[tuple[float, float]], usable: Polygon, open_floor: Polygon) -> tuple[
+        tuple[tuple[float, float], ...], tuple[tuple[tuple[float, float], ...], ...],
+        tuple[tuple[tuple[float, float], ...], ...]]:
+    """The bands, the floor free for chairs in each, and the open floor in each."""
+    return (tuple(bands), tuple(tuple(free_spans(usable, y0, y1)) for y0, y1 in bands),
+            tuple(tuple(free_spans(open_floor, y0, y1)) for y0, y1 in bands))
 
 
 def _passage_bands(front: float, maxy: float, pitch: float) -> list[tuple[float, float]]:
@@ -725,12 +741,16 @@ def survey(usable: Polygon, rules: RulePack, front_gaps: tuple[float, ...] = FRO
     most; rows stand in the front passage only where it leads on to a door."""
     minx, miny, maxx, maxy = usable.bounds
     floor = around.floor if around else None
-    steps = (False, True) if _door_beyond_front(usable, around) else (False,)
-    rows = {(gap, back, stepped): rows_for(usable, gap, rules.row_spacing, back, floor, stepped)
-            for gap, back, stepped in itertools.product(front_gaps, (False, True), steps)}
+    stepping = _door_beyond_front(usable, around)
+    rows: dict[tuple[float, bool, bool], Rows] = {}
+    for gap, back in itertools.product(front_gaps, (False, True)):
+        plain = rows[gap, back, False] = rows_for(usable, gap, rules.row_spacing, back, floor)
+        if stepping and floor is not None:
+            rows[gap, back, True] = with_passage_rows(plain, usable, floor, gap,
+                                                      rules.row_spacing)
     memo: dict = {}
     chairs = []
-    for plan in plans(maxx - minx, maxy - miny, rules, front_gaps, len(steps) > 1):
+    for plan in plans(maxx - minx, maxy - miny, rules, front_gaps, stepping):
         plan_rows = rows[plan.front_gap, plan.back_passage, plan.stepped]
         if plan.stepped and not plan_rows.passage_rows:
             continue
