@@ -7,6 +7,7 @@ an occurrence's block never lasts longer than ``MAX_BLOCK``.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -139,14 +140,7 @@ def busy_blocks_of_rooms(room_ids: Sequence[int], window: Interval) -> dict[int,
         "window_end": window.end,
         "window_floor": window.start - MAX_BLOCK,
     }).all()
-    instants: dict[datetime | str, datetime] = {}  # bookings share start times: parse once
-
-    def instant(value: datetime | str) -> datetime:
-        parsed = instants.get(value)
-        if parsed is None:
-            parsed = instants[value] = _instant(value)
-        return parsed
-
+    instant = functools.cache(_instant)  # bookings share start times: parse each once
     for room_id, _id, start, end in rows:
         found[room_id].append(Interval(instant(start), instant(end)))
     for blocks in found.values():
