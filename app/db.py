@@ -8,9 +8,11 @@ that a write can take the database's write lock *before* it checks for conflicts
 from __future__ import annotations
 
 import fcntl
+import functools
 import os
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from typing import Any, ParamSpec, TypeVar
 
 from sqlalchemy import Engine, event
 from sqlalchemy.orm import Session
@@ -19,6 +21,7 @@ from app.extensions import db
 from app.models import ApiToken, User
 
 IMMEDIATE = "agora_sqlite_immediate"
+IN_UNIT_OF_WORK = "agora_in_unit_of_work"
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 
 
@@ -125,3 +128,42 @@ def _release_writer_slot(session: Session, transaction: Any) -> None:
     if descriptor is not None:
         fcntl.flock(descriptor, fcntl.LOCK_UN)
         os.close(descriptor)
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+@contextmanager
+def unit_of_work(session: Session | None = None) -> Iterator[Session]:
+    """One writing use case: take the write lock, commit at the end, roll back on any error.
+
+    A unit entered inside another joins it, so a service that calls another writing
+    service still commits once, at the outermost end. Whether a request succeeded
+    never decides a commit: only leaving this block without an exception does.
+    """
+    session = session or db.session()
+    if session.info.get(IN_UNIT_OF_WORK):
+        yield session
+        return
+    begin_write(session)
+    session.info[IN_UNIT_OF_WORK] = True
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.info.pop(IN_UNIT_OF_WORK, None)
+
+
+def write_transaction(function: Callable[P, R]) -> Callable[P, R]:
+    """Run the decorated service function as one :func:`unit_of_work`."""
+
+    @functools.wraps(function)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        with unit_of_work():
+            return function(*args, **kwargs)
+
+    return wrapper
