@@ -271,3 +271,27 @@ def test_signing_in_with_an_outdated_hash_stores_the_new_one(app, client):
     stored = committed(select(User.password_hash).where(User.email == "old.hash@example.org"))
     assert stored != old_hash
     assert accounts.authenticate("old.hash@example.org", PASSWORD) is not None
+
+
+# ------------------------------------------- the command line relies on the units
+
+
+def test_the_demo_loads_as_one_unit_that_commits_once(runner):
+    with commits_counted() as counted:
+        result = runner.invoke(args=["demo"])
+    assert result.exit_code == 0, result.output
+    assert counted == [1]
+    assert committed(select(func.count()).select_from(Room)) >= 8
+    assert committed(select(func.count()).select_from(Association)) == 5
+
+
+def test_cli_users_and_tokens_are_committed_by_their_services(runner):
+    created = runner.invoke(args=["users", "create", "cli@example.org", "--password-stdin"],
+                            input="a long enough password\n")
+    assert created.exit_code == 0, created.output
+    assert committed(select(User.email)) == "cli@example.org"
+    made = runner.invoke(args=["tokens", "create", "cli@example.org"])
+    assert made.exit_code == 0, made.output
+    token_id = committed(select(ApiToken.id))
+    assert runner.invoke(args=["tokens", "revoke", str(token_id)]).exit_code == 0
+    assert committed(select(ApiToken.revoked_at).where(ApiToken.id == token_id)) is not None
