@@ -47,10 +47,6 @@ class Default:
     # "after_response" (in the request's thread once its response is closed), or "off"
     # (only `flask --app app outbox send`, e.g. from cron).
     OUTBOX_DELIVERY = "courier"
-    # Test-only: turns the database's double-booking guarantee off and pauses
-    # between check and insert, to prove the concurrency test can fail.
-    UNSAFE_DISABLE_BOOKING_GUARANTEE = False
-    UNSAFE_CHECK_PAUSE_SECONDS = 0.0
 
 
 class Development(Default):

@@ -47,7 +47,6 @@ def create_user(email: str, role: str, name: str, password_stdin: bool) -> None:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     try:
         user = accounts.create_user(email, password, role, name)
-        db.session.commit()
     except AgoraError as error:
         _fail(error.detail)
     click.echo(f"Created {user.role} {user.email} (id {user.id}).")
@@ -67,7 +66,6 @@ def create_token(email: str, name: str) -> None:
     if user is None:
         _fail(f"No user with e-mail {email}.")
     token, plain = tokens.create_token(user, "api", name)
-    db.session.commit()
     click.echo(f"Token {token.id} for {user.email}. Keep it secret; it is not shown again:")
     click.echo(plain)
 
@@ -78,7 +76,6 @@ def revoke_token(token_id: int) -> None:
     """Revoke the API token with id TOKEN_ID."""
     try:
         token = tokens.revoke_token(token_id)
-        db.session.commit()
     except AgoraError as error:
         _fail(error.detail)
     click.echo(f"Token {token.id} revoked.")
@@ -92,7 +89,6 @@ def demo_command(reset: bool) -> None:
 
     try:
         credentials = demo.load_demo(reset=reset)
-        db.session.commit()
     except demo.DemoRefused as error:
         _fail(str(error))
     _print_credentials(credentials)
@@ -114,7 +110,6 @@ def quickstart_command(host: str, port: int) -> None:
     upgrade()
     if demo.is_empty():
         _print_credentials(demo.load_demo(reset=False))
-        db.session.commit()
     else:
         click.echo("Using the existing database (flask --app app demo --reset starts afresh).")
     db.session.remove()

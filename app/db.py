@@ -158,6 +158,54 @@ def unit_of_work(session: Session | None = None) -> Iterator[Session]:
         session.info.pop(IN_UNIT_OF_WORK, None)
 
 
+def in_unit_of_work(session: Session | None = None) -> bool:
+    """Whether the session is inside a :func:`unit_of_work` right now."""
+    session = session or db.session()
+    return bool(session.info.get(IN_UNIT_OF_WORK))
+
+
+WROTE_OUTSIDE_A_UNIT = "agora_wrote_outside_a_unit"
+
+
+def watch_for_writes_outside_units(session_class: type[Session]) -> None:
+    """Remember, per session, any write flushed or executed outside a unit of work.
+
+    Such a write would be committed by nobody (the request only rolls back at its end),
+    so it is a forgotten unit; :func:`wrote_outside_a_unit` tells the request.
+    """
+    if event.contains(session_class, "after_flush", _flushed):
+        return
+    event.listen(session_class, "after_flush", _flushed)
+    event.listen(session_class, "do_orm_execute", _executed)
+    event.listen(session_class, "after_transaction_end", _forget_stray_writes)
+
+
+def wrote_outside_a_unit(session: Session | None = None) -> bool:
+    """Whether the session holds changes, flushed or not, that no unit of work will commit."""
+    session = session or db.session()
+    if session.info.get(IN_UNIT_OF_WORK):
+        return False
+    pending = bool(session.new or session.deleted) or any(
+        session.is_modified(instance) for instance in session.dirty)
+    return pending or bool(session.info.get(WROTE_OUTSIDE_A_UNIT))
+
+
+def _flushed(session: Session, _context: Any) -> None:
+    if not session.info.get(IN_UNIT_OF_WORK):
+        session.info[WROTE_OUTSIDE_A_UNIT] = True
+
+
+def _executed(state: Any) -> None:
+    if (state.is_insert or state.is_update or state.is_delete) and not state.session.info.get(
+            IN_UNIT_OF_WORK):
+        state.session.info[WROTE_OUTSIDE_A_UNIT] = True
+
+
+def _forget_stray_writes(session: Session, transaction: Any) -> None:
+    if transaction.parent is None:
+        session.info.pop(WROTE_OUTSIDE_A_UNIT, None)
+
+
 def write_transaction(function: Callable[P, R]) -> Callable[P, R]:
     """Run the decorated service function as one :func:`unit_of_work`."""
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import current_app, jsonify, request
+from flask import jsonify, request
 
 from app.api import bp
 from app.api.access import signed_in_user, staff_user
@@ -11,15 +11,8 @@ from app.api.present import booking_json
 from app.api.request import page, page_params, parse_body, query_int
 from app.api.schemas import BookingIn, BookingPatch, DecisionIn
 from app.services import bookings
-from app.services.bookings import BookingChanges, BookingInput, Settings
+from app.services.bookings import BookingChanges, BookingInput
 from calendars import parse_instant
-
-
-def _engine_settings() -> Settings:
-    return Settings(
-        unsafe_no_guarantee=bool(current_app.config["UNSAFE_DISABLE_BOOKING_GUARANTEE"]),
-        unsafe_pause_seconds=float(current_app.config["UNSAFE_CHECK_PAUSE_SECONDS"]),
-    )
 
 
 @bp.post("/bookings")
@@ -41,7 +34,7 @@ def create_booking(body: BookingIn):
         exdates=tuple(body.recurrence.exdates) if body.recurrence else (),
         skip_conflicts=body.skip_conflicts,
     )
-    result = bookings.create_booking(user, data, settings=_engine_settings())
+    result = bookings.create_booking(user, data)
     answer = booking_json(result.booking)
     answer["skipped"] = result.skipped
     return jsonify(answer), 201

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, current_app, g, request
-from flask_login import current_user
+import logging
 
+from flask import Blueprint, Flask, Response, current_app, g, request
+from flask_login import current_user
+from flask_sqlalchemy.session import Session
+
+from app.db import watch_for_writes_outside_units, wrote_outside_a_unit
 from app.extensions import csrf, db, login_manager
 from app.models import User
 from app.services.tokens import user_for_authorization_header
@@ -12,15 +16,19 @@ from app.services.tokens import user_for_authorization_header
 bp = Blueprint("auth", __name__, template_folder="templates")
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+STRICT_ENVIRONMENTS = frozenset({"testing", "development"})
+
+log = logging.getLogger(__name__)
 
 
 def init_app(app: Flask) -> None:
-    """Wire Flask-Login, bearer tokens, CSRF and the one commit per request."""
+    """Wire Flask-Login, bearer tokens, CSRF and the end of each request's transaction."""
     login_manager.login_view = "auth.signin"
     login_manager.login_message = "Please sign in to continue."
     login_manager.user_loader(_load_user)
     app.before_request(_authenticate_bearer)
     app.before_request(_check_csrf)
+    watch_for_writes_outside_units(Session)
     app.after_request(_finish_transaction)
 
 
@@ -58,12 +66,20 @@ def _check_csrf() -> None:
     csrf.protect()
 
 
-def _finish_transaction(response):
-    """Commit what the request's service did if it succeeded; otherwise roll it back."""
-    if response.status_code < 400:
-        db.session.commit()
-    else:
-        db.session.rollback()
+def _finish_transaction(response: Response) -> Response:
+    """Roll back what the request leaves open: reads only, whatever its status.
+
+    Every write commits in its service's unit of work, so nothing is committed here.
+    A write left outside any unit is a forgotten unit: it fails the request in testing
+    and development, and is logged (and never committed) in production.
+    """
+    stray = wrote_outside_a_unit()
+    db.session.rollback()
+    if stray:
+        message = f"{request.method} {request.path} left writes outside a unit of work"
+        if current_app.config.get("ENV_NAME") in STRICT_ENVIRONMENTS:
+            raise RuntimeError(message)
+        log.error("%s; they were rolled back", message)
     return response
 
 

@@ -6,6 +6,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func, select
 
+from app.db import unit_of_work, write_transaction
 from app.extensions import db
 from app.models import User
 from app.services.errors import AlreadyExists, RuleViolation
@@ -47,6 +48,7 @@ def find_user_by_email(email: str) -> User | None:
     return db.session.scalar(select(User).where(func.lower(User.email) == normalise_email(email)))
 
 
+@write_transaction
 def create_user(email: str, password: str | None, role: str = "member", name: str = "") -> User:
     """A new user; a password of None makes an account that cannot sign in yet."""
     email = validate_email(email)
@@ -78,5 +80,7 @@ def authenticate(email: str, password: str) -> User | None:
     if user is None or stored is None or not user.active:
         return None
     if _hasher.check_needs_rehash(stored):
-        user.password_hash = _hasher.hash(password)
+        rehashed = _hasher.hash(password)
+        with unit_of_work():
+            user.password_hash = rehashed
     return user

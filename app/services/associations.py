@@ -6,6 +6,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from app.db import write_transaction
 from app.extensions import db
 from app.models import Association, Membership, User, utcnow
 from app.services.accounts import find_user_by_email
@@ -52,6 +53,7 @@ def is_admin(user: User | None, association: Association) -> bool:
     return membership is not None and membership.role == "admin"
 
 
+@write_transaction
 def create_association(creator: User, data: dict[str, Any]) -> Association:
     """A new, unverified association with its creator as admin."""
     _ensure_name_free(data["name"])
@@ -68,6 +70,7 @@ def create_association(creator: User, data: dict[str, Any]) -> Association:
     return association
 
 
+@write_transaction
 def update_association(actor: User, association: Association, changes: dict[str, Any]) -> None:
     """Change details (admins, staff) and verification (staff only)."""
     if not is_admin(actor, association):
@@ -86,6 +89,7 @@ def update_association(actor: User, association: Association, changes: dict[str,
     db.session.flush()
 
 
+@write_transaction
 def add_member(actor: User, association: Association, email: str, role: str) -> Membership:
     """Add an existing account to the association, or change its role there."""
     if not is_admin(actor, association):
@@ -106,6 +110,7 @@ def add_member(actor: User, association: Association, email: str, role: str) -> 
     return membership
 
 
+@write_transaction
 def remove_member(actor: User, association: Association, user_id: int) -> None:
     """Remove a member; the last admin stays (an association always has someone in charge)."""
     if not is_admin(actor, association) and actor.id != user_id:

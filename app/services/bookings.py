@@ -7,7 +7,6 @@ database itself refuse a double booking.
 
 from __future__ import annotations
 
-import time
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -20,7 +19,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
-from app.db import begin_write
+from app.db import in_unit_of_work, write_transaction
 from app.extensions import db
 from app.models import (
     Association,
@@ -80,27 +79,16 @@ class BookingResult:
     skipped: list[dict[str, Any]] = field(default_factory=list)
 
 
-@dataclass(frozen=True)
-class Settings:
-    """Engine switches; the unsafe ones exist only to prove the concurrency test can fail."""
-
-    unsafe_no_guarantee: bool = False
-    unsafe_pause_seconds: float = 0.0
-
-
 # --------------------------------------------------------------------- create
 
 
-def create_booking(
-    actor: User, data: BookingInput, now: datetime | None = None, settings: Settings = Settings()
-) -> BookingResult:
+def create_booking(actor: User, data: BookingInput, now: datetime | None = None) -> BookingResult:
     """Book a room once or as a series: whole or not at all (unless skip_conflicts)."""
-    return _retrying_lost_race(lambda: _create(actor, data, now or utcnow(), settings))
+    return _retrying_lost_race(lambda: _create(actor, data, now or utcnow()))
 
 
-def _create(actor: User, data: BookingInput, now: datetime, settings: Settings) -> BookingResult:
-    if not settings.unsafe_no_guarantee:
-        begin_write()
+@write_transaction
+def _create(actor: User, data: BookingInput, now: datetime) -> BookingResult:
     room = _room_for_request(data.room_id)
     zone = get_zone(room.branch.timezone)
     association = _authorise_booker(actor, data.association_id)
@@ -130,7 +118,7 @@ def _create(actor: User, data: BookingInput, now: datetime, settings: Settings) 
         created_at=now,
         updated_at=now,
     )
-    skipped = _place(booking, plan, actor, now, settings, skip_conflicts=data.skip_conflicts)
+    skipped = _place(booking, plan, actor, now, skip_conflicts=data.skip_conflicts)
     announce(booking, "created")
     return BookingResult(booking, skipped)
 
@@ -222,7 +210,6 @@ def _place(
     plan: Sequence[Planned],
     actor: User,
     now: datetime,
-    settings: Settings,
     *,
     skip_conflicts: bool = False,
     check_times: Sequence[Planned] | None = None,
@@ -258,11 +245,7 @@ def _place(
                    if p.original_start in clashes_by_start]
         plan = [p for p in plan if p.original_start not in clashes_by_start]
 
-    if settings.unsafe_no_guarantee:
-        db.session.commit()
-        time.sleep(settings.unsafe_pause_seconds)
-    _write_occurrences(booking, plan, room, floor.cell_ids,
-                       write_claims=not settings.unsafe_no_guarantee)
+    _write_occurrences(booking, plan, room, floor.cell_ids)
     return skipped
 
 
@@ -404,8 +387,7 @@ _INSERT_OCCURRENCES = insert(Occurrence).returning(Occurrence)
 
 
 def _write_occurrences(
-    booking: Booking, plan: Sequence[Planned], room: Room, cells: Sequence[int],
-    *, write_claims: bool,
+    booking: Booking, plan: Sequence[Planned], room: Room, cells: Sequence[int]
 ) -> None:
     """Insert the planned occurrences in one statement, and their claims in another."""
     buffer = timedelta(minutes=room.buffer_minutes)
@@ -429,15 +411,18 @@ def _write_occurrences(
     rows = list(db.session.scalars(_INSERT_OCCURRENCES, values)) if values else []
     kept = list(booking.occurrences) if "occurrences" in booking.__dict__ else []
     set_committed_value(booking, "occurrences", sorted(kept + rows, key=lambda o: o.start))
-    if write_claims:
-        conflicts.claim([r for r in rows if r.status in ACTIVE_STATUSES], {room.id: cells})
+    conflicts.claim([r for r in rows if r.status in ACTIVE_STATUSES], {room.id: cells})
 
 
 def _retrying_lost_race(action: Callable[[], T]) -> T:
     """Run ``action``; if the database refused it as a lost race, run it once more.
 
-    The second run sees the winner's booking and answers 409 like any conflict.
+    The second run sees the winner's booking and answers 409 like any conflict. The
+    retry stays outside the unit of work so that it runs in a fresh transaction;
+    inside a caller's unit there is no fresh transaction to be had, so it does not retry.
     """
+    if in_unit_of_work():
+        return action()
     for _attempt in range(2):
         try:
             return action()
@@ -457,7 +442,7 @@ def get_booking(booking_id: int, viewer: User, *, to_change: bool = False) -> Bo
     ``to_change``: read it afresh and row-lock it until the commit, so that two changes of
     one booking (an approval and a cancellation, say) queue instead of both deciding on
     what they read before the other committed. (On SQLite the write lock taken by
-    ``begin_write`` already holds off every other writer.)
+    the unit of work already holds off every other writer.)
     """
     booking = db.session.get(Booking, booking_id, with_for_update=to_change or None,
                              populate_existing=to_change)
@@ -524,8 +509,8 @@ def update_booking(
     return _retrying_lost_race(lambda: _update(actor, booking_id, changes, now))
 
 
+@write_transaction
 def _update(actor: User, booking_id: int, changes: BookingChanges, now: datetime) -> Booking:
-    begin_write()
     booking = _changeable(booking_id, actor)
     _require_active(booking)
     zone = get_zone(booking.room.branch.timezone)
@@ -621,7 +606,7 @@ def _replace_occurrences(
     _delete_occurrences([o for o in booking.occurrences if o not in past])
     if check_times is None:
         check_times = [p for p in future_plan if p.status == "active"]
-    _place(booking, future_plan, actor, now, Settings(), check_times=check_times)
+    _place(booking, future_plan, actor, now, check_times=check_times)
 
 
 def _delete_occurrences(rows: Sequence[Occurrence]) -> None:
@@ -655,10 +640,10 @@ def change_occurrence(
     return _retrying_lost_race(lambda: action(actor, booking_id, start_text, changes, now))
 
 
+@write_transaction
 def _change_one(
     actor: User, booking_id: int, start_text: str, changes: BookingChanges, now: datetime
 ) -> Booking:
-    begin_write()
     booking = _changeable(booking_id, actor)
     _require_active(booking)
     occurrence = find_occurrence(booking, start_text)
@@ -685,11 +670,11 @@ def _change_one(
     return booking
 
 
+@write_transaction
 def _change_following(
     actor: User, booking_id: int, start_text: str, changes: BookingChanges, now: datetime
 ) -> Booking:
     """End the series before this occurrence; a new series carries it and what follows."""
-    begin_write()
     booking = _changeable(booking_id, actor)
     _require_active(booking)
     if not booking.rrule:
@@ -739,7 +724,7 @@ def _change_following(
     exdates = [datetime.fromisoformat(e) for e in successor.exdates]
     plan = plan_series(successor.start, successor.end, zone, successor.rrule, exdates)
     plan = _carry_exceptions(plan, exceptions, zone, shift)
-    _place(successor, plan, actor, now, Settings())
+    _place(successor, plan, actor, now)
     announce(booking, "changed")
     announce(successor, "changed")
     return successor
@@ -748,11 +733,11 @@ def _change_following(
 # ---------------------------------------------------------------- cancelling
 
 
+@write_transaction
 def cancel_booking(actor: User, booking_id: int, reason: str = "",
                    now: datetime | None = None) -> Booking:
     """Cancel a booking or a whole series; the rows stay, marked cancelled."""
     now = now or utcnow()
-    begin_write()
     booking = _changeable(booking_id, actor)
     if booking.status == "cancelled":
         return booking
@@ -766,11 +751,11 @@ def cancel_booking(actor: User, booking_id: int, reason: str = "",
     return booking
 
 
+@write_transaction
 def cancel_occurrence(actor: User, booking_id: int, start_text: str,
                       now: datetime | None = None) -> Booking:
     """Cancel one occurrence of a series; it stays, marked cancelled."""
     now = now or utcnow()
-    begin_write()
     booking = _changeable(booking_id, actor)
     occurrence = find_occurrence(booking, start_text)
     if occurrence.status in ACTIVE_STATUSES:
@@ -795,13 +780,13 @@ def _set_status(rows: Sequence[Occurrence], status: str, now: datetime) -> None:
 # ------------------------------------------------------------------- approval
 
 
+@write_transaction
 def decide(actor: User, booking_id: int, approve: bool, reason: str = "",
            now: datetime | None = None) -> Booking:
     """Staff approve (confirm) or reject a pending booking or whole series."""
     now = now or utcnow()
     if not actor.is_staff:
         raise Forbidden("Only library staff approve bookings.")
-    begin_write()
     booking = get_booking(booking_id, actor, to_change=True)
     if booking.status != "pending":
         raise RuleViolation.single("status", "not_pending", f"This booking is {booking.status}.")

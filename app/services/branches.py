@@ -6,6 +6,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from app.db import write_transaction
 from app.extensions import db
 from app.models import Branch, Closure, Floor
 from app.services.errors import AlreadyExists, NotFound, RuleViolation
@@ -14,6 +15,7 @@ from calendars import get_zone, parse_instant, validate_opening_hours
 from layouts import get_rule_pack
 
 
+@write_transaction
 def create_branch(data: dict[str, Any]) -> Branch:
     """A new branch; zone, rule pack, hours and closures are checked before anything is written."""
     get_zone(data["timezone"], "timezone")
@@ -74,6 +76,7 @@ def branches_by_name() -> list[Branch]:
     return list(db.session.scalars(select(Branch).order_by(Branch.name)))
 
 
+@write_transaction
 def get_or_create_floor(branch: Branch, name: str, level: int = 0) -> Floor:
     """The branch's floor of that name, made if missing."""
     floor = db.session.scalar(

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import bindparam, select
 
+from app.db import write_transaction
 from app.extensions import db
 from app.models import Closure, utcnow
 from app.services.branches import get_branch
@@ -46,6 +47,7 @@ class ImportResult:
     duplicates: int
 
 
+@write_transaction
 def import_closures(branch_id: int, data: bytes, now: datetime | None = None) -> ImportResult:
     """Every event of the file becomes a closure of the branch (recurring ones expanded).
 

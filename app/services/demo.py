@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
+from app.db import write_transaction
 from app.extensions import db
 from app.models import Base, Branch, User, utcnow
 from app.services import accounts, associations, bookings, branches, layouts, rooms
@@ -36,6 +37,7 @@ def is_empty() -> bool:
             and db.session.scalar(select(User.id).limit(1)) is None)
 
 
+@write_transaction
 def load_demo(reset: bool = False, today: date | None = None) -> dict[str, tuple[str, str]]:
     """Load the demo; returns the sign-ins it made ({label: (email, password)})."""
     if reset:

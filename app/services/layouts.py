@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from app.db import begin_write
+from app.db import write_transaction
 from app.extensions import db
 from app.models import Booking, Branch, Layout, Occurrence, Room, utcnow
 from app.models.booking import ACTIVE_STATUSES
@@ -64,9 +64,9 @@ def preview(room: Room, body: dict[str, Any]) -> dict[str, Any]:
     return evaluate(room, layout_from_json(body))
 
 
+@write_transaction
 def create_layout(room: Room, body: dict[str, Any]) -> Layout:
     """Save a layout if it is valid; 422 with every violation if not."""
-    begin_write()
     value = layout_from_json(body)
     result = _require_valid(room, value)
     _ensure_name_free(room, value.name)
@@ -77,9 +77,9 @@ def create_layout(room: Room, body: dict[str, Any]) -> Layout:
     return layout
 
 
+@write_transaction
 def update_layout(layout: Layout, body: dict[str, Any], now: datetime | None = None) -> Layout:
     """Replace a layout's items; future bookings over the new capacity refuse the change."""
-    begin_write()
     value = layout_from_json(body)
     result = _require_valid(layout.room, value)
     if value.name != layout.name:
@@ -100,9 +100,9 @@ def update_layout(layout: Layout, body: dict[str, Any], now: datetime | None = N
     return layout
 
 
+@write_transaction
 def delete_layout(layout: Layout, now: datetime | None = None) -> None:
     """Delete a layout no future booking uses."""
-    begin_write()
     in_use = _bookings_over(layout, 0, now or utcnow())
     if in_use:
         raise Conflict(detail="Future bookings use this layout; move them first.",

@@ -23,7 +23,7 @@ from urllib.parse import urlsplit
 from markupsafe import escape
 from sqlalchemy import select, update
 
-from app.db import begin_write
+from app.db import unit_of_work
 from app.extensions import db
 from app.models import Booking, OutboxMessage, utcnow
 from app.models.booking import ACTIVE_STATUSES
@@ -238,11 +238,10 @@ def deliver(
     ).all()
     outcomes = {message.id: _send(message, settings) for message in messages}
     db.session.rollback()
-    begin_write()
-    db.session.execute(update(OutboxMessage), [
-        {"id": message_id, **values} for message_id, values in outcomes.items()
-    ])
-    db.session.commit()
+    with unit_of_work():
+        db.session.execute(update(OutboxMessage), [
+            {"id": message_id, **values} for message_id, values in outcomes.items()
+        ])
     failed = sum(1 for values in outcomes.values() if values.get("last_error"))
     return DeliveryReport(len(outcomes) - failed, failed)
 
@@ -276,17 +275,16 @@ def _claim(ids: Sequence[int] | None, now: datetime, limit: int) -> list[int]:
     if ids is not None:
         due.append(OutboxMessage.id.in_(list(ids)[:limit]))
     db.session.rollback()
-    begin_write()
-    candidates = select(OutboxMessage.id).where(*due).order_by(
-        OutboxMessage.next_attempt_at, OutboxMessage.id).limit(limit)
-    claimed = db.session.scalars(
-        update(OutboxMessage)
-        .where(OutboxMessage.id.in_(candidates.scalar_subquery()), *due)
-        .values(attempts=OutboxMessage.attempts + 1, next_attempt_at=now + LEASE)
-        .returning(OutboxMessage.id)
-        .execution_options(synchronize_session=False)
-    ).all()
-    db.session.commit()
+    with unit_of_work():
+        candidates = select(OutboxMessage.id).where(*due).order_by(
+            OutboxMessage.next_attempt_at, OutboxMessage.id).limit(limit)
+        claimed = db.session.scalars(
+            update(OutboxMessage)
+            .where(OutboxMessage.id.in_(candidates.scalar_subquery()), *due)
+            .values(attempts=OutboxMessage.attempts + 1, next_attempt_at=now + LEASE)
+            .returning(OutboxMessage.id)
+            .execution_options(synchronize_session=False)
+        ).all()
     return list(claimed)
 
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import delete, select
 
-from app.db import begin_write
+from app.db import write_transaction
 from app.extensions import db
 from app.models import Branch, CellRoom, FloorCell, Room, utcnow
 from app.services.branches import get_or_create_floor
@@ -50,9 +50,9 @@ def bookable_rooms(branch_id: int) -> list[Room]:
         .order_by(Room.name)))
 
 
+@write_transaction
 def create_room(branch: Branch, data: dict[str, Any]) -> Room:
     """A new room on a floor of the branch (the floor is made if new)."""
-    begin_write()
     shape = room_from_geojson(
         data["outline"], data.get("doors", []), data.get("obstacles", []),
         data.get("max_attendees"),
@@ -135,6 +135,7 @@ def room_capacity(room: Room) -> int | None:
 GEOMETRY_FIELDS = ("outline", "doors", "obstacles")
 
 
+@write_transaction
 def update_room(
     room: Room, changes: dict[str, Any], *, force: bool = False, now: datetime | None = None
 ) -> tuple[Room, dict[str, Any]]:
@@ -146,7 +147,6 @@ def update_room(
     from app.services import room_impact
 
     now = now or utcnow()
-    begin_write()
     old_floor_id = room.floor_id
     geometry_changed = any(name in changes for name in GEOMETRY_FIELDS)
     if geometry_changed:
@@ -190,6 +190,7 @@ def _apply_plain_changes(room: Room, changes: dict[str, Any]) -> None:
             setattr(room, name, value)
 
 
+@write_transaction
 def retire_room(room: Room) -> None:
     """Stop a room being bookable; its bookings and history stay."""
     room.bookable = False

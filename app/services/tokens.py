@@ -8,6 +8,7 @@ import secrets
 
 from sqlalchemy import bindparam, select
 
+from app.db import write_transaction
 from app.extensions import db
 from app.models import ApiToken, User, utcnow
 from app.services.errors import NotFound, Unauthenticated
@@ -21,6 +22,7 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+@write_transaction
 def create_token(user: User, purpose: str = "api", name: str = "") -> tuple[ApiToken, str]:
     """A new token for the user, and its plain text (the only time it is seen)."""
     plain = TOKEN_PREFIX[purpose] + secrets.token_urlsafe(32)
@@ -36,6 +38,7 @@ def create_token(user: User, purpose: str = "api", name: str = "") -> tuple[ApiT
     return token, plain
 
 
+@write_transaction
 def revoke_token(token_id: int, owner: User | None = None) -> ApiToken:
     """Revoke a token (an owner may only revoke their own); revoking twice is harmless."""
     token = db.session.get(ApiToken, token_id)

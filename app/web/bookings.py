@@ -42,7 +42,6 @@ def book_room(room_id: int):
             form.association_id.errors.append(error.detail)
         else:
             booking = result.booking
-            db.session.flush()
             flash("Booked." if booking.status == "confirmed"
                   else "Requested: library staff will confirm it.")
             return redirect(url_for("web.booking_detail", booking_id=booking.id))

@@ -26,8 +26,8 @@ def free_port() -> int:
 
 @contextmanager
 def gunicorn(database_url: str, instance_path: Path, workers: int = 4,
-             **settings: str) -> Iterator[str]:
-    """Serve ``app:create_app()`` with gunicorn; yields the base URL, stops it afterwards."""
+             entry: str = "app:create_app()", **settings: str) -> Iterator[str]:
+    """Serve ``entry`` (Agora's factory) with gunicorn; yields the base URL, stops it afterwards."""
     port = free_port()
     env = {
         **os.environ,
@@ -41,13 +41,13 @@ def gunicorn(database_url: str, instance_path: Path, workers: int = 4,
     # A file, not a pipe: nobody reads the server's log while it runs, and a full pipe
     # would stall every worker that logs.
     with tempfile.TemporaryFile() as log:
-        yield from _serve(env, port, workers, log)
+        yield from _serve(env, port, workers, log, entry)
 
 
-def _serve(env: dict, port: int, workers: int, log) -> Iterator[str]:
+def _serve(env: dict, port: int, workers: int, log, entry: str) -> Iterator[str]:
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "-w", str(workers), "-b", f"127.0.0.1:{port}",
-         "--timeout", "60", "--graceful-timeout", "5", "app:create_app()"],
+         "--timeout", "60", "--graceful-timeout", "5", entry],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"

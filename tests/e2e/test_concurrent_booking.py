@@ -2,9 +2,10 @@
 
 Eight client processes walk the same 100 slots in the same order, meeting at a
 barrier before each slot, and each posts a different range that overlaps all the
-others. Exactly one may win each slot. With the guarantee switched off (a
-test-only setting that also pauses between check and insert) the same race must
-produce double bookings, which shows the test can fail.
+others. Exactly one may win each slot. Served from ``tests/e2e/unsafe_entry.py``,
+which breaks the guarantee from outside (no claims, a pause between check and
+insert; production code has no switch for it), the same race must produce double
+bookings, which shows the test can fail.
 """
 
 from __future__ import annotations
@@ -140,8 +141,7 @@ def test_exactly_one_client_wins_each_slot(race_database, tmp_path, rooms):
 def test_without_the_database_guarantee_the_same_race_double_books(race_database, tmp_path):
     world = prepare(race_database, tmp_path / "instance")
     with gunicorn(race_database, tmp_path / "instance", workers=4,
-                  UNSAFE_DISABLE_BOOKING_GUARANTEE="true",
-                  UNSAFE_CHECK_PAUSE_SECONDS="0.05") as base:
+                  entry="tests.e2e.unsafe_entry:create_app()") as base:
         statuses = race(base, world["tokens"], [world["hall"]])
     assert statuses.count(201) > SLOTS
     assert overlapping_active_pairs(race_database, tmp_path / "instance") > 0
