@@ -32,6 +32,8 @@ class Default:
     REMEMBER_COOKIE_SAMESITE = "Lax"
     PERMANENT_SESSION_LIFETIME = timedelta(days=14)
     WTF_CSRF_TIME_LIMIT = None
+    # Without a Strict-Transport-Security value no HSTS header is sent (see Production).
+    STRICT_TRANSPORT_SECURITY = ""
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_ENABLED = True
     RATELIMIT_SIGNIN = "10 per minute"
@@ -74,6 +76,8 @@ class Production(Default):
     ENV_NAME = "production"
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
+    # Browsers then refuse plain HTTP to this host for two years (behind TLS only).
+    STRICT_TRANSPORT_SECURITY = "max-age=63072000; includeSubDomains"
 
 
 ENVIRONMENTS: dict[str, type[Default]] = {

@@ -29,7 +29,7 @@ def create_app(config: Mapping[str, Any] | type | None = None) -> Flask:
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
             "pool_pre_ping": True, **app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {})}
 
-    from app import auth, errors
+    from app import auth, errors, security
     from app.api import bp as api_bp
     from app.auth import bp as auth_bp
     from app.cli import register_cli
@@ -49,6 +49,7 @@ def create_app(config: Mapping[str, Any] | type | None = None) -> Flask:
 
     auth.init_app(app)
     errors.init_app(app)
+    security.init_app(app)
     app.register_blueprint(web_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
