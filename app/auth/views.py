@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 from flask import current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
+from app import throttle
 from app.auth import bp
 from app.auth.forms import EmptyForm, PasswordChangeForm, SignInForm, SignUpForm, TokenForm
 from app.extensions import limiter
@@ -43,7 +44,10 @@ def signup():
 
 
 @bp.route("/signin", methods=["GET", "POST"])
-@limiter.limit(lambda: _limit("RATELIMIT_SIGNIN"), methods=["POST"])
+@limiter.limit(lambda: _limit("RATELIMIT_SIGNIN"), methods=["POST"],
+               key_func=throttle.signin_account_key)
+@limiter.limit(lambda: _limit("RATELIMIT_SIGNIN_ADDRESS"), methods=["POST"],
+               key_func=throttle.address_key)
 def signin():
     """Sign in with e-mail and password; one generic message for every failure."""
     form = SignInForm()
