@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 
 from flask import Flask, request
+from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app.services.accounts import normalise_email
@@ -44,3 +45,10 @@ def signin_account_key() -> str:
     """
     email = normalise_email(request.form.get("email", ""))
     return "account:" + hashlib.sha256(email.encode()).hexdigest()
+
+
+def user_key() -> str:
+    """The limit's key for the signed-in user (for checks of their password once in)."""
+    if current_user.is_authenticated:
+        return f"user:{current_user.id}"
+    return address_key()

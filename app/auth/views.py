@@ -87,6 +87,7 @@ def _start_session(user: User, remember: bool) -> None:
 
 
 @bp.route("/profile/password", methods=["POST"])
+@limiter.limit(lambda: _limit("RATELIMIT_SIGNIN"), key_func=throttle.user_key)
 @login_required
 def change_password():
     """Change the password; every other session of the user ends, this one goes on."""

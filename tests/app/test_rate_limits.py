@@ -88,3 +88,14 @@ def test_a_proxy_count_that_is_not_a_number_stops_the_start(tmp_path):
         create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'x.sqlite3'}",
                     "INSTANCE_PATH": str(tmp_path), "SECRET_KEY": "limits-secret-0123456789",
                     "PROXY_COUNT": "one"})
+
+
+def test_guessing_the_current_password_on_the_profile_is_limited_per_user(limited):
+    client = limited().test_client()
+    user = make_user(email="dee@example.org")
+    assert attempt(client, user.email, PASSWORD) == 302
+    new = "a brand new passphrase"
+    statuses = [client.post("/profile/password", data={
+        "current_password": f"guess {n}", "password": new, "confirm": new}).status_code
+        for n in range(4)]
+    assert statuses == [422, 422, 422, 429]
