@@ -39,6 +39,8 @@ class Default:
     # Shared by every worker only with a shared store: redis://host:6379/0 in production.
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_KEY_PREFIX = "agora"
+    # If that store is unreachable, count per worker meanwhile rather than answer 500.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     RATELIMIT_ENABLED = True
     # Sign-in attempts per account (whatever the address) and per client address
     # (whatever the account): the first stops guessing one password from many

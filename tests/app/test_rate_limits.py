@@ -99,3 +99,9 @@ def test_guessing_the_current_password_on_the_profile_is_limited_per_user(limite
         "current_password": f"guess {n}", "password": new, "confirm": new}).status_code
         for n in range(4)]
     assert statuses == [422, 422, 422, 429]
+
+
+def test_an_unreachable_limit_store_still_limits_and_never_answers_500(limited):
+    client = limited(RATELIMIT_STORAGE_URI="redis://127.0.0.1:1/0").test_client()
+    statuses = [attempt(client, "x@example.org") for _ in range(4)]
+    assert statuses == [401, 401, 401, 429]
