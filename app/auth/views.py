@@ -69,7 +69,7 @@ def signout():
     cookie, no longer signs anyone in (the user's session generation moves on).
     """
     if current_user.is_authenticated:
-        accounts.end_sessions(current_user)
+        accounts.end_sessions(current_user._get_current_object())
     logout_user()
     flash("You are signed out.")
     return redirect(url_for("web.index"))
@@ -111,7 +111,7 @@ def change_password():
 @login_required
 def signout_everywhere():
     """End every session of the user, on every device, this one included."""
-    accounts.end_sessions(current_user)
+    accounts.end_sessions(current_user._get_current_object())
     logout_user()
     flash("You are signed out on every device.")
     return redirect(url_for("auth.signin"))
