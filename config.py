@@ -30,13 +30,28 @@ class Default:
     SESSION_COOKIE_SECURE = False
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
+    # "Keep me signed in" lasts a month, not Flask-Login's default year.
+    REMEMBER_COOKIE_DURATION = timedelta(days=30)
     PERMANENT_SESSION_LIFETIME = timedelta(days=14)
     WTF_CSRF_TIME_LIMIT = None
+    # Without a Strict-Transport-Security value no HSTS header is sent (see Production).
+    STRICT_TRANSPORT_SECURITY = ""
+    # Shared by every worker only with a shared store: redis://host:6379/0 in production.
     RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_KEY_PREFIX = "agora"
+    # If that store is unreachable, count per worker meanwhile rather than answer 500.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     RATELIMIT_ENABLED = True
+    # Sign-in attempts per account (whatever the address) and per client address
+    # (whatever the account): the first stops guessing one password from many
+    # addresses, the second one address trying a password on many accounts.
     RATELIMIT_SIGNIN = "10 per minute"
+    RATELIMIT_SIGNIN_ADDRESS = "30 per minute"
     RATELIMIT_SIGNUP = "5 per minute"
     RATELIMIT_API = "600 per minute"
+    # Reverse proxies in front of the app that append to X-Forwarded-For (0: none, the
+    # peer's address is the client's; 1: one nginx or load balancer; ...).
+    PROXY_COUNT = 0
     MAIL_FROM = "Agora <rooms@library.invalid>"
     SMTP_HOST = ""
     SMTP_PORT = 25
@@ -70,6 +85,8 @@ class Production(Default):
     ENV_NAME = "production"
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
+    # Browsers then refuse plain HTTP to this host for two years (behind TLS only).
+    STRICT_TRANSPORT_SECURITY = "max-age=63072000; includeSubDomains"
 
 
 ENVIRONMENTS: dict[str, type[Default]] = {
@@ -98,6 +115,11 @@ def instance_path_from_environment() -> str | None:
 def test_database_url() -> str | None:
     """The PostgreSQL URL the test suite should also run against, if any."""
     return os.environ.get("AGORA_TEST_DATABASE_URL") or None
+
+
+def test_redis_url() -> str:
+    """The Redis the throttling test shares its counters in (its own key prefix per run)."""
+    return os.environ.get("AGORA_TEST_REDIS_URL") or "redis://127.0.0.1:6379/0"
 
 
 def running_in_ci() -> bool:

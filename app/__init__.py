@@ -29,7 +29,7 @@ def create_app(config: Mapping[str, Any] | type | None = None) -> Flask:
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
             "pool_pre_ping": True, **app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {})}
 
-    from app import auth, errors
+    from app import auth, errors, security, throttle
     from app.api import bp as api_bp
     from app.auth import bp as auth_bp
     from app.cli import register_cli
@@ -38,6 +38,7 @@ def create_app(config: Mapping[str, Any] | type | None = None) -> Flask:
     from app.feeds import bp as feeds_bp
     from app.web import bp as web_bp
 
+    throttle.trust_proxies(app)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(__file__).parent.parent / "migrations"))
     app.config.setdefault("WTF_CSRF_CHECK_DEFAULT", False)
@@ -49,6 +50,7 @@ def create_app(config: Mapping[str, Any] | type | None = None) -> Flask:
 
     auth.init_app(app)
     errors.init_app(app)
+    security.init_app(app)
     app.register_blueprint(web_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")

@@ -52,6 +52,17 @@ def create_user(email: str, role: str, name: str, password_stdin: bool) -> None:
     click.echo(f"Created {user.role} {user.email} (id {user.id}).")
 
 
+@users_cli.command("signout-everywhere")
+@click.argument("email")
+def signout_everywhere(email: str) -> None:
+    """End every session and remember cookie of EMAIL, on every device."""
+    try:
+        user = accounts.end_sessions_of(email)
+    except AgoraError as error:
+        _fail(error.detail)
+    click.echo(f"Signed {user.email} out everywhere.")
+
+
 @click.group("tokens")
 def tokens_cli() -> None:
     """Manage API tokens."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 
 from flask import Blueprint, Flask, Response, current_app, g, request
 from flask_login import current_user
@@ -32,11 +33,24 @@ def init_app(app: Flask) -> None:
     app.after_request(_finish_transaction)
 
 
-def _load_user(user_id: str) -> User | None:
-    if not user_id.isdigit():
+_SESSION_ID = re.compile(r"([0-9]{1,10}):([0-9]{1,10})")
+_MAX_ID = 2**31 - 1
+
+
+def _load_user(session_id: str) -> User | None:
+    """The user a session or remember cookie names, if the cookie's generation is current.
+
+    ``User.get_id`` writes ``id:generation``; a cookie from before a sign-out,
+    password change or "sign out everywhere" carries an older generation and
+    signs nobody in. Cookies of the old plain-id form sign nobody in either.
+    """
+    match = _SESSION_ID.fullmatch(session_id)
+    if match is None or int(match[1]) > _MAX_ID:
         return None
-    user = db.session.get(User, int(user_id))
-    return user if user is not None and user.active else None
+    user = db.session.get(User, int(match[1]))
+    if user is None or not user.active or user.session_generation != int(match[2]):
+        return None
+    return user
 
 
 def _authenticate_bearer() -> None:

@@ -28,6 +28,19 @@ class SignInForm(FlaskForm):
     remember = BooleanField("Keep me signed in on this device")
 
 
+class PasswordChangeForm(FlaskForm):
+    """A new password, given with the current one."""
+
+    current_password = PasswordField("Current password", validators=[
+        DataRequired(), Length(max=MAX_PASSWORD_LENGTH)])
+    password = PasswordField("New password", validators=[
+        DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=MAX_PASSWORD_LENGTH)])
+    confirm = PasswordField(
+        "Repeat new password",
+        validators=[DataRequired(), EqualTo("password", "Passwords differ.")],
+    )
+
+
 class TokenForm(FlaskForm):
     """A new API or feed token, named so its owner recognises it later."""
 

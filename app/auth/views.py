@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
+from app import throttle
 from app.auth import bp
-from app.auth.forms import EmptyForm, SignInForm, SignUpForm, TokenForm
+from app.auth.forms import EmptyForm, PasswordChangeForm, SignInForm, SignUpForm, TokenForm
 from app.extensions import limiter
+from app.models import User
 from app.services import accounts, tokens
 from app.services.errors import AlreadyExists, NotFound, RuleViolation
 
@@ -35,21 +37,24 @@ def signup():
         except (AlreadyExists, RuleViolation) as error:
             _attach_error(form, error)
         else:
-            login_user(user)
+            _start_session(user, remember=False)
             flash("Welcome to Agora. Join or create your association to book rooms.")
             return redirect(url_for("web.index"))
     return render_template("auth/signup.html", form=form), 422 if form.errors else 200
 
 
 @bp.route("/signin", methods=["GET", "POST"])
-@limiter.limit(lambda: _limit("RATELIMIT_SIGNIN"), methods=["POST"])
+@limiter.limit(lambda: _limit("RATELIMIT_SIGNIN"), methods=["POST"],
+               key_func=throttle.signin_account_key)
+@limiter.limit(lambda: _limit("RATELIMIT_SIGNIN_ADDRESS"), methods=["POST"],
+               key_func=throttle.address_key)
 def signin():
     """Sign in with e-mail and password; one generic message for every failure."""
     form = SignInForm()
     if form.validate_on_submit():
         user = accounts.authenticate(form.email.data, form.password.data)
         if user is not None:
-            login_user(user, remember=form.remember.data)
+            _start_session(user, remember=form.remember.data)
             return redirect(_safe_next(url_for("web.index")))
         form.form_errors.append("E-mail or password is not right.")
     status = 401 if form.is_submitted() and (form.errors or form.form_errors) else 200
@@ -58,10 +63,58 @@ def signin():
 
 @bp.route("/signout", methods=["POST"])
 def signout():
-    """Sign out (a POST with a CSRF token, so no link can sign anyone out)."""
+    """Sign out (a POST with a CSRF token, so no link can sign anyone out).
+
+    The server forgets the session too: a copy of the old cookie, or the remember
+    cookie, no longer signs anyone in (the user's session generation moves on).
+    """
+    if current_user.is_authenticated:
+        accounts.end_sessions(current_user._get_current_object())
     logout_user()
     flash("You are signed out.")
     return redirect(url_for("web.index"))
+
+
+def _start_session(user: User, remember: bool) -> None:
+    """Sign ``user`` in on a new session: nothing of the session before is kept.
+
+    Clearing it defeats session fixation and drops the CSRF token, so the
+    signed-in session is handed a new one.
+    """
+    session.clear()
+    g.pop(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), None)
+    login_user(user, remember=remember)
+
+
+@bp.route("/profile/password", methods=["POST"])
+@limiter.limit(lambda: _limit("RATELIMIT_SIGNIN"), key_func=throttle.user_key)
+@login_required
+def change_password():
+    """Change the password; every other session of the user ends, this one goes on."""
+    form = PasswordChangeForm()
+    if form.validate_on_submit():
+        user = current_user._get_current_object()
+        try:
+            accounts.change_password(user, form.current_password.data, form.password.data)
+        except RuleViolation as error:
+            _attach_error(form, error)
+        else:
+            remembered = current_app.config.get("REMEMBER_COOKIE_NAME",
+                                                "remember_token") in request.cookies
+            _start_session(user, remember=remembered)
+            flash("Password changed. Every other session is signed out.")
+            return redirect(url_for("auth.profile"))
+    return _profile_page(password_form=form), 422
+
+
+@bp.route("/profile/signout-everywhere", methods=["POST"])
+@login_required
+def signout_everywhere():
+    """End every session of the user, on every device, this one included."""
+    accounts.end_sessions(current_user._get_current_object())
+    logout_user()
+    flash("You are signed out on every device.")
+    return redirect(url_for("auth.signin"))
 
 
 @bp.route("/profile")
@@ -108,7 +161,8 @@ def revoke_feed_token(token_id: int):
     return redirect(url_for("auth.profile"))
 
 
-def _profile_page(new_token: str | None = None, new_feed: str | None = None) -> str:
+def _profile_page(new_token: str | None = None, new_feed: str | None = None,
+                  password_form: PasswordChangeForm | None = None) -> str:
     """The profile page; a new token or feed path is shown this once."""
     return render_template(
         "auth/profile.html",
@@ -117,6 +171,7 @@ def _profile_page(new_token: str | None = None, new_feed: str | None = None) -> 
         token_form=TokenForm(formdata=None) if new_token else TokenForm(),
         feed_form=TokenForm(prefix="feed", formdata=None),
         revoke_form=EmptyForm(),
+        password_form=password_form or PasswordChangeForm(formdata=None),
         new_token=new_token,
         new_feed=new_feed,
     )

@@ -34,6 +34,9 @@ class User(UserMixin, Base):
     role: Mapped[str] = mapped_column(String(16), default="member")
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Part of the id every session and remember cookie carries: raising it (sign-out,
+    # password change, "sign out everywhere") makes every cookie issued before void.
+    session_generation: Mapped[int] = mapped_column(default=0, server_default=text("0"))
 
     memberships: Mapped[list[Membership]] = relationship(
         back_populates="user", cascade="all, delete-orphan"
@@ -45,6 +48,10 @@ class User(UserMixin, Base):
     @property
     def is_active(self) -> bool:  # type: ignore[override]
         return self.active
+
+    def get_id(self) -> str:
+        """What Flask-Login keeps in the session and the remember cookie: ``id:generation``."""
+        return f"{self.id}:{self.session_generation}"
 
     @property
     def is_staff(self) -> bool:

@@ -1,4 +1,4 @@
-"""Accounts: creating users, checking passwords (Argon2id)."""
+"""Accounts: creating users, checking and changing passwords (Argon2id), ending sessions."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from app.db import unit_of_work, write_transaction
 from app.extensions import db
 from app.models import User
-from app.services.errors import AlreadyExists, RuleViolation
+from app.services.errors import AlreadyExists, NotFound, RuleViolation
 
 _hasher = PasswordHasher()
 MIN_PASSWORD_LENGTH = 10
@@ -83,4 +83,43 @@ def authenticate(email: str, password: str) -> User | None:
         rehashed = _hasher.hash(password)
         with unit_of_work():
             user.password_hash = rehashed
+    return user
+
+
+def _password_matches(user: User, password: str) -> bool:
+    try:
+        return user.password_hash is not None and _hasher.verify(user.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def change_password(user: User, current_password: str, new_password: str) -> None:
+    """Set a new password once the current one is given; every other session ends.
+
+    The slow Argon2 work (checking the old password, hashing the new one) is done
+    before the write transaction, so the write lock is held only for the update.
+    """
+    if not _password_matches(user, current_password):
+        raise RuleViolation.single("current_password", "wrong_password",
+                                   "That is not your current password.")
+    validate_password(new_password)
+    new_hash = _hasher.hash(new_password)
+    with unit_of_work():
+        user.password_hash = new_hash
+        user.session_generation = User.session_generation + 1
+
+
+@write_transaction
+def end_sessions(user: User) -> None:
+    """Void every session and remember cookie the user has, on every device."""
+    # Counted up in SQL, so two concurrent calls never write the same generation.
+    user.session_generation = User.session_generation + 1
+
+
+def end_sessions_of(email: str) -> User:
+    """End every session of the user with that e-mail (for administrators)."""
+    user = find_user_by_email(email)
+    if user is None:
+        raise NotFound(f"No user with e-mail {email}.")
+    end_sessions(user)
     return user

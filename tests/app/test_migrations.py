@@ -43,6 +43,23 @@ def test_upgrade_builds_every_table_and_downgrade_removes_them(empty_database, t
         db.engine.dispose()
 
 
+def test_upgrade_gives_every_table_the_columns_of_its_model(empty_database, tmp_path):
+    app = create_app({"DATABASE_URL": empty_database, "INSTANCE_PATH": str(tmp_path / "i"),
+                      "SECRET_KEY": "migrations-test-secret"})
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+    engine = create_engine(empty_database)
+    try:
+        inspector = inspect(engine)
+        migrated = {table: {c["name"] for c in inspector.get_columns(table)}
+                    for table in Base.metadata.tables}
+    finally:
+        engine.dispose()
+    assert migrated == {name: set(table.columns.keys())
+                        for name, table in Base.metadata.tables.items()}
+
+
 def test_postgres_schema_has_the_exclusion_constraint(tmp_path, postgres_server_url):
     if postgres_server_url is None:
         pytest.skip("set AGORA_TEST_DATABASE_URL to run the PostgreSQL tests")

@@ -56,6 +56,10 @@ def served(tmp_path):
 def test_a_member_signs_in_books_and_sees_the_clash_the_second_time(browser, served):
     base, world = served
     page = browser.new_page()
+    # Chromium reports whatever the Content-Security-Policy refuses on the console.
+    refused = []
+    page.on("console", lambda message: refused.append(message.text)
+            if "Content Security Policy" in message.text else None)
     page.goto(f"{base}/signin")
     page.fill("#email", world["email"])
     page.fill("#password", PASSWORD)
@@ -80,4 +84,7 @@ def test_a_member_signs_in_books_and_sees_the_clash_the_second_time(browser, ser
     book()
     page.wait_for_selector("#conflict")
     assert "That time is taken" in page.inner_text("#conflict")
+    page.goto(f"{base}/rooms/{world['room']}")
+    page.goto(f"{base}/profile")
     page.close()
+    assert refused == []
