@@ -113,7 +113,7 @@ def _sort_out(
     taken: dict[int, list[tuple[datetime, datetime]]] = defaultdict(list)
     keep: list[Occurrence] = []
     misfits: list[Misfit] = []
-    capacities: dict[int | None, int] = {}
+    capacities: dict[tuple[int, int | None], int] = {}
     overfilled: set[int] = set()
     for occurrence in occurrences:
         cells = cells_of_room.get(occurrence.room_id, [])
@@ -137,12 +137,13 @@ def _sort_out(
     return keep, misfits
 
 
-def _capacity(occurrence: Occurrence, known: dict[int | None, int]) -> int:
-    """``capacity_of`` the occurrence's room and layout, measured once per layout."""
+def _capacity(occurrence: Occurrence, known: dict[tuple[int, int | None], int]) -> int:
+    """``capacity_of`` the occurrence's room and layout, asked once per pair."""
     booking = occurrence.booking
-    if booking.layout_id not in known:
-        known[booking.layout_id] = capacity_of(booking.room, booking.layout)
-    return known[booking.layout_id]
+    key = (booking.room_id, booking.layout_id)
+    if key not in known:
+        known[key] = capacity_of(booking.room, booking.layout)
+    return known[key]
 
 
 def _overfill_reason(booking: Booking, capacity: int) -> str:

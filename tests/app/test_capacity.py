@@ -322,3 +322,20 @@ def test_capacity_of_is_the_lowest_of_layout_geometry_and_policy_cap(app, hall):
     assert capacity_of(room, db.session.get(Layout, layout.id)) == 90
     assert capacity_of(room, None) == 90
     db.session.rollback()
+
+
+def test_a_booking_a_room_change_overlaps_is_listed_with_its_own_rooms_capacity(client, staff):
+    branch = make_branch()
+    small = make_room(branch, rect(0, 0, 10, 8), name="Small", max_attendees=20)
+    other = make_room(branch, rect(10, 0, 16, 5), name="Other", max_attendees=30,
+                      doors=[door(16, 1, 16, 2.2)])
+    day = future_day(10)
+    assert book(client, make_booker(), small, local(day, 10), local(day, 12)).status_code == 201
+    later = book(client, make_booker(), other, local(day, 10), local(day, 12)).get_json()["id"]
+
+    refused = client.patch(f"/api/v1/rooms/{small.id}", headers=staff, json={
+        "outline": rect(0, 0, 12, 8), "doors": [door(0, 1, 0, 2.2)]})
+
+    assert refused.status_code == 409
+    (listed,) = refused.get_json()["report"]["bookings"]
+    assert (listed["booking_id"], listed["outcome"], listed["capacity"]) == (later, "cancel", 30)
