@@ -7,10 +7,11 @@ from pydantic import Field
 
 from app.api import bp
 from app.api.access import staff_user
-from app.api.openapi import accepts
+from app.api.openapi import accepts, query
 from app.api.schemas import Body
 from app.services import layouts as layout_service
 from app.services.branches import get_branch
+from app.services.capacity import layout_json, measure, shape_of
 from app.services.errors import BadInput, NotFound
 from app.services.rooms import get_room
 from layouts import CATALOGUE, to_svg
@@ -33,6 +34,13 @@ class LayoutIn(Body):
     items: list[ItemIn] = Field(default_factory=list, max_length=20_000)
 
 
+class LayoutReplace(LayoutIn):
+    """A layout's new items; ``force`` applies it even if future bookings no longer fit
+    (they are then flagged and their bookers told)."""
+
+    force: bool = False
+
+
 class ArrangeIn(Body):
     """Ask for a proposed layout in a style, optionally for a number of people."""
 
@@ -45,7 +53,7 @@ def layout_out(layout) -> dict:
     return {
         "id": layout.id,
         "room_id": layout.room_id,
-        **layout_service.layout_json(layout),
+        **layout_json(layout),
         "capacity": layout.capacity,
         "limits": layout.limits,
         "binding": layout.binding,
@@ -105,20 +113,31 @@ def get_layout(layout_id: int):
 
 
 @bp.put("/layouts/<int:layout_id>")
-@accepts(LayoutIn)
-def replace_layout(layout_id: int, body: LayoutIn):
-    """Replace a layout (staff)."""
-    staff_user()
-    layout = layout_service.update_layout(layout_service.get_layout(layout_id), body.model_dump())
+@accepts(LayoutReplace)
+def replace_layout(layout_id: int, body: LayoutReplace):
+    """Replace a layout (staff); 409 listing future bookings it would not hold, unless forced."""
+    viewer = staff_user()
+    layout = layout_service.update_layout(
+        layout_service.get_layout(layout_id), body.model_dump(exclude={"force"}),
+        force=body.force, viewer=viewer)
     return jsonify(layout_out(layout))
 
 
 @bp.delete("/layouts/<int:layout_id>")
+@query(force="true: delete even if future bookings use it (they are flagged)")
 def delete_layout(layout_id: int):
-    """Delete a layout no future booking uses (staff)."""
-    staff_user()
-    layout_service.delete_layout(layout_service.get_layout(layout_id))
+    """Delete a layout (staff); 409 listing future bookings that use it, unless forced."""
+    viewer = staff_user()
+    layout_service.delete_layout(layout_service.get_layout(layout_id),
+                                 force=_force_arg(), viewer=viewer)
     return "", 204
+
+
+def _force_arg() -> bool:
+    value = request.args.get("force", "false")
+    if value not in ("true", "false"):
+        raise BadInput("The query parameter 'force' is 'true' or 'false'.")
+    return value == "true"
 
 
 @bp.get("/rooms/<int:room_id>/layouts/<int:layout_id>.svg")
@@ -128,11 +147,10 @@ def layout_svg(room_id: int, layout_id: int):
     layout = layout_service.get_layout(layout_id)
     if layout.room_id != room.id:
         raise NotFound(f"Room {room_id} has no layout {layout_id}.")
-    from layouts import compute_capacity, layout_from_json
+    from layouts import layout_from_json
 
-    value = layout_from_json(layout_service.layout_json(layout))
-    shape, rules = layout_service.shape_of(room), layout_service.rules_of(room)
-    svg = to_svg(shape, value, compute_capacity(shape, value, rules),
+    value = layout_from_json(layout_json(layout))
+    svg = to_svg(shape_of(room), value, measure(room, value),
                  poster=request.args.get("poster") in ("1", "true"),
                  title=f"{room.name} · {layout.name}")
     return Response(svg, mimetype="image/svg+xml")

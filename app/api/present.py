@@ -7,7 +7,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from app.models import Association, Booking, Branch, Room, User
-from app.services.rooms import room_capacity
+from app.services.capacity import capacity_of
 from calendars import to_rfc3339
 
 
@@ -51,7 +51,7 @@ def room_json(room: Room) -> dict[str, Any]:
         "amenities": room.amenities,
         "area_m2": round(room.area_m2, 2),
         "max_attendees": room.max_attendees,
-        "capacity": room_capacity(room),
+        "capacity": capacity_of(room, None),
         "bookable": room.bookable,
         "rules": room.rules,
     }
@@ -84,7 +84,6 @@ def user_json(user: User) -> dict[str, Any]:
 def booking_json(booking: Booking) -> dict[str, Any]:
     """A booking and its occurrences, in the branch's zone."""
     zone = ZoneInfo(booking.room.branch.timezone)
-    layout = booking.layout
     return {
         "id": booking.id,
         "uid": booking.uid,
@@ -93,7 +92,12 @@ def booking_json(booking: Booking) -> dict[str, Any]:
         "title": booking.title,
         "description": booking.description,
         "attendees": booking.attendees,
-        "capacity": layout.capacity if layout is not None else room_capacity(booking.room),
+        "capacity": capacity_of(booking.room, booking.layout),
+        "capacity_flag": (
+            {"reason": booking.capacity_flag,
+             "flagged_at": to_rfc3339(booking.capacity_flagged_at, zone)}
+            if booking.capacity_flag and booking.capacity_flagged_at else None
+        ),
         "association_id": booking.association_id,
         "booked_by_id": booking.booked_by_id,
         "public": booking.public,

@@ -47,12 +47,13 @@ def get_room(room_id: int):
 @accepts(RoomPatch)
 def update_room(room_id: int, body: RoomPatch):
     """Change a room (staff); a geometry change reports what it breaks, and needs ``force``."""
-    staff_user()
+    viewer = staff_user()
     changes = body.model_dump(exclude_unset=True)
     force = changes.pop("force", False)
     if "rules" in changes:
         changes["rules"] = body.rules.model_dump(exclude_none=True) if body.rules else {}
-    room, report = rooms.update_room(rooms.get_room(room_id), changes, force=force)
+    room, report = rooms.update_room(rooms.get_room(room_id), changes, force=force,
+                                     viewer=viewer)
     return jsonify({**room_json(room), "report": report})
 
 

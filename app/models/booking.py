@@ -56,6 +56,10 @@ class Booking(Base):
     public: Mapped[bool] = mapped_column(default=False)
     status: Mapped[str] = mapped_column(String(12), default="confirmed")
     status_reason: Mapped[str] = mapped_column(Text, default="")
+    # Set when a forced change to the room or layout left it holding fewer people than
+    # booked; cleared when the booking is changed to fit again.
+    capacity_flag: Mapped[str | None] = mapped_column(Text)
+    capacity_flagged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The first occurrence; a series repeats it by ``rrule`` in the branch's local time.
     start: Mapped[datetime] = mapped_column(UTCDateTime)
     end: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -19,9 +19,9 @@ from app.models import Branch, CellRoom, Occurrence, Room, User
 from app.models.booking import ACTIVE_STATUSES
 from app.services import conflicts
 from app.services.booking_rules import RoomRules, check_lead_and_horizon
+from app.services.capacity import capacity_of
 from app.services.closures import closures_touching
 from app.services.errors import BadInput
-from app.services.rooms import room_capacity
 from calendars import Interval, get_zone, merge, open_intervals, subtract, to_rfc3339
 
 MAX_WINDOW = timedelta(days=31)
@@ -104,7 +104,7 @@ def search_rooms(
         query = query.where(Room.branch_id == branch_id)
     rooms = [
         room for room in db.session.scalars(query)
-        if amenities <= set(room.amenities) and (room_capacity(room) or 0) >= attendees
+        if amenities <= set(room.amenities) and capacity_of(room, None) >= attendees
     ]
     if not rooms:
         return []

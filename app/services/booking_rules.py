@@ -117,16 +117,6 @@ def check_open(occurrence: Interval, hours: BranchHours) -> list[FieldError]:
     return []
 
 
-def check_capacity(attendees: int, capacity: int | None, what: str) -> list[FieldError]:
-    """Attendees within the capacity of the layout or room."""
-    if capacity is not None and attendees > capacity:
-        return [FieldError(
-            "attendees", "capacity_exceeded",
-            f"{attendees} people is more than {what} holds: its capacity is {capacity}.",
-        )]
-    return []
-
-
 def check_quota(
     new_occurrences: Iterable[Interval],
     existing: Iterable[Interval],

@@ -35,19 +35,13 @@ from app.models import (
 from app.models.booking import ACTIVE_STATUSES
 from app.services import conflicts
 from app.services.associations import is_admin, membership_of
-from app.services.booking_rules import (
-    BranchHours,
-    RoomRules,
-    check_capacity,
-    check_occurrences,
-    check_quota,
-)
+from app.services.booking_rules import BranchHours, RoomRules, check_occurrences, check_quota
 from app.services.booking_times import Planned, parse_booking_time, plan_series, rrule_until
+from app.services.capacity import check_attendees
 from app.services.closures import closures_touching
 from app.services.errors import Conflict, FieldError, Forbidden, NotFound, RuleViolation
 from app.services.mail import announce
 from app.services.paging import keyset_page
-from app.services.rooms import room_capacity
 from calendars import Interval, TimeInputError, get_zone
 
 T = TypeVar("T")
@@ -228,11 +222,13 @@ def _place(
         [Interval(p.start, p.end) for p in to_check], RoomRules.of(room),
         _hours_of(branch, zone, to_check), now, staff=actor.is_staff,
     )
-    errors += check_capacity(booking.attendees, *_capacity_of(room, booking.layout))
+    errors += check_attendees(booking.attendees, room, booking.layout)
     if booking.association is not None and not actor.is_staff:
         errors += _quota_errors(booking, active, zone)
     if errors:
         raise RuleViolation(errors)
+    booking.capacity_flag = None  # the room holds them again
+    booking.capacity_flagged_at = None
 
     _refuse_self_overlap(active, room, zone)
     floor = conflicts.share_of_floor(room.id, lock=True)
@@ -266,12 +262,6 @@ def _hours_of(branch: Branch, zone: tzinfo, planned: Sequence[Planned]) -> Branc
     closures = closures_touching(branch.id, Interval(
         min(p.start for p in planned), max(p.end for p in planned))) if planned else []
     return BranchHours(zone, branch.opening_hours, closures)
-
-
-def _capacity_of(room: Room, layout: Layout | None) -> tuple[int | None, str]:
-    if layout is not None:
-        return layout.capacity, f"the layout '{layout.name}'"
-    return room_capacity(room), room.name
 
 
 def _quota_errors(booking: Booking, active: Sequence[Planned], zone: tzinfo) -> list[FieldError]:
@@ -809,6 +799,16 @@ def pending_queue(actor: User, limit: int = 50, after_id: int | None = None) -> 
         raise Forbidden("Only library staff see the approval queue.")
     return keyset_page(select(Booking).where(Booking.status == "pending"), Booking.id,
                        limit, after_id)
+
+
+def over_capacity_queue(actor: User, limit: int = 200) -> list[Booking]:
+    """Active bookings flagged as holding more people than their room now allows (staff)."""
+    if not actor.is_staff:
+        raise Forbidden("Only library staff see the bookings over capacity.")
+    return list(db.session.scalars(
+        select(Booking)
+        .where(Booking.capacity_flag.is_not(None), Booking.status.in_(ACTIVE_STATUSES))
+        .order_by(Booking.capacity_flagged_at, Booking.id).limit(limit)))
 
 
 @dataclass(frozen=True)

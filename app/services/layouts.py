@@ -10,43 +10,37 @@ from sqlalchemy import select
 
 from app.db import write_transaction
 from app.extensions import db
-from app.models import Booking, Branch, Layout, Occurrence, Room, utcnow
+from app.models import Booking, Branch, Layout, Occurrence, Room, User, utcnow
 from app.models.booking import ACTIVE_STATUSES
-from app.services.errors import AlreadyExists, Conflict, FieldError, NotFound, RuleViolation
+from app.services import room_impact
+from app.services.capacity import (
+    capacity_of,
+    measure,
+    rules_of,
+    shape_of,
+    store_measure,
+)
+from app.services.errors import AlreadyExists, FieldError, NotFound, RuleViolation
 from calendars import get_zone, to_rfc3339
 from layouts import (
+    Capacity,
     arrange,
     capacity_to_json,
-    compute_capacity,
-    get_rule_pack,
     layout_from_json,
     layout_to_json,
-    room_from_geojson,
     validate_layout,
 )
 from layouts.layout import Layout as LayoutValue
 
 
-def shape_of(room: Room):
-    """The room's geometry as the layouts library's value."""
-    return room_from_geojson(room.outline, room.doors, room.obstacles, room.max_attendees)
-
-
-def rules_of(room: Room):
-    """The rule pack the room's branch follows."""
-    return get_rule_pack(room.branch.rule_pack)
-
-
 def evaluate(room: Room, value: LayoutValue) -> dict[str, Any]:
     """Violations and capacity of a layout in the room, as the API shows them."""
-    shape, rules = shape_of(room), rules_of(room)
-    violations = validate_layout(shape, value, rules)
-    capacity = compute_capacity(shape, value, rules)
+    violations = validate_layout(shape_of(room), value, rules_of(room))
     errors = [v for v in violations if v.severity == "error"]
     return {
         "valid": not errors,
         "violations": [_violation_json(v) for v in violations],
-        **capacity_to_json(capacity),
+        **capacity_to_json(measure(room, value)),
     }
 
 
@@ -68,56 +62,62 @@ def preview(room: Room, body: dict[str, Any]) -> dict[str, Any]:
 def create_layout(room: Room, body: dict[str, Any]) -> Layout:
     """Save a layout if it is valid; 422 with every violation if not."""
     value = layout_from_json(body)
-    result = _require_valid(room, value)
+    _require_valid(room, value)
     _ensure_name_free(room, value.name)
     layout = Layout(room=room, name=value.name, style=value.style)
-    _store(layout, value, result)
+    _store(layout, value, measure(room, value))
     db.session.add(layout)
     db.session.flush()
     return layout
 
 
 @write_transaction
-def update_layout(layout: Layout, body: dict[str, Any], now: datetime | None = None) -> Layout:
-    """Replace a layout's items; future bookings over the new capacity refuse the change."""
+def update_layout(layout: Layout, body: dict[str, Any], now: datetime | None = None, *,
+                  force: bool = False, viewer: User | None = None) -> Layout:
+    """Replace a layout's items. Future bookings it would no longer hold refuse the change
+    (409 listing them) unless ``force``: then they are flagged and their bookers told."""
+    now = now or utcnow()
+    room = layout.room
     value = layout_from_json(body)
-    result = _require_valid(layout.room, value)
+    _require_valid(room, value)
     if value.name != layout.name:
-        _ensure_name_free(layout.room, value.name)
-    too_many = _bookings_over(layout, result["capacity"], now or utcnow())
-    if too_many:
-        raise Conflict(
-            detail=f"{len(too_many)} future bookings of this layout expect more people than "
-                   f"its new capacity {result['capacity']}.",
-            extra={"bookings": too_many},
-        )
+        _ensure_name_free(room, value.name)
     layout.name = value.name
     layout.style = value.style
-    _store(layout, value, result)
+    _store(layout, value, measure(room, value))
+    capacity = capacity_of(room, layout)
+    misfits = room_impact.layout_misfits(
+        layout, capacity, now,
+        lambda booking: f"{booking.attendees} attendees is more than the layout's new "
+                        f"capacity {capacity}")
+    room_impact.refuse_unless_forced(
+        misfits, f"{len(misfits)} future bookings of this layout expect more people than its "
+                 f"new capacity {capacity}.", force=force, viewer=viewer)
+    room_impact.resolve(misfits, now)
     layout.revision += 1
-    layout.updated_at = now or utcnow()
+    layout.updated_at = now
     db.session.flush()
     return layout
 
 
 @write_transaction
-def delete_layout(layout: Layout, now: datetime | None = None) -> None:
-    """Delete a layout no future booking uses."""
-    in_use = _bookings_over(layout, 0, now or utcnow())
-    if in_use:
-        raise Conflict(detail="Future bookings use this layout; move them first.",
-                       extra={"bookings": in_use})
+def delete_layout(layout: Layout, now: datetime | None = None, *, force: bool = False,
+                  viewer: User | None = None) -> None:
+    """Delete a layout. Future bookings that use it refuse the deletion (409 listing them)
+    unless ``force``: then they keep the room without a layout, and are flagged."""
+    now = now or utcnow()
+    room = layout.room
+    capacity = capacity_of(room, None)
+    reason = f"its layout '{layout.name}' was deleted; without a layout the room holds {capacity}"
+    misfits = [room_impact.Misfit(m.occurrence, m.reason, capacity, m.outcome)
+               for m in room_impact.layout_misfits(layout, 0, now, lambda _booking: reason)]
+    room_impact.refuse_unless_forced(
+        misfits, "Future bookings use this layout; move them first.", force=force, viewer=viewer)
+    for misfit in misfits:
+        misfit.occurrence.booking.layout = None
+    room_impact.resolve(misfits, now)
     db.session.delete(layout)
     db.session.flush()
-
-
-def reevaluate_layout(room: Room, layout: Layout) -> bool:
-    """Re-measure a stored layout after the room changed; whether it is still valid."""
-    result = evaluate(room, layout_from_json(layout_json(layout)))
-    layout.capacity = result["capacity"]
-    layout.limits = result["limits"]
-    layout.binding = result["binding"]
-    return bool(result["valid"])
 
 
 def propose(room: Room, style: str, attendees: int | None) -> dict[str, Any]:
@@ -131,11 +131,6 @@ def propose(room: Room, style: str, attendees: int | None) -> dict[str, Any]:
     }
 
 
-def layout_json(layout: Layout) -> dict[str, Any]:
-    """A stored layout in the API's shape (without the derived figures)."""
-    return {"name": layout.name, "style": layout.style, "items": layout.items}
-
-
 def get_layout(layout_id: int) -> Layout:
     """The layout, or NotFound."""
     layout = db.session.get(Layout, layout_id)
@@ -144,26 +139,22 @@ def get_layout(layout_id: int) -> Layout:
     return layout
 
 
-def _require_valid(room: Room, value: LayoutValue) -> dict[str, Any]:
-    result = evaluate(room, value)
-    if not result["valid"]:
-        errors = [
-            FieldError(_items_field(v["items"]), v["code"], v["message"])
-            for v in result["violations"] if v["severity"] == "error"
-        ]
-        raise RuleViolation(errors, extra={"violations": result["violations"]})
-    return result
+def _require_valid(room: Room, value: LayoutValue) -> None:
+    violations = [_violation_json(v)
+                  for v in validate_layout(shape_of(room), value, rules_of(room))]
+    errors = [FieldError(_items_field(v["items"]), v["code"], v["message"])
+              for v in violations if v["severity"] == "error"]
+    if errors:
+        raise RuleViolation(errors, extra={"violations": violations})
 
 
 def _items_field(items: list[int]) -> str:
     return f"items[{items[0]}]" if items else "items"
 
 
-def _store(layout: Layout, value: LayoutValue, result: dict[str, Any]) -> None:
+def _store(layout: Layout, value: LayoutValue, capacity: Capacity) -> None:
     layout.items = layout_to_json(value)["items"]
-    layout.capacity = result["capacity"]
-    layout.limits = result["limits"]
-    layout.binding = result["binding"]
+    store_measure(layout, capacity)
     layout.valid = True
 
 
@@ -173,21 +164,6 @@ def _ensure_name_free(room: Room, name: str) -> None:
     )
     if taken is not None:
         raise AlreadyExists("This room already has a layout with that name.", "name")
-
-
-def _bookings_over(layout: Layout, capacity: int, now: datetime) -> list[dict[str, Any]]:
-    rows = db.session.execute(
-        select(Booking.id, Booking.attendees)
-        .join(Occurrence, Occurrence.booking_id == Booking.id)
-        .where(
-            Booking.layout_id == layout.id,
-            Booking.attendees > capacity,
-            Occurrence.status.in_(ACTIVE_STATUSES),
-            Occurrence.end > now,
-        )
-        .distinct()
-    ).all()
-    return [{"booking_id": booking_id, "attendees": n} for booking_id, n in rows]
 
 
 def setup_sheet(branch: Branch, day: date) -> list[dict[str, Any]]:

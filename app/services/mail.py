@@ -32,7 +32,7 @@ from calendars import build_invitation, get_zone
 
 log = logging.getLogger(__name__)
 
-KINDS = ("created", "approved", "rejected", "changed", "cancelled")
+KINDS = ("created", "approved", "rejected", "changed", "cancelled", "over_capacity")
 MAX_ATTEMPTS = 8
 LEASE = timedelta(minutes=5)
 SMTP_TIMEOUT_SECONDS = 10.0
@@ -149,6 +149,7 @@ _HEADLINES = {
     "rejected": "Booking not approved",
     "changed": "Booking changed",
     "cancelled": "Booking cancelled",
+    "over_capacity": "Booking needs a change",
 }
 _SENTENCES = {
     "created": "is confirmed.",
@@ -157,6 +158,9 @@ _SENTENCES = {
     "rejected": "was not approved.",
     "changed": "has changed; the attached invitation carries the new details.",
     "cancelled": "is cancelled.",
+    "over_capacity": ("is still booked, but after a change to the room or its layout it holds "
+                      "fewer people than you booked for. Please lower the number of attendees "
+                      "or choose another layout or room, or contact the library."),
 }
 
 
@@ -175,6 +179,8 @@ def compose(booking: Booking, kind: str, settings: MailSettings) -> tuple[str, s
     facts.append(("Attendees", str(booking.attendees)))
     if kind in ("rejected", "cancelled") and booking.status_reason:
         facts.append(("Reason", booking.status_reason))
+    if kind == "over_capacity" and booking.capacity_flag:
+        facts.append(("Reason", booking.capacity_flag))
     sentence = f'Your booking "{booking.title}" of {place} {_SENTENCES[key]}'
     text = "\n".join([
         f"Hello {name}," if name else "Hello,", "", sentence, "",

@@ -9,7 +9,7 @@ from sqlalchemy import delete, select
 
 from app.db import write_transaction
 from app.extensions import db
-from app.models import Branch, CellRoom, FloorCell, Room, utcnow
+from app.models import Branch, CellRoom, FloorCell, Room, User, utcnow
 from app.services.branches import get_or_create_floor
 from app.services.errors import AlreadyExists, FieldError, NotFound, RuleViolation
 from app.services.paging import keyset_page
@@ -124,25 +124,19 @@ def rebuild_floor_cells(floor_id: int) -> dict[int, list[int]]:
     return cells_of_room
 
 
-def room_capacity(room: Room) -> int | None:
-    """How many a room holds without a chosen layout: the staff cap, else its best layout."""
-    if room.max_attendees is not None:
-        return room.max_attendees
-    capacities = [layout.capacity for layout in room.layouts if layout.valid]
-    return max(capacities) if capacities else None
-
-
 GEOMETRY_FIELDS = ("outline", "doors", "obstacles")
 
 
 @write_transaction
 def update_room(
-    room: Room, changes: dict[str, Any], *, force: bool = False, now: datetime | None = None
+    room: Room, changes: dict[str, Any], *, force: bool = False, now: datetime | None = None,
+    viewer: User | None = None,
 ) -> tuple[Room, dict[str, Any]]:
-    """Change a room. A new outline (or doors, obstacles) rebuilds the floor's cells and
-    re-checks every layout and future booking; what it would break is reported, and it
-    is refused (409) unless ``force``: then broken layouts are marked invalid and the
-    later of two bookings that now overlap is cancelled.
+    """Change a room. A new outline (or doors, obstacles, cap) rebuilds the floor's cells and
+    re-measures every layout and future booking; what it would break is reported, and it
+    is refused (409) unless ``force``: then broken layouts are marked invalid, the later
+    of two bookings that now overlap is cancelled, and bookings over their new capacity
+    are flagged (titles in the report only for a ``viewer`` who may see them).
     """
     from app.services import room_impact
 
@@ -166,7 +160,7 @@ def update_room(
     db.session.flush()
     report: dict[str, Any] = {"layouts": [], "bookings": []}
     if geometry_changed or room.floor_id != old_floor_id or "max_attendees" in changes:
-        report = room_impact.reconcile(room, old_floor_id, now, force=force)
+        report = room_impact.reconcile(room, old_floor_id, now, force=force, viewer=viewer)
     return room, report
 
 

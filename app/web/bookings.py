@@ -154,7 +154,8 @@ def approvals():
     if not current_user.is_staff:
         abort(403)
     return render_template("web/approvals.html",
-                           bookings=bookings.pending_queue(current_user, limit=200))
+                           bookings=bookings.pending_queue(current_user, limit=200),
+                           over_capacity=bookings.over_capacity_queue(current_user))
 
 
 def _room_or_404(room_id: int) -> Room:
