@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 from flask import request
 from pydantic import BaseModel, ValidationError
 
+from app.ids import MAX_ID, OutOfRange, ascii_int
 from app.services.errors import BadInput, FieldError
 
 Schema = TypeVar("Schema", bound=BaseModel)
@@ -82,19 +83,18 @@ def malformed(error: ValidationError) -> BadInput:
     return BadInput("; ".join(f"{p.field}: {p.message}" for p in problems), problems)
 
 
-def query_int(name: str, *, required: bool = False, minimum: int | None = None) -> int | None:
-    """An integer query parameter, or a 400 saying which one is wrong."""
+def query_int(name: str, *, required: bool = False, minimum: int | None = None,
+              maximum: int | None = MAX_ID) -> int | None:
+    """An integer query parameter (ASCII digits, within range), or a 400 saying which is wrong."""
     raw = request.args.get(name)
     if raw is None or raw == "":
         if required:
             raise BadInput(f"The query parameter '{name}' is required.")
         return None
-    if not raw.lstrip("-").isdigit() or len(raw) > 12:
-        raise BadInput(f"The query parameter '{name}' must be an integer.")
-    value = int(raw)
-    if minimum is not None and value < minimum:
-        raise BadInput(f"The query parameter '{name}' must be at least {minimum}.")
-    return value
+    try:
+        return ascii_int(raw, minimum=minimum, maximum=maximum)
+    except OutOfRange as error:
+        raise BadInput(f"The query parameter '{name}' must be {error}.") from None
 
 
 def page_params() -> tuple[int, int | None]:
@@ -121,8 +121,8 @@ def decode_cursor(cursor: str) -> int:
     try:
         text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
         kind, _, value = text.partition(":")
-        if kind == "id" and value.isdigit():
-            return int(value)
+        if kind == "id":
+            return ascii_int(value, minimum=0, maximum=MAX_ID)
     except (ValueError, UnicodeDecodeError):
         pass
     raise BadInput("The cursor is not valid; start again without it.")
