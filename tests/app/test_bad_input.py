@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
-from tests.booking_helpers import make_staff_headers
-from tests.builders import make_user
+from tests.booking_helpers import book, make_booker, make_staff_headers
+from tests.builders import future_day, local, make_room, make_user
 from tests.web_helpers import sign_in
 
 BEYOND_INT32 = "2147483648"
@@ -97,3 +99,63 @@ def test_the_id_pattern_matches_exactly_the_numbers_up_to_its_bound(maximum):
     for number in probes:
         assert bool(pattern.fullmatch(str(number))) == (0 <= number <= maximum), number
     assert pattern.fullmatch("³") is None
+
+
+def _patch_targets(client):
+    """A room, an association and a booking to PATCH, and staff headers that may change them."""
+    room = make_room()
+    booker = make_booker()
+    start = local(future_day(5), 10)
+    created = book(client, booker, room, start, start + timedelta(hours=1))
+    assert created.status_code == 201, created.get_json()
+    return {
+        "room": f"/api/v1/rooms/{room.id}",
+        "association": f"/api/v1/associations/{booker.association.id}",
+        "booking": f"/api/v1/bookings/{created.get_json()['id']}",
+        "occurrence": f"/api/v1/bookings/{created.get_json()['id']}/occurrences/"
+                      f"{created.get_json()['occurrences'][0]['start']}",
+    }
+
+
+NOT_NULLABLE = [
+    ("room", "doors"), ("room", "name"), ("room", "floor"), ("room", "outline"),
+    ("room", "obstacles"), ("room", "amenities"), ("room", "rules"), ("room", "bookable"),
+    ("room", "description"), ("room", "force"),
+    ("association", "name"), ("association", "description"), ("association", "contact_email"),
+    ("association", "verified"),
+    ("booking", "title"), ("booking", "attendees"), ("booking", "start"), ("booking", "end"),
+    ("booking", "public"), ("booking", "description"),
+    ("occurrence", "start"), ("occurrence", "attendees"),
+]
+
+
+def test_patch_with_null_for_a_field_that_may_not_be_null_is_400_naming_it(client):
+    targets = _patch_targets(client)
+    headers = make_staff_headers()
+    for target, field in NOT_NULLABLE:
+        response = client.patch(targets[target], json={field: None}, headers=headers)
+        assert response.status_code == 400, (target, field, response.get_json())
+        body = response.get_json()
+        assert body["errors"] == [{"field": field, "code": "null_not_allowed",
+                                   "message": f"{field} may be left out, but not set to null"}]
+
+
+def test_null_still_clears_what_may_be_cleared(client):
+    targets = _patch_targets(client)
+    headers = make_staff_headers()
+    room = client.patch(targets["room"], json={"max_attendees": None}, headers=headers)
+    assert room.status_code == 200, room.get_json()
+    assert room.get_json()["max_attendees"] is None
+    association = client.patch(targets["association"], json={"website": None}, headers=headers)
+    assert association.status_code == 200, association.get_json()
+    booking = client.patch(targets["booking"], json={"layout_id": None}, headers=headers)
+    assert booking.status_code == 200, booking.get_json()
+
+
+def test_the_openapi_offers_null_only_where_a_patch_accepts_it(client):
+    schemas = client.get("/api/v1/openapi.json").get_json()["components"]["schemas"]
+    for name, nullable in [("RoomPatch", {"max_attendees"}), ("BookingPatch", {"layout_id"}),
+                           ("AssociationPatch", {"website"})]:
+        offered = {field for field, prop in schemas[name]["properties"].items()
+                   if {"type": "null"} in prop.get("anyOf", [])}
+        assert offered == nullable, name
