@@ -5,7 +5,9 @@ from __future__ import annotations
 import base64
 import json
 import math
+import re
 from collections.abc import Callable
+from itertools import accumulate
 from typing import Any, TypeVar
 
 from flask import request
@@ -17,6 +19,10 @@ from app.services.errors import BadInput, FieldError
 Schema = TypeVar("Schema", bound=BaseModel)
 
 MAX_ABS_NUMBER = 1e9
+# The deepest body the API takes is a GeoJSON polygon in a room (about 6 levels).
+MAX_JSON_DEPTH = 32
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
+_JSON_BRACKET = re.compile(r"[\[\]{}]")
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 200
 
@@ -38,19 +44,34 @@ def _bounded_int(text: str) -> int:
     return int(text)
 
 
+def json_depth(text: str) -> int:
+    """How deeply arrays and objects nest in ``text`` (brackets inside strings do not count).
+
+    Counted before parsing: ``json.loads`` recurses once per level and would raise
+    RecursionError on a body nested some thousands deep.
+    """
+    brackets = _JSON_BRACKET.findall(_JSON_STRING.sub("", text))
+    return max(accumulate(1 if b in "[{" else -1 for b in brackets), default=0)
+
+
 def json_body() -> Any:
-    """The request's JSON, refusing NaN, Infinity, 1e400 and other non-JSON numbers."""
+    """The request's JSON, refusing NaN, Infinity, 1e400 and the like, and deep nesting."""
     if not request.is_json:
         raise BadInput("Send the body as JSON with 'Content-Type: application/json'.")
-    raw = request.get_data(cache=True)
+    try:
+        text = request.get_data(cache=True).decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise BadInput(f"The body is not valid JSON: {error}") from None
+    if json_depth(text) > MAX_JSON_DEPTH:
+        raise BadInput(f"The body nests arrays and objects more than {MAX_JSON_DEPTH} deep.")
     try:
         return json.loads(
-            raw,
+            text,
             parse_constant=_reject_constant,
             parse_float=_finite_float,
             parse_int=_bounded_int,
         )
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+    except json.JSONDecodeError as error:
         raise BadInput(f"The body is not valid JSON: {error}") from None
 
 

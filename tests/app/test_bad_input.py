@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 
 from tests.booking_helpers import book, make_booker, make_staff_headers
-from tests.builders import future_day, local, make_room, make_user
+from tests.builders import bearer, future_day, local, make_room, make_token, make_user
 from tests.web_helpers import sign_in
 
 BEYOND_INT32 = "2147483648"
@@ -159,3 +159,25 @@ def test_the_openapi_offers_null_only_where_a_patch_accepts_it(client):
         offered = {field for field, prop in schemas[name]["properties"].items()
                    if {"type": "null"} in prop.get("anyOf", [])}
         assert offered == nullable, name
+
+
+@pytest.mark.parametrize("body", [
+    '{"name": ' + "[" * 20_000 + "]" * 20_000 + "}",
+    '{"name": "x", "website": ' + '{"a": ' * 20_000 + "1" + "}" * 20_000 + "}",
+    "[" * 100_000,
+])
+def test_json_nested_thousands_deep_is_400_with_the_reason(client, body):
+    headers = bearer(make_token(make_user("member")))
+    response = client.post("/api/v1/associations", data=body,
+                           headers={**headers, "Content-Type": "application/json"})
+    assert response.status_code == 400
+    assert "more than 32 deep" in response.get_json()["detail"]
+
+
+def test_json_depth_counts_brackets_outside_strings_only(client):
+    headers = bearer(make_token(make_user("member")))
+    name = "[" * 40 + '\\"{' * 40
+    response = client.post("/api/v1/associations", data=f'{{"name": "{name}"}}',
+                           headers={**headers, "Content-Type": "application/json"})
+    assert response.status_code == 201, response.get_json()
+    assert response.get_json()["name"] == "[" * 40 + '"{' * 40
