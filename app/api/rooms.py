@@ -13,7 +13,7 @@ from app.api.schemas import RoomIn, RoomPatch
 from app.services import availability, rooms
 from app.services.branches import get_branch
 from app.services.errors import BadInput
-from calendars import get_zone, parse_instant, to_rfc3339
+from calendars import InstantOutOfRange, get_zone, parse_instant, to_rfc3339
 
 
 @bp.get("/rooms")
@@ -115,6 +115,8 @@ def _instant_arg(name: str):
         raise BadInput(f"The query parameter '{name}' is required (RFC 3339 with offset).")
     try:
         return parse_instant(value.replace(" ", "+"), name)
+    except InstantOutOfRange:
+        raise
     except ValueError as error:
         raise BadInput(str(error)) from None
 

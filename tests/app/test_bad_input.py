@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from urllib.parse import quote
 
 import pytest
 
@@ -181,3 +182,69 @@ def test_json_depth_counts_brackets_outside_strings_only(client):
                            headers={**headers, "Content-Type": "application/json"})
     assert response.status_code == 201, response.get_json()
     assert response.get_json()["name"] == "[" * 40 + '"{' * 40
+
+
+FAR_TIMES = [
+    ("9999-12-31T10:00:00Z", "9999-12-31T11:00:00Z"),
+    ("0001-01-01T10:00:00Z", "0001-01-01T11:00:00Z"),
+    ("0001-01-01T00:30:00+01:00", "0001-01-01T02:00:00+01:00"),
+    ("9999-12-31T23:00:00-05:00", "9999-12-31T23:30:00-05:00"),
+    ("1969-12-31T23:00:00Z", "1970-01-01T01:00:00Z"),
+    ("2199-12-31T23:00:00Z", "2200-01-01T01:00:00Z"),
+]
+
+
+@pytest.mark.parametrize(("start", "end"), FAR_TIMES)
+def test_a_booking_outside_the_years_agora_schedules_in_is_422_out_of_range(client, start, end):
+    room = make_room()
+    body = {"room_id": room.id, "title": "Far away", "attendees": 1, "start": start, "end": end}
+    booker = make_booker()
+    for headers, extra in ((make_staff_headers(), {}),
+                           (booker.headers, {"association_id": booker.association.id})):
+        response = client.post("/api/v1/bookings", json={**body, **extra}, headers=headers)
+        assert response.status_code == 422, response.get_json()
+        assert "out_of_range" in [e["code"] for e in response.get_json()["errors"]]
+
+
+@pytest.mark.parametrize(("start", "end"), FAR_TIMES)
+def test_availability_and_search_windows_are_bounded_too(client, start, end):
+    room = make_room()
+    query = f"start={quote(start)}&end={quote(end)}"
+    for path in (f"/api/v1/rooms/{room.id}/availability", "/api/v1/search",
+                 f"/api/v1/branches/{room.branch_id}/availability", "/api/v1/bookings"):
+        response = client.get(f"{path}?{query}", headers=make_staff_headers())
+        assert response.status_code == 422, (path, response.get_json())
+        assert response.get_json()["errors"][0]["code"] == "out_of_range"
+
+
+def test_moving_a_booking_out_of_range_is_422(client):
+    room = make_room()
+    start = local(future_day(5), 10)
+    created = book(client, make_booker(), room, start, start + timedelta(hours=1))
+    response = client.patch(f"/api/v1/bookings/{created.get_json()['id']}",
+                            json={"start": "9999-12-31T10:00:00Z", "end": "9999-12-31T11:00:00Z"},
+                            headers=make_staff_headers())
+    assert response.status_code == 422
+    assert response.get_json()["errors"][0]["code"] == "out_of_range"
+
+
+@pytest.mark.parametrize(("start", "end", "code"), [
+    ("2027-03-02T10:00:00Z", "2027-05-02T10:00:00Z", "window_too_long"),
+    ("2027-03-02T10:00:00Z", "2027-03-02T09:00:00Z", "end_before_start"),
+])
+def test_a_window_too_long_or_backwards_is_400_naming_the_rule(client, start, end, code):
+    room = make_room()
+    response = client.get(f"/api/v1/rooms/{room.id}/availability?start={start}&end={end}")
+    assert response.status_code == 400
+    assert response.get_json()["errors"] == [
+        {"field": "end", "code": code, "message": response.get_json()["detail"]}]
+
+
+def test_a_branch_closure_out_of_range_is_422(client):
+    body = {"name": "Far branch", "timezone": "Europe/Copenhagen", "opening_hours": {},
+            "closures": [{"start": "9999-12-24T00:00:00+01:00", "end": "9999-12-31T00:00:00Z"}]}
+    response = client.post("/api/v1/branches", json=body, headers=make_staff_headers())
+    assert response.status_code == 422
+    assert response.get_json()["errors"][0] == {
+        "field": "closures[0].start", "code": "out_of_range",
+        "message": response.get_json()["errors"][0]["message"]}
