@@ -73,7 +73,7 @@ def list_layouts(room_id: int):
 
 
 @bp.post("/rooms/<int:room_id>/layouts")
-@accepts(LayoutIn)
+@accepts(LayoutIn, role="staff")
 def create_layout(room_id: int, body: LayoutIn):
     """Save a layout (staff); 422 with every violation if it is not safe."""
     staff_user()
@@ -83,7 +83,7 @@ def create_layout(room_id: int, body: LayoutIn):
 
 
 @bp.post("/rooms/<int:room_id>/layouts/preview")
-@accepts(LayoutIn)
+@accepts(LayoutIn, role="staff")
 def preview_layout(room_id: int, body: LayoutIn):
     """Validate and measure a layout without saving it (staff)."""
     staff_user()
@@ -91,7 +91,7 @@ def preview_layout(room_id: int, body: LayoutIn):
 
 
 @bp.post("/rooms/<int:room_id>/layouts/arrange")
-@accepts(ArrangeIn)
+@accepts(ArrangeIn, role="staff")
 def arrange_layout(room_id: int, body: ArrangeIn):
     """A proposed layout in a style (staff); not saved."""
     staff_user()
@@ -105,7 +105,7 @@ def get_layout(layout_id: int):
 
 
 @bp.put("/layouts/<int:layout_id>")
-@accepts(LayoutIn)
+@accepts(LayoutIn, role="staff")
 def replace_layout(layout_id: int, body: LayoutIn):
     """Replace a layout (staff)."""
     staff_user()

@@ -26,7 +26,7 @@ def list_rooms():
 
 
 @bp.post("/rooms")
-@accepts(RoomIn)
+@accepts(RoomIn, role="staff")
 def create_room(body: RoomIn):
     """A new room (staff); its geometry is checked and the floor's cells rebuilt."""
     staff_user()
@@ -44,7 +44,7 @@ def get_room(room_id: int):
 
 
 @bp.patch("/rooms/<int:room_id>")
-@accepts(RoomPatch)
+@accepts(RoomPatch, role="staff")
 def update_room(room_id: int, body: RoomPatch):
     """Change a room (staff); a geometry change reports what it breaks, and needs ``force``."""
     staff_user()
