@@ -9,8 +9,10 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from flask import Flask, Response, jsonify, render_template, request
+from flask import Flask, Response, g, jsonify, render_template, request
+from flask_login import AnonymousUserMixin
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from app.services import errors as domain
@@ -29,12 +31,21 @@ DOMAIN_STATUS: list[tuple[type[Exception], int]] = [
     (domain.Conflict, 409),
     (domain.RuleViolation, 422),
 ]
+RETRY_AFTER_SECONDS = 30
+# PostgreSQL SQLSTATE classes meaning the server cannot be reached or will not serve now:
+# 08 connection exception, 53 insufficient resources (too many connections), 57P
+# operator intervention (shutting down, starting up).
+UNAVAILABLE_SQLSTATES = ("08", "53", "57P")
+UNAVAILABLE_SQLITE_MESSAGES = ("unable to open database", "disk i/o error",
+                               "database is locked")
 
 
 def init_app(app: Flask) -> None:
     """Register the handlers."""
     app.register_error_handler(CSRFError, _handle_csrf)
     app.register_error_handler(HTTPException, _handle_http)
+    app.register_error_handler(OperationalError, _handle_database_error)
+    app.register_error_handler(InterfaceError, _handle_database_error)
     app.register_error_handler(domain.AgoraError, _handle_domain)
     for error in (GeometryError, LayoutInputError, TimeInputError, RecurrenceError,
                   HoursInputError):
@@ -124,6 +135,42 @@ def _handle_pure_input(error: Exception):
     ]
     detail = "; ".join(e["message"] for e in errors)
     return _answer(422, "A rule is broken", detail, "ruleviolation", errors=errors)
+
+
+def database_unreachable(error: OperationalError | InterfaceError) -> bool:
+    """Whether a database error means the database cannot be reached, not a bad statement."""
+    if isinstance(error, InterfaceError) or error.connection_invalidated:
+        return True
+    sqlstate = getattr(error.orig, "sqlstate", None)
+    if sqlstate is not None:
+        return sqlstate.startswith(UNAVAILABLE_SQLSTATES)
+    message = str(error.orig).lower()
+    if type(error.orig).__module__.startswith("sqlite3"):
+        return any(text in message for text in UNAVAILABLE_SQLITE_MESSAGES)
+    # psycopg raises connection failures (refused, timed out, no such host) without a state.
+    return type(error.orig).__module__.startswith("psycopg")
+
+
+def _handle_database_error(error: OperationalError | InterfaceError):
+    if not database_unreachable(error):
+        return _handle_unexpected(error)
+    log.warning("Database unavailable on %s %s: %s", request.method, request.path, error.orig)
+    _forget_the_session()
+    # The page's navigation asks who is signed in; that would need the database again.
+    g._login_user = AnonymousUserMixin()
+    response = _answer(503, "Service Unavailable",
+                       "The database cannot be reached just now. Nothing was changed; "
+                       f"please try again in {RETRY_AFTER_SECONDS} seconds.", "unavailable")
+    return _with_header(response, "Retry-After", str(RETRY_AFTER_SECONDS))
+
+
+def _forget_the_session() -> None:
+    from app.extensions import db
+
+    try:
+        db.session.rollback()
+    except (OperationalError, InterfaceError):
+        db.session.close()
 
 
 def _handle_unexpected(error: Exception):
