@@ -7,12 +7,13 @@ HTML page. Nothing ever shows a traceback.
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from flask import Flask, Response, g, jsonify, render_template, request
 from flask_login import AnonymousUserMixin
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from app.services import errors as domain
@@ -45,6 +46,7 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(CSRFError, _handle_csrf)
     app.register_error_handler(HTTPException, _handle_http)
     app.register_error_handler(OperationalError, _handle_database_error)
+    app.register_error_handler(IntegrityError, _handle_integrity_error)
     app.register_error_handler(InterfaceError, _handle_database_error)
     app.register_error_handler(domain.AgoraError, _handle_domain)
     for error in (GeometryError, LayoutInputError, TimeInputError, RecurrenceError,
@@ -171,6 +173,55 @@ def _forget_the_session() -> None:
         db.session.rollback()
     except (OperationalError, InterfaceError):
         db.session.close()
+
+
+PG_UNIQUE_VIOLATION = "23505"
+_SQLITE_UNIQUE = re.compile(r"^UNIQUE constraint failed: (?P<columns>.+)$")
+
+
+def unique_violation(error: IntegrityError) -> tuple[str, str] | None:
+    """The (table, field) a unique violation is about, or None for other integrity errors.
+
+    The field is the constraint's last column, a ``name_key`` reported as ``name``: what
+    the caller sent, not how it is stored.
+    """
+    orig = error.orig
+    if getattr(orig, "sqlstate", None) is not None:
+        if orig.sqlstate != PG_UNIQUE_VIOLATION:
+            return None
+        table, columns = _constraint_columns(orig.diag.table_name, orig.diag.constraint_name)
+    else:
+        match = _SQLITE_UNIQUE.match(str(orig))
+        if match is None:
+            return None
+        pairs = [part.strip().split(".", 1) for part in match["columns"].split(",")]
+        table, columns = pairs[-1][0], [column for _, column in pairs]
+    if not columns:
+        return None
+    return table, columns[-1].removesuffix("_key")
+
+
+def _constraint_columns(table: str | None, constraint: str | None) -> tuple[str, list[str]]:
+    from app.models import Base
+
+    found = Base.metadata.tables.get(table or "")
+    if found is None:
+        return table or "", []
+    for candidate in [*found.constraints, *found.indexes]:
+        if candidate.name == constraint:
+            return found.name, [column.name for column in candidate.columns]
+    return found.name, []
+
+
+def _handle_integrity_error(error: IntegrityError):
+    """Two requests raced to take the same unique value: the loser gets the 409 a check gives."""
+    found = unique_violation(error)
+    if found is None:
+        return _handle_unexpected(error)
+    table, field = found
+    _forget_the_session()
+    return _handle_domain(domain.AlreadyExists(
+        f"Another {table} already has that {field.replace('_', ' ')}.", field))
 
 
 def _handle_unexpected(error: Exception):
