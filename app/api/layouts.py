@@ -13,6 +13,7 @@ from app.services import layouts as layout_service
 from app.services.branches import get_branch
 from app.services.errors import BadInput, NotFound
 from app.services.rooms import get_room
+from calendars import check_in_range
 from layouts import CATALOGUE, to_svg
 
 
@@ -142,13 +143,14 @@ def layout_svg(room_id: int, layout_id: int):
 def setup_sheet(branch_id: int):
     """The day's set-up: which room, which layout, when, how much furniture (staff)."""
     staff_user()
-    from datetime import date
+    from datetime import UTC, date, datetime, time
 
     raw = request.args.get("date", "")
     try:
         day = date.fromisoformat(raw)
     except ValueError:
         raise BadInput("Give ?date=YYYY-MM-DD.") from None
+    check_in_range(datetime.combine(day, time(12), UTC), "date")
     branch = get_branch(branch_id)
     return jsonify({"date": day.isoformat(), "items": layout_service.setup_sheet(branch, day)})
 

@@ -248,3 +248,24 @@ def test_a_branch_closure_out_of_range_is_422(client):
     assert response.get_json()["errors"][0] == {
         "field": "closures[0].start", "code": "out_of_range",
         "message": response.get_json()["errors"][0]["message"]}
+
+
+@pytest.mark.parametrize("day", ["9999-12-31", "0001-01-01"])
+def test_a_setup_sheet_for_a_day_out_of_range_is_422(client, day):
+    room = make_room()
+    response = client.get(f"/api/v1/branches/{room.branch_id}/setup-sheet?date={day}",
+                          headers=make_staff_headers())
+    assert response.status_code == 422
+    assert response.get_json()["errors"][0]["code"] == "out_of_range"
+
+
+@pytest.mark.parametrize("day", ["00010101", "99991231"])
+def test_an_ics_closure_in_year_1_or_9999_is_refused_or_ignored_never_500(client, day):
+    room = make_room()
+    ics = ("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\nBEGIN:VEVENT\r\n"
+           f"UID:far@example.org\r\nDTSTAMP:20270101T000000Z\r\nDTSTART;VALUE=DATE:{day}\r\n"
+           "SUMMARY:Far away\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n")
+    response = client.post(f"/api/v1/branches/{room.branch_id}/closures/import", data=ics,
+                           headers={**make_staff_headers(), "Content-Type": "text/calendar"})
+    assert response.status_code in (200, 422), response.get_json()
+    assert response.get_json().get("imported", 0) == 0
