@@ -36,6 +36,7 @@ def create_app(config: Mapping[str, Any] | type | None = None) -> Flask:
     from app.db import configure_engines
     from app.extensions import csrf, db, limiter, login_manager, migrate
     from app.feeds import bp as feeds_bp
+    from app.ids import IdConverter
     from app.web import bp as web_bp
 
     throttle.trust_proxies(app)
@@ -51,6 +52,8 @@ def create_app(config: Mapping[str, Any] | type | None = None) -> Flask:
     auth.init_app(app)
     errors.init_app(app)
     security.init_app(app)
+    # Before any route is added: every <int:...> in the app is an id within the columns' range.
+    app.url_map.converters["int"] = IdConverter
     app.register_blueprint(web_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")

@@ -7,10 +7,13 @@ HTML page. Nothing ever shows a traceback.
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
-from flask import Flask, Response, jsonify, render_template, request
+from flask import Flask, Response, g, jsonify, render_template, request
+from flask_login import AnonymousUserMixin
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from app.services import errors as domain
@@ -29,12 +32,22 @@ DOMAIN_STATUS: list[tuple[type[Exception], int]] = [
     (domain.Conflict, 409),
     (domain.RuleViolation, 422),
 ]
+RETRY_AFTER_SECONDS = 30
+# PostgreSQL SQLSTATE classes meaning the server cannot be reached or will not serve now:
+# 08 connection exception, 53 insufficient resources (too many connections), 57P
+# operator intervention (shutting down, starting up).
+UNAVAILABLE_SQLSTATES = ("08", "53", "57P")
+UNAVAILABLE_SQLITE_MESSAGES = ("unable to open database", "disk i/o error",
+                               "database is locked")
 
 
 def init_app(app: Flask) -> None:
     """Register the handlers."""
     app.register_error_handler(CSRFError, _handle_csrf)
     app.register_error_handler(HTTPException, _handle_http)
+    app.register_error_handler(OperationalError, _handle_database_error)
+    app.register_error_handler(IntegrityError, _handle_integrity_error)
+    app.register_error_handler(InterfaceError, _handle_database_error)
     app.register_error_handler(domain.AgoraError, _handle_domain)
     for error in (GeometryError, LayoutInputError, TimeInputError, RecurrenceError,
                   HoursInputError):
@@ -124,6 +137,91 @@ def _handle_pure_input(error: Exception):
     ]
     detail = "; ".join(e["message"] for e in errors)
     return _answer(422, "A rule is broken", detail, "ruleviolation", errors=errors)
+
+
+def database_unreachable(error: OperationalError | InterfaceError) -> bool:
+    """Whether a database error means the database cannot be reached, not a bad statement."""
+    if isinstance(error, InterfaceError) or error.connection_invalidated:
+        return True
+    sqlstate = getattr(error.orig, "sqlstate", None)
+    if sqlstate is not None:
+        return sqlstate.startswith(UNAVAILABLE_SQLSTATES)
+    message = str(error.orig).lower()
+    if type(error.orig).__module__.startswith("sqlite3"):
+        return any(text in message for text in UNAVAILABLE_SQLITE_MESSAGES)
+    # psycopg raises connection failures (refused, timed out, no such host) without a state.
+    return type(error.orig).__module__.startswith("psycopg")
+
+
+def _handle_database_error(error: OperationalError | InterfaceError):
+    if not database_unreachable(error):
+        return _handle_unexpected(error)
+    log.warning("Database unavailable on %s %s: %s", request.method, request.path, error.orig)
+    _forget_the_session()
+    # The page's navigation asks who is signed in; that would need the database again.
+    g._login_user = AnonymousUserMixin()
+    response = _answer(503, "Service Unavailable",
+                       "The database cannot be reached just now. Nothing was changed; "
+                       f"please try again in {RETRY_AFTER_SECONDS} seconds.", "unavailable")
+    return _with_header(response, "Retry-After", str(RETRY_AFTER_SECONDS))
+
+
+def _forget_the_session() -> None:
+    from app.extensions import db
+
+    try:
+        db.session.rollback()
+    except (OperationalError, InterfaceError):
+        db.session.close()
+
+
+PG_UNIQUE_VIOLATION = "23505"
+_SQLITE_UNIQUE = re.compile(r"^UNIQUE constraint failed: (?P<columns>.+)$")
+
+
+def unique_violation(error: IntegrityError) -> tuple[str, str] | None:
+    """The (table, field) a unique violation is about, or None for other integrity errors.
+
+    The field is the constraint's last column, a ``name_key`` reported as ``name``: what
+    the caller sent, not how it is stored.
+    """
+    orig = error.orig
+    if getattr(orig, "sqlstate", None) is not None:
+        if orig.sqlstate != PG_UNIQUE_VIOLATION:
+            return None
+        table, columns = _constraint_columns(orig.diag.table_name, orig.diag.constraint_name)
+    else:
+        match = _SQLITE_UNIQUE.match(str(orig))
+        if match is None:
+            return None
+        pairs = [part.strip().split(".", 1) for part in match["columns"].split(",")]
+        table, columns = pairs[-1][0], [column for _, column in pairs]
+    if not columns:
+        return None
+    return table, columns[-1].removesuffix("_key")
+
+
+def _constraint_columns(table: str | None, constraint: str | None) -> tuple[str, list[str]]:
+    from app.models import Base
+
+    found = Base.metadata.tables.get(table or "")
+    if found is None:
+        return table or "", []
+    for candidate in [*found.constraints, *found.indexes]:
+        if candidate.name == constraint:
+            return found.name, [column.name for column in candidate.columns]
+    return found.name, []
+
+
+def _handle_integrity_error(error: IntegrityError):
+    """Two requests raced to take the same unique value: the loser gets the 409 a check gives."""
+    found = unique_violation(error)
+    if found is None:
+        return _handle_unexpected(error)
+    table, field = found
+    _forget_the_session()
+    return _handle_domain(domain.AlreadyExists(
+        f"Another {table} already has that {field.replace('_', ' ')}.", field))
 
 
 def _handle_unexpected(error: Exception):

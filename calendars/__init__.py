@@ -15,9 +15,22 @@ from .hours import HoursInputError, open_intervals, validate_opening_hours, with
 from .importer import IcsImportError, ImportedClosure, parse_closures_ics
 from .intervals import Interval, clip, covers, expand, intersection, merge, overlaps, subtract
 from .recurrence import RecurrenceError, expand_series, parse_rrule
-from .timeutil import TimeInputError, get_zone, localize, parse_instant, to_rfc3339, to_utc
+from .timeutil import (
+    EARLIEST,
+    LATEST,
+    InstantOutOfRange,
+    TimeInputError,
+    check_in_range,
+    get_zone,
+    localize,
+    parse_instant,
+    to_rfc3339,
+    to_utc,
+)
 
 __all__ = [
+    "EARLIEST",
+    "LATEST",
     "FeedAllDay",
     "FeedEvent",
     "FeedMeta",
@@ -26,12 +39,14 @@ __all__ = [
     "HoursInputError",
     "IcsImportError",
     "ImportedClosure",
+    "InstantOutOfRange",
     "Interval",
     "RecurrenceError",
     "TimeInputError",
     "build_feed",
     "build_freebusy",
     "build_invitation",
+    "check_in_range",
     "clip",
     "covers",
     "expand",

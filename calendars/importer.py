@@ -53,7 +53,8 @@ def parse_closures_ics(
         raise IcsImportError(f"the file holds {len(events)} events; at most {MAX_EVENTS} are read")
     try:
         found = set(occurrences(events, tz, window_start, window_end))
-    except (ExpansionError, ValueError, TypeError) as exc:
+    except (ExpansionError, ValueError, TypeError, OverflowError) as exc:
+        # OverflowError: an event in year 1 or 9999 moved into UTC or by its length.
         raise IcsImportError(f"the events cannot be expanded: {exc}") from None
     inside = (item for item in found if window_start < item[1] and item[0] < window_end)
     return sorted(ImportedClosure(*item) for item in inside if item[0] < item[1])

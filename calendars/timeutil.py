@@ -23,6 +23,33 @@ class TimeInputError(ValueError):
         self.message = message
 
 
+class InstantOutOfRange(TimeInputError):
+    """A well-formed instant outside the years Agora schedules in."""
+
+
+# Bookings, windows, closures and exdates all lie in these years: a booking system has no
+# use for year 1 or 9999, and arithmetic near datetime's own limits overflows.
+EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
+LATEST = datetime(2200, 1, 1, tzinfo=UTC)
+
+
+def check_in_range(instant: datetime, field: str) -> datetime:
+    """``instant`` if it lies in [EARLIEST, LATEST); InstantOutOfRange (code out_of_range) if not.
+
+    The local year is looked at first, so converting a year-1 or year-9999 time to UTC,
+    which may overflow, never happens.
+    """
+    if not EARLIEST.year - 1 <= instant.year <= LATEST.year or not (
+        EARLIEST <= instant.astimezone(UTC) < LATEST
+    ):
+        raise InstantOutOfRange(
+            "out_of_range", field,
+            f"{instant.isoformat()} is outside the range Agora schedules in "
+            f"({EARLIEST:%Y-%m-%d} to {LATEST:%Y-%m-%d} UTC)",
+        )
+    return instant
+
+
 def get_zone(name: str, field: str = "timezone") -> ZoneInfo:
     """Return the IANA zone called `name`, or raise invalid_timezone."""
     if not isinstance(name, str) or not _valid_zone_name(name):
@@ -57,7 +84,7 @@ def parse_instant(text: str, field: str) -> datetime:
         parsed = datetime.fromisoformat(_normalise_rfc3339(text.strip()))
     except ValueError as exc:
         raise TimeInputError("invalid_datetime", field, f"{text!r}: {exc}") from None
-    return parsed.astimezone(UTC)
+    return check_in_range(parsed, field).astimezone(UTC)
 
 
 def _normalise_rfc3339(text: str) -> str:

@@ -27,7 +27,7 @@ def list_associations():
 
 
 @bp.post("/associations")
-@accepts(AssociationIn)
+@accepts(AssociationIn, role="member")
 def create_association(body: AssociationIn):
     """A new association; the caller becomes its admin."""
     user = signed_in_user()
@@ -46,7 +46,7 @@ def get_association(association_id: int):
 
 
 @bp.patch("/associations/<int:association_id>")
-@accepts(AssociationPatch)
+@accepts(AssociationPatch, role="member")
 def update_association(association_id: int, body: AssociationPatch):
     """Change details (admins, staff) or verify (staff)."""
     user = signed_in_user()
@@ -59,7 +59,7 @@ def update_association(association_id: int, body: AssociationPatch):
 
 
 @bp.post("/associations/<int:association_id>/members")
-@accepts(MemberIn)
+@accepts(MemberIn, role="member")
 def add_member(association_id: int, body: MemberIn):
     """Add a member by e-mail (admins, staff)."""
     user = signed_in_user()

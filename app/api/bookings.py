@@ -16,7 +16,7 @@ from calendars import parse_instant
 
 
 @bp.post("/bookings")
-@accepts(BookingIn)
+@accepts(BookingIn, role="member")
 def create_booking(body: BookingIn):
     """Book a room (once or as a series): 201 confirmed or pending, 409 clash, 422 rule."""
     user = signed_in_user()
@@ -74,7 +74,7 @@ def get_booking(booking_id: int):
 
 
 @bp.patch("/bookings/<int:booking_id>")
-@accepts(BookingPatch)
+@accepts(BookingPatch, role="member")
 def update_booking(booking_id: int, body: BookingPatch):
     """Move, resize, or change attendees, layout or details: the same checks as create."""
     user = signed_in_user()
@@ -92,7 +92,7 @@ def cancel_booking(booking_id: int):
 
 @bp.patch("/bookings/<int:booking_id>/occurrences/<path:start>")
 @query(scope="'this' (default) or 'following' (split the series here)")
-@accepts(BookingPatch)
+@accepts(BookingPatch, role="member")
 def change_occurrence(booking_id: int, start: str, body: BookingPatch):
     """Change one occurrence (``?scope=this``) or this and the following (``scope=following``)."""
     user = signed_in_user()
@@ -125,7 +125,7 @@ def approve_booking(booking_id: int):
 
 
 @bp.post("/bookings/<int:booking_id>/reject")
-@accepts(DecisionIn)
+@accepts(DecisionIn, role="staff")
 def reject_booking(booking_id: int, body: DecisionIn):
     """Reject a pending booking or series with a reason (staff)."""
     user = staff_user()

@@ -19,7 +19,7 @@ def list_branches():
 
 
 @bp.post("/branches")
-@accepts(BranchIn)
+@accepts(BranchIn, role="staff")
 def create_branch(body: BranchIn):
     """A new branch (staff)."""
     staff_user()

@@ -14,6 +14,7 @@ from app.services.branches import get_branch
 from app.services.capacity import layout_json, measure, shape_of
 from app.services.errors import BadInput, NotFound
 from app.services.rooms import get_room
+from calendars import check_in_range
 from layouts import CATALOGUE, to_svg
 
 
@@ -81,7 +82,7 @@ def list_layouts(room_id: int):
 
 
 @bp.post("/rooms/<int:room_id>/layouts")
-@accepts(LayoutIn)
+@accepts(LayoutIn, role="staff")
 def create_layout(room_id: int, body: LayoutIn):
     """Save a layout (staff); 422 with every violation if it is not safe."""
     staff_user()
@@ -91,7 +92,7 @@ def create_layout(room_id: int, body: LayoutIn):
 
 
 @bp.post("/rooms/<int:room_id>/layouts/preview")
-@accepts(LayoutIn)
+@accepts(LayoutIn, role="staff")
 def preview_layout(room_id: int, body: LayoutIn):
     """Validate and measure a layout without saving it (staff)."""
     staff_user()
@@ -99,7 +100,7 @@ def preview_layout(room_id: int, body: LayoutIn):
 
 
 @bp.post("/rooms/<int:room_id>/layouts/arrange")
-@accepts(ArrangeIn)
+@accepts(ArrangeIn, role="staff")
 def arrange_layout(room_id: int, body: ArrangeIn):
     """A proposed layout in a style (staff); not saved."""
     staff_user()
@@ -113,7 +114,7 @@ def get_layout(layout_id: int):
 
 
 @bp.put("/layouts/<int:layout_id>")
-@accepts(LayoutReplace)
+@accepts(LayoutReplace, role="staff")
 def replace_layout(layout_id: int, body: LayoutReplace):
     """Replace a layout (staff); 409 listing future bookings it would not hold, unless forced."""
     viewer = staff_user()
@@ -160,13 +161,14 @@ def layout_svg(room_id: int, layout_id: int):
 def setup_sheet(branch_id: int):
     """The day's set-up: which room, which layout, when, how much furniture (staff)."""
     staff_user()
-    from datetime import date
+    from datetime import UTC, date, datetime, time
 
     raw = request.args.get("date", "")
     try:
         day = date.fromisoformat(raw)
     except ValueError:
         raise BadInput("Give ?date=YYYY-MM-DD.") from None
+    check_in_range(datetime.combine(day, time(12), UTC), "date")
     branch = get_branch(branch_id)
     return jsonify({"date": day.isoformat(), "items": layout_service.setup_sheet(branch, day)})
 

@@ -10,11 +10,12 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Literal
 
 from flask import Flask, current_app, jsonify
 
 from app.api import bp
+from app.api.access import signed_in_user, staff_user
 from app.api.request import parse_body
 
 PROBLEM = {"$ref": "#/components/schemas/Problem"}
@@ -37,15 +38,27 @@ SPAN_SCHEMA = {"type": "object", "properties": {
     "end": {"type": "string", "format": "date-time"}}}
 
 
-def accepts(schema: type) -> Callable:
-    """Validate the JSON body with ``schema`` and pass it to the view as ``body``."""
+ROLE_GUARDS: dict[str, Callable[[], Any]] = {"member": signed_in_user, "staff": staff_user}
+
+
+def accepts(schema: type, *, role: Literal["member", "staff"]) -> Callable:
+    """Check the caller has ``role``, then validate the JSON body with ``schema`` as ``body``.
+
+    Authenticate, authorise, then validate: an anonymous caller gets 401 and a member on
+    a staff route 403 before the body is read, so neither learns the schema's fields.
+    ``role`` is required: a route cannot take a body without saying who may send it.
+    Finer checks (the booking's owner, the association's admins) stay in the services.
+    """
+    guard = ROLE_GUARDS[role]
 
     def decorate(view: Callable) -> Callable:
         @functools.wraps(view)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
+            guard()
             return view(*args, body=parse_body(schema), **kwargs)
 
         wrapper.accepts = schema  # type: ignore[attr-defined]
+        wrapper.role = role  # type: ignore[attr-defined]
         return wrapper
 
     return decorate

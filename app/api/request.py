@@ -5,17 +5,24 @@ from __future__ import annotations
 import base64
 import json
 import math
+import re
 from collections.abc import Callable
+from itertools import accumulate
 from typing import Any, TypeVar
 
 from flask import request
 from pydantic import BaseModel, ValidationError
 
+from app.ids import MAX_ID, OutOfRange, ascii_int
 from app.services.errors import BadInput, FieldError
 
 Schema = TypeVar("Schema", bound=BaseModel)
 
 MAX_ABS_NUMBER = 1e9
+# The deepest body the API takes is a GeoJSON polygon in a room (about 6 levels).
+MAX_JSON_DEPTH = 32
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
+_JSON_BRACKET = re.compile(r"[\[\]{}]")
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 200
 
@@ -37,19 +44,34 @@ def _bounded_int(text: str) -> int:
     return int(text)
 
 
+def json_depth(text: str) -> int:
+    """How deeply arrays and objects nest in ``text`` (brackets inside strings do not count).
+
+    Counted before parsing: ``json.loads`` recurses once per level and would raise
+    RecursionError on a body nested some thousands deep.
+    """
+    brackets = _JSON_BRACKET.findall(_JSON_STRING.sub("", text))
+    return max(accumulate(1 if b in "[{" else -1 for b in brackets), default=0)
+
+
 def json_body() -> Any:
-    """The request's JSON, refusing NaN, Infinity, 1e400 and other non-JSON numbers."""
+    """The request's JSON, refusing NaN, Infinity, 1e400 and the like, and deep nesting."""
     if not request.is_json:
         raise BadInput("Send the body as JSON with 'Content-Type: application/json'.")
-    raw = request.get_data(cache=True)
+    try:
+        text = request.get_data(cache=True).decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise BadInput(f"The body is not valid JSON: {error}") from None
+    if json_depth(text) > MAX_JSON_DEPTH:
+        raise BadInput(f"The body nests arrays and objects more than {MAX_JSON_DEPTH} deep.")
     try:
         return json.loads(
-            raw,
+            text,
             parse_constant=_reject_constant,
             parse_float=_finite_float,
             parse_int=_bounded_int,
         )
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+    except json.JSONDecodeError as error:
         raise BadInput(f"The body is not valid JSON: {error}") from None
 
 
@@ -82,19 +104,18 @@ def malformed(error: ValidationError) -> BadInput:
     return BadInput("; ".join(f"{p.field}: {p.message}" for p in problems), problems)
 
 
-def query_int(name: str, *, required: bool = False, minimum: int | None = None) -> int | None:
-    """An integer query parameter, or a 400 saying which one is wrong."""
+def query_int(name: str, *, required: bool = False, minimum: int | None = None,
+              maximum: int | None = MAX_ID) -> int | None:
+    """An integer query parameter (ASCII digits, within range), or a 400 saying which is wrong."""
     raw = request.args.get(name)
     if raw is None or raw == "":
         if required:
             raise BadInput(f"The query parameter '{name}' is required.")
         return None
-    if not raw.lstrip("-").isdigit() or len(raw) > 12:
-        raise BadInput(f"The query parameter '{name}' must be an integer.")
-    value = int(raw)
-    if minimum is not None and value < minimum:
-        raise BadInput(f"The query parameter '{name}' must be at least {minimum}.")
-    return value
+    try:
+        return ascii_int(raw, minimum=minimum, maximum=maximum)
+    except OutOfRange as error:
+        raise BadInput(f"The query parameter '{name}' must be {error}.") from None
 
 
 def page_params() -> tuple[int, int | None]:
@@ -121,8 +142,8 @@ def decode_cursor(cursor: str) -> int:
     try:
         text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
         kind, _, value = text.partition(":")
-        if kind == "id" and value.isdigit():
-            return int(value)
+        if kind == "id":
+            return ascii_int(value, minimum=0, maximum=MAX_ID)
     except (ValueError, UnicodeDecodeError):
         pass
     raise BadInput("The cursor is not valid; start again without it.")

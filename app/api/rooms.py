@@ -13,7 +13,7 @@ from app.api.schemas import RoomIn, RoomPatch
 from app.services import availability, rooms
 from app.services.branches import get_branch
 from app.services.errors import BadInput
-from calendars import get_zone, parse_instant, to_rfc3339
+from calendars import InstantOutOfRange, get_zone, parse_instant, to_rfc3339
 
 
 @bp.get("/rooms")
@@ -26,7 +26,7 @@ def list_rooms():
 
 
 @bp.post("/rooms")
-@accepts(RoomIn)
+@accepts(RoomIn, role="staff")
 def create_room(body: RoomIn):
     """A new room (staff); its geometry is checked and the floor's cells rebuilt."""
     staff_user()
@@ -44,7 +44,7 @@ def get_room(room_id: int):
 
 
 @bp.patch("/rooms/<int:room_id>")
-@accepts(RoomPatch)
+@accepts(RoomPatch, role="staff")
 def update_room(room_id: int, body: RoomPatch):
     """Change a room (staff); a geometry change reports what it breaks, and needs ``force``."""
     viewer = staff_user()
@@ -116,6 +116,8 @@ def _instant_arg(name: str):
         raise BadInput(f"The query parameter '{name}' is required (RFC 3339 with offset).")
     try:
         return parse_instant(value.replace(" ", "+"), name)
+    except InstantOutOfRange:
+        raise
     except ValueError as error:
         raise BadInput(str(error)) from None
 

@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, HttpUrl, StringConstraints
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    HttpUrl,
+    StringConstraints,
+    ValidationInfo,
+    field_validator,
+)
+from pydantic_core import PydanticCustomError
 
 from app.services.rooms import RULE_LIMITS
 
@@ -20,6 +29,41 @@ class Body(BaseModel):
     model_config = ConfigDict(
         extra="forbid", allow_inf_nan=False, str_strip_whitespace=True, strict=True
     )
+
+
+def _drop_null_where_not_nullable(schema: dict[str, Any], model: type[BaseModel]) -> None:
+    nullable = getattr(model, "nullable", frozenset())
+    for name, prop in schema.get("properties", {}).items():
+        options = prop.get("anyOf")
+        if name in nullable or not options:
+            continue
+        kept = [option for option in options if option.get("type") != "null"]
+        prop.pop("anyOf")
+        prop.update(kept[0] if len(kept) == 1 else {"anyOf": kept})
+        if prop.get("default", 0) is None:
+            prop.pop("default")
+
+
+class Patch(Body):
+    """Changes to a resource: a field left out stays as it is.
+
+    ``null`` is accepted only for the fields listed in ``nullable`` (where it clears a
+    value the resource may lack); for any other field it is a 400 naming the field,
+    and the OpenAPI description does not offer it.
+    """
+
+    model_config = ConfigDict(json_schema_extra=_drop_null_where_not_nullable)
+    nullable: ClassVar[frozenset[str]] = frozenset()
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _refuse_null(cls, value: Any, info: ValidationInfo) -> Any:
+        if value is None and info.field_name not in cls.nullable:
+            raise PydanticCustomError(
+                "null_not_allowed", "{field} may be left out, but not set to null",
+                {"field": info.field_name},
+            )
+        return value
 
 
 class ClosureIn(Body):
@@ -96,8 +140,10 @@ class RoomIn(Body):
     rules: RulesIn = Field(default_factory=RulesIn)
 
 
-class RoomPatch(Body):
+class RoomPatch(Patch):
     """Changes to a room; an outline change needs ``force`` if it breaks layouts or bookings."""
+
+    nullable: ClassVar[frozenset[str]] = frozenset({"max_attendees"})
 
     floor: Name | None = None
     name: Name | None = None
@@ -137,8 +183,10 @@ class BookingIn(Body):
     skip_conflicts: bool = False
 
 
-class BookingPatch(Body):
+class BookingPatch(Patch):
     """Changes to a booking, or (on an occurrence) to one occurrence or the following ones."""
+
+    nullable: ClassVar[frozenset[str]] = frozenset({"layout_id"})
 
     title: Title | None = None
     description: Annotated[str, StringConstraints(max_length=5000)] | None = None
@@ -164,8 +212,10 @@ class AssociationIn(Body):
     website: HttpUrl | None = None
 
 
-class AssociationPatch(Body):
+class AssociationPatch(Patch):
     """Changes to an association; ``verified`` is for staff only."""
+
+    nullable: ClassVar[frozenset[str]] = frozenset({"website"})
 
     name: Name | None = None
     description: Text | None = None

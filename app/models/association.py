@@ -4,20 +4,20 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, text
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.models.base import Base, UTCDateTime, utcnow
+from app.models.names import UniqueName
 from app.models.user import User
 
 MEMBERSHIP_ROLES = ("member", "admin")
 
 
-class Association(Base):
+class Association(UniqueName, Base):
     """A chess club, a language café, a Red Cross branch: verified by staff before it books."""
 
     __tablename__ = "association"
-    __table_args__ = (Index("uq_association_name_lower", text("lower(name)"), unique=True),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(120))

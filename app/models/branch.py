@@ -9,12 +9,13 @@ from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.models.base import Base, JSONText, UTCDateTime, utcnow
+from app.models.names import UniqueName
 
 if TYPE_CHECKING:
     from app.models.room import Room
 
 
-class Branch(Base):
+class Branch(UniqueName, Base):
     """A library building with its IANA time zone, opening hours and booking quota."""
 
     __tablename__ = "branch"

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from app.db import write_transaction
 from app.extensions import db
 from app.models import Association, Membership, User, utcnow
+from app.models.names import name_key
 from app.services.accounts import find_user_by_email
 from app.services.errors import AlreadyExists, Forbidden, NotFound, RuleViolation
 from app.services.paging import keyset_page
@@ -81,7 +82,7 @@ def update_association(actor: User, association: Association, changes: dict[str,
         verified = changes.pop("verified")
         association.verified_at = utcnow() if verified else None
         association.verified_by_id = actor.id if verified else None
-    if "name" in changes and changes["name"].lower() != association.name.lower():
+    if "name" in changes and name_key(changes["name"]) != association.name_key:
         _ensure_name_free(changes["name"])
     for field in ("name", "description", "contact_email", "website"):
         if field in changes and changes[field] is not None:
@@ -140,8 +141,7 @@ def associations_of(user: User) -> list[Association]:
 
 
 def _ensure_name_free(name: str) -> None:
-    taken = db.session.scalar(
-        select(Association.id).where(func.lower(Association.name) == name.lower())
-    )
+    """A clear 409 in the common case; the unique index on name_key settles races."""
+    taken = db.session.scalar(select(Association.id).where(Association.name_key == name_key(name)))
     if taken is not None:
         raise AlreadyExists("An association with that name exists.", "name")

@@ -21,8 +21,16 @@ from app.services import conflicts
 from app.services.booking_rules import RoomRules, check_lead_and_horizon
 from app.services.capacity import capacity_of
 from app.services.closures import closures_touching
-from app.services.errors import BadInput
-from calendars import Interval, get_zone, merge, open_intervals, subtract, to_rfc3339
+from app.services.errors import BadInput, FieldError
+from calendars import (
+    Interval,
+    check_in_range,
+    get_zone,
+    merge,
+    open_intervals,
+    subtract,
+    to_rfc3339,
+)
 
 MAX_WINDOW = timedelta(days=31)
 SUGGESTION_REACH = timedelta(days=7)
@@ -39,12 +47,23 @@ class Availability:
 
 
 def check_window(start: datetime, end: datetime, limit: timedelta = MAX_WINDOW) -> Interval:
-    """A query window: start before end, at most ``limit`` long."""
+    """A query window: within the years Agora schedules in (422), start before end and at
+    most ``limit`` long (400, as the window is how the question is asked, not a rule).
+
+    Every availability and search window passes here; the busy blocks, buffers and
+    opening hours computed around it then stay far from datetime's limits.
+    """
+    check_in_range(start, "start")
+    check_in_range(end, "end")
     if end <= start:
-        raise BadInput("'end' must come after 'start'.")
+        raise _bad_window("end_before_start", "'end' must come after 'start'.")
     if end - start > limit:
-        raise BadInput(f"Ask for at most {limit.days} days at a time.")
+        raise _bad_window("window_too_long", f"Ask for at most {limit.days} days at a time.")
     return Interval(start, end)
+
+
+def _bad_window(code: str, message: str) -> BadInput:
+    return BadInput(message, [FieldError("end", code, message)])
 
 
 def room_availability(room: Room, window: Interval) -> Availability:

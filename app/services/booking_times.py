@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta, tzinfo
 
-from calendars import TimeInputError, expand_series, parse_instant, parse_rrule
+from calendars import TimeInputError, check_in_range, expand_series, parse_instant, parse_rrule
 
 _NAIVE = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$")
 
@@ -19,6 +19,7 @@ def parse_booking_time(text: str, zone: tzinfo, field: str) -> datetime:
     """
     if isinstance(text, str) and _NAIVE.match(text.strip()):
         wall = datetime.fromisoformat(text.strip().replace(" ", "T"))
+        check_in_range(wall.replace(tzinfo=UTC), field)
         raise TimeInputError(_naive_code(wall, zone), field, _naive_message(text, wall, zone))
     instant = parse_instant(text, field)
     given = datetime.fromisoformat(_iso(text))

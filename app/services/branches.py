@@ -9,6 +9,7 @@ from sqlalchemy import select
 from app.db import write_transaction
 from app.extensions import db
 from app.models import Branch, Closure, Floor
+from app.models.names import name_key
 from app.services.errors import AlreadyExists, NotFound, RuleViolation
 from app.services.paging import keyset_page
 from calendars import get_zone, parse_instant, validate_opening_hours
@@ -22,7 +23,8 @@ def create_branch(data: dict[str, Any]) -> Branch:
     _check_rule_pack(data.get("rule_pack", "dk-br18"))
     hours = validate_opening_hours(data["opening_hours"])
     closures = [_closure(i, c) for i, c in enumerate(data.get("closures", []))]
-    if db.session.scalar(select(Branch.id).where(Branch.name == data["name"])) is not None:
+    taken = select(Branch.id).where(Branch.name_key == name_key(data["name"]))
+    if db.session.scalar(taken) is not None:
         raise AlreadyExists("A branch with that name exists.", "name")
     branch = Branch(
         name=data["name"],

@@ -1,14 +1,14 @@
 """A per-user session generation: sessions and remember cookies carry it, sign-out raises it.
 
 Revision ID: 0004_session_generation
-Revises: 0002_outbox
+Revises: 0003_name_keys
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0004_session_generation"
-down_revision = "0002_outbox"
+down_revision = "0003_name_keys"
 branch_labels = None
 depends_on = None
 
