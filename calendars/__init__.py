@@ -15,7 +15,15 @@ from .hours import HoursInputError, open_intervals, validate_opening_hours, with
 from .importer import IcsImportError, ImportedClosure, parse_closures_ics
 from .intervals import Interval, clip, covers, expand, intersection, merge, overlaps, subtract
 from .recurrence import RecurrenceError, expand_series, parse_rrule
-from .timeutil import TimeInputError, get_zone, localize, parse_instant, to_rfc3339, to_utc
+from .timeutil import (
+    TimeInputError,
+    get_zone,
+    local_text,
+    localize,
+    parse_instant,
+    to_rfc3339,
+    to_utc,
+)
 
 __all__ = [
     "FeedAllDay",
@@ -39,6 +47,7 @@ __all__ = [
     "feed_uid",
     "get_zone",
     "intersection",
+    "local_text",
     "localize",
     "merge",
     "open_intervals",

@@ -145,14 +145,37 @@ def get_layout(layout_id: int) -> Layout:
 
 
 def _require_valid(room: Room, value: LayoutValue) -> dict[str, Any]:
+    """The layout's figures, if it is valid and holds someone; 422 with every broken rule."""
     result = evaluate(room, value)
-    if not result["valid"]:
-        errors = [
-            FieldError(_items_field(v["items"]), v["code"], v["message"])
-            for v in result["violations"] if v["severity"] == "error"
-        ]
+    errors = [
+        FieldError(_items_field(v["items"]), v["code"], v["message"])
+        for v in result["violations"] if v["severity"] == "error"
+    ]
+    if result["capacity"] < 1:
+        errors.append(FieldError("items", "layout_holds_nobody",
+                                 f"This layout holds nobody: {result['sentence']} Add seats "
+                                 "or choose a style that fits the room."))
+    if errors:
         raise RuleViolation(errors, extra={"violations": result["violations"]})
     return result
+
+
+def bookable_layouts(room: Room) -> list[Layout]:
+    """The room's layouts a booking may choose: valid ones that hold someone."""
+    return [layout for layout in room.layouts if layout.valid and layout.capacity > 0]
+
+
+def layout_summaries(room: Room) -> list[dict[str, Any]]:
+    """What each bookable layout holds and why, for people reading the room's page: its
+    stored capacity, and the limit that binds it in the layouts library's words."""
+    shape, rules = shape_of(room), rules_of(room)
+    summaries = []
+    for layout in bookable_layouts(room):
+        limits = compute_capacity(shape, layout_from_json(layout_json(layout)), rules).limits
+        reason = next((limit.reason for limit in limits if limit.key == layout.binding), "")
+        summaries.append({"id": layout.id, "name": layout.name, "capacity": layout.capacity,
+                          "binding": layout.binding, "reason": reason})
+    return summaries
 
 
 def _items_field(items: list[int]) -> str:
@@ -217,6 +240,7 @@ def setup_sheet(branch: Branch, day: date) -> list[dict[str, Any]]:
             "start": to_rfc3339(occurrence.start, zone),
             "end": to_rfc3339(occurrence.end, zone),
             "attendees": booking.attendees,
+            "status": occurrence.status,
             "layout_id": layout.id if layout else None,
             "layout": layout.name if layout else None,
             "furniture": dict(sorted(Counter(i["kind"] for i in layout.items).items()))
