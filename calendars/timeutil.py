@@ -136,6 +136,19 @@ def to_rfc3339(dt: datetime, zone: tzinfo) -> str:
     return local.isoformat()
 
 
+LOCAL_FORMATS = {
+    "datetime": "%a %d %b %Y, %H:%M",
+    "date": "%a %d %b %Y",
+    "time": "%H:%M",
+}
+
+
+def local_text(dt: datetime, zone: tzinfo, style: str = "datetime") -> str:
+    """An aware instant as a person reads it in `zone`: 'Tue 08 Dec 2026, 18:00' (or only
+    its date or time with `style` 'date' or 'time')."""
+    return require_aware(dt, "datetime").astimezone(zone).strftime(LOCAL_FORMATS[style])
+
+
 def to_utc(dt: datetime) -> datetime:
     """Convert an aware datetime to UTC."""
     return require_aware(dt, "datetime").astimezone(UTC)

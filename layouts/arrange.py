@@ -9,12 +9,14 @@ where the wheelchair spaces go), built and validated most places first.
 
 from __future__ import annotations
 
+import functools
 import heapq
 import itertools
 import math
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
+import shapely
 from shapely import affinity
 from shapely.geometry import Point, Polygon, box
 from shapely.ops import polylabel, unary_union
@@ -73,6 +75,17 @@ class Frame:
     origin: tuple[float, float]
     usable: Polygon
     outline: Polygon
+    walkable: Polygon
+
+    @functools.cached_property
+    def standing_room(self) -> Polygon:
+        """The usable floor, less the wall gap, as a ``covers`` test wants it."""
+        return self.usable.buffer(WALL_GAP + 0.01)
+
+    @functools.cached_property
+    def walking_room(self) -> Polygon:
+        """The floor people may walk on (door zones included, pillars not)."""
+        return self.walkable.buffer(0.01)
 
     def back(self, item: Item) -> Item:
         """An item placed in the frame, turned back into the room's coordinates."""
@@ -392,11 +405,14 @@ def _frame(room: RoomShape, angle: float) -> Frame:
     usable = room.outline.buffer(-WALL_GAP, join_style="mitre")
     if blocked:
         usable = usable.difference(unary_union(blocked))
+    floor = room.outline.difference(unary_union(room.obstacles)) if room.obstacles else (
+        room.outline)
     return Frame(
         angle=angle,
         origin=origin,
         usable=affinity.rotate(usable, -angle, origin=origin),
         outline=affinity.rotate(room.outline, -angle, origin=origin),
+        walkable=affinity.rotate(floor, -angle, origin=origin),
     )
 
 
@@ -458,28 +474,89 @@ def _widest_blocks(frame: Frame, rules: RulePack, rows: int, unit: Unit) -> list
 
 def _boardroom(frame: Frame, rules: RulePack, shift: float) -> list[Item]:
     """One long table of 1.6 m tables two deep, chairs all round, as long as the floor
-    around it leaves a passage: centred in the widest spot of the room or of each part."""
+    around it leaves a passage: centred in the widest spot of the room or of each part.
+    Where none fits with its passage clear of the doors' zones, the passage may cross them;
+    where none fits even so, a table one deep (down to a single table and its six chairs)
+    wherever on the floor it does."""
+    for strict in (True, False):
+        best: list[Item] = []
+        for region in _regions(frame):
+            centre = polylabel(region, tolerance=0.05)
+            for rows in (2, 1):
+                for count in range(1, 12):
+                    items = _long_table(frame, centre.x, centre.y - shift, count, rows, strict)
+                    if items is None:
+                        break
+                    if len(items) > len(best):
+                        best = items
+        if best:
+            return best
+    for x, y in _spots(frame, shift, SMALLEST_TABLE):
+        if (items := _long_table(frame, x, y, 1, 1, False)) is not None:
+            return items
+    return []
+
+
+def _long_table(frame: Frame, cx: float, cy: float, count: int, rows: int,
+                strict: bool) -> list[Item] | None:
+    """Tables ``count`` long and ``rows`` deep centred on (cx, cy), chairs all round, or
+    None where the furniture or the passage around it does not fit."""
     table = CATALOGUE["table_160x80"]
-    best: list[Item] = []
-    for region in _regions(frame):
-        centre = polylabel(region, tolerance=0.05)
-        cx, cy = centre.x, centre.y - shift
-        for count in range(1, 12):
-            length, depth = count * table.width, 2 * table.depth
-            envelope = box(cx - length / 2 - 0.55 - PASSAGE, cy - depth / 2 - 0.55 - PASSAGE,
-                           cx + length / 2 + 0.55 + PASSAGE, cy + depth / 2 + 0.55 + PASSAGE)
-            if not frame.usable.buffer(WALL_GAP + 0.01).covers(envelope):
-                break
-            items = [Item("table_160x80", cx - length / 2 + (i + 0.5) * table.width,
-                          cy + (j - 0.5) * table.depth, 0.0)
-                     for i in range(count) for j in range(2)]
-            items += _chairs_along(cx - length / 2, cx + length / 2, cy - depth / 2, 0.0)
-            items += _chairs_along(cx - length / 2, cx + length / 2, cy + depth / 2, 180.0)
-            items += [Item("chair", cx - length / 2 - 0.3, cy + dy, 270.0) for dy in (-0.4, 0.4)]
-            items += [Item("chair", cx + length / 2 + 0.3, cy + dy, 90.0) for dy in (-0.4, 0.4)]
-            if len(items) > len(best):
-                best = items
-    return best
+    length, depth = count * table.width, rows * table.depth
+    if not _fits_with_passage(frame, box(cx - length / 2, cy - depth / 2,
+                                         cx + length / 2, cy + depth / 2), 0.55, strict):
+        return None
+    items = [Item("table_160x80", cx - length / 2 + (i + 0.5) * table.width,
+                  cy + (j + 0.5 - rows / 2) * table.depth, 0.0)
+             for i in range(count) for j in range(rows)]
+    items += _chairs_along(cx - length / 2, cx + length / 2, cy - depth / 2, 0.0)
+    items += _chairs_along(cx - length / 2, cx + length / 2, cy + depth / 2, 180.0)
+    ends = (-0.4, 0.4) if rows == 2 else (0.0,)
+    items += [Item("chair", cx - length / 2 - 0.3, cy + dy, 270.0) for dy in ends]
+    items += [Item("chair", cx + length / 2 + 0.3, cy + dy, 90.0) for dy in ends]
+    return items
+
+
+def _fits_with_passage(frame: Frame, tables: Polygon, chairs: float, strict: bool,
+                       open_front: float | None = None) -> bool:
+    """Whether tables, with ``chairs`` of seat depth around them, stand on the usable floor
+    (clear of door zones and pillars), with a passage round them: on the usable floor too
+    if ``strict`` (room to spare for wheelchair spaces), else on any floor people may walk
+    (a door's clear zone included). With ``open_front``, the side towards the front keeps
+    that much bare floor instead of chairs."""
+    minx, miny, maxx, maxy = tables.bounds
+    top = chairs if open_front is None else 0.0
+    furniture = box(minx - chairs, miny - chairs, maxx + chairs, maxy + top)
+    if not frame.standing_room.covers(furniture):
+        return False
+    front = PASSAGE + chairs if open_front is None else max(open_front, PASSAGE)
+    passage = box(minx - chairs - PASSAGE, miny - chairs - PASSAGE, maxx + chairs + PASSAGE,
+                  maxy + front)
+    return (frame.standing_room if strict else frame.walking_room).covers(passage)
+
+
+SPOT_STEP = 0.25
+# Half the least width of a single 1.6 m table with its chairs: at the ends and both sides
+# (boardroom), or behind and at the ends (the smallest U).
+SMALLEST_TABLE = (CATALOGUE["table_160x80"].depth + 2 * 0.55) / 2
+SMALLEST_U = (CATALOGUE["table_160x80"].depth + 0.55) / 2
+
+
+def _spots(frame: Frame, shift: float, half_width: float) -> Iterator[tuple[float, float]]:
+    """Points on the usable floor, a ``SPOT_STEP`` apart, nearest its widest spot first:
+    where a small arrangement is tried when the centre of the room will not take it. None
+    where the floor has no spot ``2 * half_width`` across."""
+    inner = frame.standing_room.buffer(-half_width)
+    if inner.is_empty:
+        return
+    minx, miny, maxx, maxy = frame.usable.bounds
+    centre = polylabel(max(getattr(frame.usable, "geoms", [frame.usable]),
+                           key=lambda p: p.area), tolerance=0.05)
+    xs = [minx + SPOT_STEP * n for n in range(int((maxx - minx) / SPOT_STEP) + 1)]
+    ys = [miny + shift + SPOT_STEP * n for n in range(int((maxy - miny) / SPOT_STEP) + 1)]
+    points = [(x, y) for x in xs for y in ys if shapely.contains_xy(inner, x, y)]
+    points.sort(key=lambda p: (p[0] - centre.x) ** 2 + (p[1] - centre.y) ** 2)
+    yield from points
 
 
 def _regions(frame: Frame) -> list[Polygon]:
@@ -501,37 +578,70 @@ def _chairs_along(x0: float, x1: float, edge_y: float, rotation: float) -> list[
 
 def _u_shape(frame: Frame, rules: RulePack, shift: float) -> list[Item]:
     """Tables in a U open towards the front, chairs on the outside, a passage all round the
-    tables and chairs (the floor inside the U may hold a pillar), in the room or a part."""
+    tables and chairs (the floor inside the U may hold a pillar), in the room or a part.
+    Where none fits with its passage clear of the doors' zones, the passage may cross them;
+    where no U fits even so, the smallest: a row of tables (down to one) with chairs behind
+    and at both ends, open to the front, wherever on the floor it fits."""
+    for strict in (True, False):
+        best_u: list[Item] = []
+        best_row: list[Item] = []
+        for region in _regions(frame):
+            minx, miny, maxx, _ = region.bounds
+            centre = (minx + maxx) / 2
+            bottom = miny + 0.55 + PASSAGE + shift
+            for base in range(1, 10):
+                # A wider base or longer legs only reach further: stop at the first misfit.
+                if (row := _u_of(frame, centre, bottom, base, 0, strict)) is None:
+                    break
+                best_row = max(best_row, row, key=len)
+                for legs in range(1, 10) if base > 1 else ():
+                    if (items := _u_of(frame, centre, bottom, base, legs, strict)) is None:
+                        break
+                    best_u = max(best_u, items, key=len)
+        if best_u or best_row:
+            return best_u or best_row
+    for x, y in _spots(frame, shift, SMALLEST_U):
+        if (items := _u_of(frame, x, y, 1, 0, False)) is not None:
+            return items
+    return []
+
+
+def _u_of(frame: Frame, centre: float, bottom: float, base: int, legs: int,
+          strict: bool) -> list[Item] | None:
+    """A U of ``base`` tables across and ``legs`` tables up each side, its base's lower edge
+    at ``bottom``, or None where it does not fit with its passage."""
     table = CATALOGUE["table_160x80"]
-    margin = 0.55 + PASSAGE
-    floor = frame.usable.buffer(WALL_GAP + 0.01)
-    best: list[Item] = []
-    for region in _regions(frame):
-        minx, miny, maxx, _ = region.bounds
-        for base, legs in itertools.product(range(2, 10), range(1, 10)):
-            width = base * table.width
-            left, right = (minx + maxx) / 2 - width / 2, (minx + maxx) / 2 + width / 2
-            bottom = miny + margin + shift
-            top = bottom + table.depth + legs * table.width
-            envelope = unary_union([
-                box(left - margin, bottom - margin, right + margin, bottom + table.depth + margin),
-                box(left - margin, bottom - margin, left + table.depth + margin, top + FRONT_GAP),
-                box(right - table.depth - margin, bottom - margin, right + margin,
-                    top + FRONT_GAP)])
-            if base + int(width / 0.55) + 8 * legs <= len(best) or not floor.covers(envelope):
-                continue
-            items = [Item("table_160x80", left + (i + 0.5) * table.width,
-                          bottom + table.depth / 2, 0.0) for i in range(base)]
-            items += _chairs_along(left, right, bottom, 0.0)
-            for j in range(legs):
-                y = bottom + table.depth + (j + 0.5) * table.width
-                items.append(Item("table_160x80", left + table.depth / 2, y, 90.0))
-                items.append(Item("table_160x80", right - table.depth / 2, y, 90.0))
-                items += [Item("chair", left - 0.3, y + dy, 270.0) for dy in (-0.55, 0.0, 0.55)]
-                items += [Item("chair", right + 0.3, y + dy, 90.0) for dy in (-0.55, 0.0, 0.55)]
-            if len(items) > len(best):
-                best = items
-    return best
+    width = base * table.width
+    left, right = centre - width / 2, centre + width / 2
+    top = bottom + table.depth + legs * table.width
+    if legs:
+        envelope = unary_union([
+            box(left, bottom, right, bottom + table.depth),
+            box(left, bottom, left + table.depth, top),
+            box(right - table.depth, bottom, right, top)])
+        if not (_fits_with_passage(frame, box(left, bottom, right, bottom + table.depth), 0.55,
+                                   strict)
+                and all(_fits_with_passage(frame, leg, 0.55, strict, FRONT_GAP)
+                        for leg in (box(left, bottom, left + table.depth, top),
+                                    box(right - table.depth, bottom, right, top)))
+                and frame.standing_room.covers(envelope)):
+            return None
+    elif not _fits_with_passage(frame, box(left, bottom, right, bottom + table.depth), 0.55,
+                                strict, PASSAGE):
+        return None
+    items = [Item("table_160x80", left + (i + 0.5) * table.width,
+                  bottom + table.depth / 2, 0.0) for i in range(base)]
+    items += _chairs_along(left, right, bottom, 0.0)
+    if not legs:
+        y = bottom + table.depth / 2
+        return [*items, Item("chair", left - 0.3, y, 270.0), Item("chair", right + 0.3, y, 90.0)]
+    for j in range(legs):
+        y = bottom + table.depth + (j + 0.5) * table.width
+        items.append(Item("table_160x80", left + table.depth / 2, y, 90.0))
+        items.append(Item("table_160x80", right - table.depth / 2, y, 90.0))
+        items += [Item("chair", left - 0.3, y + dy, 270.0) for dy in (-0.55, 0.0, 0.55)]
+        items += [Item("chair", right + 0.3, y + dy, 90.0) for dy in (-0.55, 0.0, 0.55)]
+    return items
 
 
 def _rounds(frame: Frame, rules: RulePack, shift: float, kind: str, chairs: int,

@@ -15,6 +15,7 @@ from app.models.booking import ACTIVE_STATUSES
 from app.services import room_impact
 from app.services.capacity import (
     capacity_of,
+    layout_json,
     measure,
     rules_of,
     shape_of,
@@ -26,6 +27,7 @@ from layouts import (
     Capacity,
     arrange,
     capacity_to_json,
+    compute_capacity,
     layout_from_json,
     layout_to_json,
     validate_layout,
@@ -139,13 +141,38 @@ def get_layout(layout_id: int) -> Layout:
     return layout
 
 
-def _require_valid(room: Room, value: LayoutValue) -> None:
-    violations = [_violation_json(v)
-                  for v in validate_layout(shape_of(room), value, rules_of(room))]
-    errors = [FieldError(_items_field(v["items"]), v["code"], v["message"])
-              for v in violations if v["severity"] == "error"]
+def _require_valid(room: Room, value: LayoutValue) -> dict[str, Any]:
+    """The layout's figures, if it is valid and holds someone; 422 with every broken rule."""
+    result = evaluate(room, value)
+    errors = [
+        FieldError(_items_field(v["items"]), v["code"], v["message"])
+        for v in result["violations"] if v["severity"] == "error"
+    ]
+    if result["capacity"] < 1:
+        errors.append(FieldError("items", "layout_holds_nobody",
+                                 f"This layout holds nobody: {result['sentence']} Add seats "
+                                 "or choose a style that fits the room."))
     if errors:
-        raise RuleViolation(errors, extra={"violations": violations})
+        raise RuleViolation(errors, extra={"violations": result["violations"]})
+    return result
+
+
+def bookable_layouts(room: Room) -> list[Layout]:
+    """The room's layouts a booking may choose: valid ones that hold someone."""
+    return [layout for layout in room.layouts if layout.valid and layout.capacity > 0]
+
+
+def layout_summaries(room: Room) -> list[dict[str, Any]]:
+    """What each bookable layout holds and why, for people reading the room's page: its
+    stored capacity, and the limit that binds it in the layouts library's words."""
+    shape, rules = shape_of(room), rules_of(room)
+    summaries = []
+    for layout in bookable_layouts(room):
+        limits = compute_capacity(shape, layout_from_json(layout_json(layout)), rules).limits
+        reason = next((limit.reason for limit in limits if limit.key == layout.binding), "")
+        summaries.append({"id": layout.id, "name": layout.name, "capacity": layout.capacity,
+                          "binding": layout.binding, "reason": reason})
+    return summaries
 
 
 def _items_field(items: list[int]) -> str:
@@ -193,6 +220,7 @@ def setup_sheet(branch: Branch, day: date) -> list[dict[str, Any]]:
             "start": to_rfc3339(occurrence.start, zone),
             "end": to_rfc3339(occurrence.end, zone),
             "attendees": booking.attendees,
+            "status": occurrence.status,
             "layout_id": layout.id if layout else None,
             "layout": layout.name if layout else None,
             "furniture": dict(sorted(Counter(i["kind"] for i in layout.items).items()))

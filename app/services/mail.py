@@ -28,7 +28,7 @@ from app.extensions import db
 from app.models import Booking, OutboxMessage, utcnow
 from app.models.booking import ACTIVE_STATUSES
 from app.services.feeds import feed_event
-from calendars import build_invitation, get_zone
+from calendars import build_invitation, get_zone, local_text
 
 log = logging.getLogger(__name__)
 
@@ -206,8 +206,7 @@ def _when(booking: Booking) -> str:
     active = [o for o in rows if o.status in ACTIVE_STATUSES]
     first = (active or rows or [None])[0]
     start, end = (first.start, first.end) if first else (booking.start, booking.end)
-    local_start, local_end = start.astimezone(zone), end.astimezone(zone)
-    text = f"{local_start:%a %d %b %Y, %H:%M}–{local_end:%H:%M}"
+    text = f"{local_text(start, zone)}–{local_text(end, zone, 'time')}"
     if len(active) > 1:
         text += f", and {len(active) - 1} more"
     return text

@@ -12,6 +12,7 @@ from app.auth.forms import EmptyForm
 from app.extensions import db
 from app.models import Booking, Room
 from app.services import associations, bookings
+from app.services import layouts as layout_service
 from app.services.availability import room_availability
 from app.services.bookings import BookingInput
 from app.services.errors import Conflict, Forbidden, NotFound, RuleViolation
@@ -59,7 +60,7 @@ def _booking_form(room: Room) -> BookingForm:
     form.association_id.choices = choices
     form.layout_id.choices = [SelectChoice("0", "No particular layout")] + [
         SelectChoice(str(layout.id), f"{layout.name} (up to {layout.capacity})")
-        for layout in room.layouts if layout.valid]
+        for layout in layout_service.bookable_layouts(room)]
     return form
 
 
@@ -111,7 +112,7 @@ def booking_detail(booking_id: int):
     """One booking: its occurrences and what the user may do with it."""
     booking = _booking_or_404(booking_id)
     return render_template(
-        "web/booking.html", booking=booking, zone=get_zone(booking.room.branch.timezone),
+        "web/booking.html", booking=booking,
         may_change=bookings.may_change(current_user, booking), action_form=EmptyForm(),
         reason_form=ReasonForm())
 

@@ -9,6 +9,7 @@ from app.auth.forms import EmptyForm
 from app.extensions import db
 from app.models import Association, Room
 from app.services import associations, branches
+from app.services import layouts as layout_service
 from app.services.errors import AlreadyExists, Forbidden, RuleViolation
 from app.web import bp
 from app.web.forms import AssociationForm, MemberForm
@@ -26,7 +27,8 @@ def room(room_id: int):
     room = db.session.get(Room, room_id)
     if room is None:
         abort(404)
-    return render_template("web/room.html", room=room)
+    return render_template("web/room.html", room=room,
+                           layouts=layout_service.layout_summaries(room))
 
 
 @bp.route("/associations")

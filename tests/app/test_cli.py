@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models import Association, Booking, Branch, Room, User
+from app.models import Association, Booking, Branch, Layout, Room, User
 from app.services.accounts import authenticate
 
 
@@ -68,3 +68,11 @@ def test_two_demo_runs_print_different_passwords(runner):
     first = runner.invoke(args=["demo"]).output
     second = runner.invoke(args=["demo", "--reset"]).output
     assert first.splitlines()[1].split()[-1] != second.splitlines()[1].split()[-1]
+
+
+def test_every_demo_layout_holds_people(runner):
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    held = {(room, name): capacity for room, name, capacity in db.session.execute(
+        select(Room.name, Layout.name, Layout.capacity).join(Layout.room))}
+    assert held[("Meeting room 1", "Boardroom")] >= 6
+    assert all(capacity > 0 for capacity in held.values()), held

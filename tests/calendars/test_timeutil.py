@@ -2,7 +2,14 @@ from datetime import UTC, datetime
 
 import pytest
 
-from calendars.timeutil import TimeInputError, get_zone, localize, parse_instant, to_rfc3339
+from calendars.timeutil import (
+    TimeInputError,
+    get_zone,
+    local_text,
+    localize,
+    parse_instant,
+    to_rfc3339,
+)
 
 CPH = get_zone("Europe/Copenhagen")
 
@@ -73,3 +80,17 @@ def test_to_rfc3339_writes_seconds_and_offset_without_microseconds():
 def test_to_rfc3339_refuses_a_naive_datetime():
     with pytest.raises(TimeInputError):
         to_rfc3339(datetime(2027, 3, 2, 17), CPH)
+
+
+@pytest.mark.parametrize(("utc", "shown"), [
+    (datetime(2026, 12, 8, 17, 0, tzinfo=UTC), "Tue 08 Dec 2026, 18:00"),
+    (datetime(2027, 6, 15, 16, 0, tzinfo=UTC), "Tue 15 Jun 2027, 18:00"),
+])
+def test_local_text_shows_the_wall_time_of_the_zone_winter_and_summer(utc, shown):
+    assert local_text(utc, CPH) == shown
+    assert local_text(utc, CPH, "time") == "18:00"
+
+
+def test_local_text_refuses_a_naive_instant():
+    with pytest.raises(TimeInputError):
+        local_text(datetime(2026, 12, 8, 18, 0), CPH)
