@@ -51,6 +51,9 @@ class Default:
     # between check and insert, to prove the concurrency test can fail.
     UNSAFE_DISABLE_BOOKING_GUARANTEE = False
     UNSAFE_CHECK_PAUSE_SECONDS = 0.0
+    # Check every JSON API answer against the model its view declares (app/api/responses.py)
+    # and raise on a mismatch: on in development and tests, off in production.
+    API_CHECK_RESPONSES = True
 
 
 class Development(Default):
@@ -72,6 +75,7 @@ class Production(Default):
     """Production: secure cookies, and a real secret or no start."""
 
     ENV_NAME = "production"
+    API_CHECK_RESPONSES = False
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
 

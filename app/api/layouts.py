@@ -7,7 +7,15 @@ from pydantic import Field
 
 from app.api import bp
 from app.api.access import staff_user
-from app.api.openapi import accepts
+from app.api.openapi import Param, accepts, choice_param, query, responds
+from app.api.responses import (
+    FurnitureOut,
+    LayoutOut,
+    LayoutPreview,
+    LayoutProposal,
+    Page,
+    SetupSheet,
+)
 from app.api.schemas import Body
 from app.services import layouts as layout_service
 from app.services.branches import get_branch
@@ -55,6 +63,7 @@ def layout_out(layout) -> dict:
 
 
 @bp.get("/furniture")
+@responds(Page[FurnitureOut])
 def furniture():
     """The furniture kinds layouts are made of."""
     return jsonify({"items": [
@@ -66,6 +75,7 @@ def furniture():
 
 
 @bp.get("/rooms/<int:room_id>/layouts")
+@responds(Page[LayoutOut])
 def list_layouts(room_id: int):
     """The room's layouts."""
     room = get_room(room_id)
@@ -73,6 +83,7 @@ def list_layouts(room_id: int):
 
 
 @bp.post("/rooms/<int:room_id>/layouts")
+@responds(LayoutOut, status=201)
 @accepts(LayoutIn)
 def create_layout(room_id: int, body: LayoutIn):
     """Save a layout (staff); 422 with every violation if it is not safe."""
@@ -83,6 +94,7 @@ def create_layout(room_id: int, body: LayoutIn):
 
 
 @bp.post("/rooms/<int:room_id>/layouts/preview")
+@responds(LayoutPreview)
 @accepts(LayoutIn)
 def preview_layout(room_id: int, body: LayoutIn):
     """Validate and measure a layout without saving it (staff)."""
@@ -91,6 +103,7 @@ def preview_layout(room_id: int, body: LayoutIn):
 
 
 @bp.post("/rooms/<int:room_id>/layouts/arrange")
+@responds(LayoutProposal)
 @accepts(ArrangeIn)
 def arrange_layout(room_id: int, body: ArrangeIn):
     """A proposed layout in a style (staff); not saved."""
@@ -99,12 +112,14 @@ def arrange_layout(room_id: int, body: ArrangeIn):
 
 
 @bp.get("/layouts/<int:layout_id>")
+@responds(LayoutOut)
 def get_layout(layout_id: int):
     """One layout."""
     return jsonify(layout_out(layout_service.get_layout(layout_id)))
 
 
 @bp.put("/layouts/<int:layout_id>")
+@responds(LayoutOut)
 @accepts(LayoutIn)
 def replace_layout(layout_id: int, body: LayoutIn):
     """Replace a layout (staff)."""
@@ -114,6 +129,7 @@ def replace_layout(layout_id: int, body: LayoutIn):
 
 
 @bp.delete("/layouts/<int:layout_id>")
+@responds(status=204)
 def delete_layout(layout_id: int):
     """Delete a layout no future booking uses (staff)."""
     staff_user()
@@ -122,6 +138,8 @@ def delete_layout(layout_id: int):
 
 
 @bp.get("/rooms/<int:room_id>/layouts/<int:layout_id>.svg")
+@responds(media_type="image/svg+xml", description="The drawing, SVG.")
+@query(poster=choice_param("1 or true: the printable poster", "0", "1", "true", "false"))
 def layout_svg(room_id: int, layout_id: int):
     """The layout drawn; ``?poster=1`` for the printable maximum-occupancy poster."""
     room = get_room(room_id)
@@ -139,6 +157,8 @@ def layout_svg(room_id: int, layout_id: int):
 
 
 @bp.get("/branches/<int:branch_id>/setup-sheet")
+@responds(SetupSheet)
+@query(date=Param("the day, YYYY-MM-DD", {"type": "string", "format": "date"}, required=True))
 def setup_sheet(branch_id: int):
     """The day's set-up: which room, which layout, when, how much furniture (staff)."""
     staff_user()
