@@ -60,7 +60,7 @@ EXAMPLES = {GenerationMode.POSITIVE: 12, GenerationMode.NEGATIVE: 6}
 ITEM_1 = {
     "a unique violation answers 500, not 409": ("IntegrityError", "UNIQUE constraint"),
     "PATCH null on a not-null field answers 500": ("IntegrityError", "NOT NULL constraint"),
-    "an id or number beyond the column's range answers 500": ("OverflowError", ""),
+    "an id beyond the column's range answers 500": ("OverflowError", "too large to convert"),
     "JSON nested too deep answers 500": ("RecursionError", ""),
     "a year near 1 or 9999 answers 500": ("OverflowError", "date value out of range"),
 }
@@ -181,9 +181,9 @@ class Run:
         if response.status_code >= 500 and logged:
             error = logged[-1]
             chain = [error, error.__cause__] if error.__cause__ else [error]
-            for name, (cls, text) in ITEM_1.items():
-                if any(type(e).__name__ == cls and text in str(e) for e in chain):
-                    kind = name
+            kind = next((name for name, (cls, text) in ITEM_1.items()
+                         if any(type(e).__name__ == cls and text in str(e) for e in chain)),
+                        kind)
         detail = f"{where} -> {response.status_code}: {failure.title}"
         if logged:
             detail += f" | {type(logged[-1]).__name__}: {str(logged[-1])[:200]}"
