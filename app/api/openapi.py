@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -143,10 +143,12 @@ def responds(model: type[BaseModel] | None = None, status: int = 200, *,
     answer = Answer(status, model, media_type, description)
 
     def decorate(view: Callable) -> Callable:
-        declared = getattr(view, "answers", ())
         if getattr(view, "checks_answers", False):
-            view.answers = (answer, *declared)  # type: ignore[attr-defined]
+            # Already checked by an inner @responds: share its list (functools.wraps
+            # copies it by reference through any decorator in between).
+            view.answers.append(answer)  # type: ignore[attr-defined]
             return view
+        answers = [answer]
 
         @functools.wraps(view)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -154,30 +156,30 @@ def responds(model: type[BaseModel] | None = None, status: int = 200, *,
             if not current_app.config.get("API_CHECK_RESPONSES"):
                 return result
             response = make_response(result)
-            check_answer(wrapper.answers, response)  # type: ignore[attr-defined]
+            check_answer(answers, response)
             return response
 
-        wrapper.answers = (answer, *declared)  # type: ignore[attr-defined]
+        wrapper.answers = answers  # type: ignore[attr-defined]
         wrapper.checks_answers = True  # type: ignore[attr-defined]
         return wrapper
 
     return decorate
 
 
-def check_answer(answers: tuple[Answer, ...], response: Response) -> None:
+def check_answer(answers: Sequence[Answer], response: Response) -> None:
     """Raise ``ResponseMismatch`` unless a declared answer describes ``response``."""
     answer = next((a for a in answers if a.status == response.status_code), None)
     if answer is None:
         raise ResponseMismatch(f"Status {response.status_code} is not declared "
                                f"(declared: {[a.status for a in answers]}).")
-    if answer.model is None:
-        if answer.status == 204 and response.get_data():
+    if answer.status == 204:
+        if response.get_data():
             raise ResponseMismatch("A 204 answer carries a body.")
-        if answer.status != 204 and response.mimetype != answer.media_type:
-            raise ResponseMismatch(f"Answered {response.mimetype}, declared {answer.media_type}.")
         return
     if response.mimetype != answer.media_type:
         raise ResponseMismatch(f"Answered {response.mimetype}, declared {answer.media_type}.")
+    if answer.model is None:
+        return
     try:
         answer.model.model_validate_json(response.get_data())
     except ValidationError as error:
@@ -265,7 +267,7 @@ def _operation(rule: Any, view: Callable, method: str, schemas: dict) -> dict[st
 
 
 def _success_responses(view: Callable, schemas: dict) -> dict[str, Any]:
-    answers: tuple[Answer, ...] = getattr(view, "answers", ())
+    answers: Sequence[Answer] = getattr(view, "answers", ())
     if not answers:
         return {"200": {"description": "Success (not yet described)",
                         "content": {"application/json": {}}}}

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import json
 
 import pytest
-from flask import Response
+from flask import Flask, Response, jsonify
 
 from app.api import present
-from app.api.openapi import Answer, ResponseMismatch, check_answer
+from app.api.openapi import Answer, ResponseMismatch, check_answer, responds
 from app.api.responses import BookingOut, UserOut
 from tests.booking_helpers import book, make_booker, make_staff_headers
 from tests.builders import future_day, local, make_branch, make_room
@@ -41,6 +42,30 @@ def test_an_answer_its_model_does_not_describe_is_refused(body, status, answers)
 def test_a_json_answer_where_svg_is_declared_is_refused():
     with pytest.raises(ResponseMismatch):
         check_answer((Answer(200, media_type="image/svg+xml"),), _json(USER))
+
+
+def test_stacked_answers_are_all_checked_whatever_lies_between():
+    def between(view):
+        @functools.wraps(view)
+        def wrapper(*args, **kwargs):
+            return view(*args, **kwargs)
+        return wrapper
+
+    @responds(UserOut, status=201)
+    @between
+    @responds(UserOut)
+    def view(status: int):
+        """A view answering a user with the status it is given."""
+        return jsonify(USER), status
+
+    app = Flask(__name__)
+    app.config["API_CHECK_RESPONSES"] = True
+    with app.test_request_context():
+        assert view(201).status_code == 201
+        assert view(200).status_code == 200
+        with pytest.raises(ResponseMismatch):
+            view(202)
+    assert sorted(a.status for a in view.answers) == [200, 201]
 
 
 def test_a_field_added_to_a_booking_without_describing_it_fails(app, client, monkeypatch,
