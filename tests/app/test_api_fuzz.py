@@ -58,11 +58,14 @@ EXAMPLES = {GenerationMode.POSITIVE: 25, GenerationMode.NEGATIVE: 10}
 # (i10-errors): recognised by the exception the app logged, reported as an expected
 # failure with their count, never hidden. Delete an entry once its fix is merged.
 ITEM_1 = {
-    "a unique violation answers 500, not 409": ("IntegrityError", "UNIQUE constraint"),
-    "PATCH null on a not-null field answers 500": ("IntegrityError", "NOT NULL constraint"),
-    "an id beyond the column's range answers 500": ("OverflowError", "too large to convert"),
-    "JSON nested too deep answers 500": ("RecursionError", ""),
-    "a year near 1 or 9999 answers 500": ("OverflowError", "date value out of range"),
+    "a unique violation answers 500, not 409": [("IntegrityError", "UNIQUE constraint")],
+    "PATCH null on a not-null field answers 500": [
+        ("IntegrityError", "NOT NULL constraint"),  # {"doors": null} on a room
+        ("AttributeError", "'NoneType' object has no attribute"),  # {"name": null}
+    ],
+    "an id beyond the column's range answers 500": [("OverflowError", "too large to convert")],
+    "JSON nested too deep answers 500": [("RecursionError", "")],
+    "a year near 1 or 9999 answers 500": [("OverflowError", "date value out of range")],
 }
 
 
@@ -142,6 +145,7 @@ class Run:
         self.caplog = caplog
         self.requests = 0
         self.statuses: collections.Counter[int] = collections.Counter()
+        self.by_operation: collections.Counter[tuple[str, str, int]] = collections.Counter()
         self.failures: dict[str, list[str]] = collections.defaultdict(list)
 
     def fuzz(self, operation, mode: GenerationMode, examples: int, role: str,
@@ -162,6 +166,7 @@ class Run:
             response = case.call(headers=auth)
             self.requests += 1
             self.statuses[response.status_code] += 1
+            self.by_operation[role, operation.label, response.status_code] += 1
             try:
                 case.validate_response(response, checks=CHECKS)
             except FailureGroup as group:
@@ -181,7 +186,8 @@ class Run:
         if response.status_code >= 500 and logged:
             error = logged[-1]
             chain = [error, error.__cause__] if error.__cause__ else [error]
-            kind = next((name for name, (cls, text) in ITEM_1.items()
+            kind = next((name for name, signatures in ITEM_1.items()
+                         for cls, text in signatures
                          if any(type(e).__name__ == cls and text in str(e) for e in chain)),
                         kind)
         detail = f"{where} -> {response.status_code}: {failure.title}"
@@ -196,4 +202,13 @@ class Run:
         return (f"{operations} operations, {self.requests} requests "
                 f"({dict(sorted(self.statuses.items()))}); failures: "
                 + (", ".join(f"{kind}: {len(cases)}" for kind, cases in
-                             sorted(self.failures.items())) or "none"))
+                             sorted(self.failures.items())) or "none")
+                + f"; {self.validated_before_authorised()} member requests to staff-only "
+                  "operations answered 400, not 403 (issue 10 item 2, not a failure here)")
+
+    def validated_before_authorised(self) -> int:
+        """Member 400s on operations that answered the member 403 at other times."""
+        forbidden = {label for (role, label, status) in self.by_operation
+                     if role == "member" and status == 403}
+        return sum(count for (role, label, status), count in self.by_operation.items()
+                   if role == "member" and status == 400 and label in forbidden)
