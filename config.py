@@ -62,6 +62,9 @@ class Default:
     # "after_response" (in the request's thread once its response is closed), or "off"
     # (only `flask --app app outbox send`, e.g. from cron).
     OUTBOX_DELIVERY = "courier"
+    # Check every JSON API answer against the model its view declares (app/api/responses.py)
+    # and raise on a mismatch: on in development and tests, off in production.
+    API_CHECK_RESPONSES = True
 
 
 class Development(Default):
@@ -83,6 +86,7 @@ class Production(Default):
     """Production: secure cookies, and a real secret or no start."""
 
     ENV_NAME = "production"
+    API_CHECK_RESPONSES = False
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
     # Browsers then refuse plain HTTP to this host for two years (behind TLS only).

@@ -131,8 +131,16 @@ def require_aware(value: datetime, field: str) -> datetime:
 
 
 def to_rfc3339(dt: datetime, zone: tzinfo) -> str:
-    """Format an aware instant in `zone` as RFC 3339 with seconds and offset."""
+    """Format an aware instant in `zone` as RFC 3339 with seconds and offset.
+
+    RFC 3339 offsets are whole minutes. Before standard time a zone keeps its local
+    mean time (Copenhagen: +00:50:20 until 1894), which ``isoformat`` would write with
+    seconds; such an instant is written in UTC instead, the same instant exactly.
+    """
     local = require_aware(dt, "datetime").astimezone(zone).replace(microsecond=0)
+    offset = local.utcoffset()
+    if offset is not None and offset.total_seconds() % 60:
+        local = local.astimezone(UTC)
     return local.isoformat()
 
 

@@ -4,14 +4,17 @@ from flask import jsonify
 
 from app.api import bp
 from app.api.access import optional_user, signed_in_user
-from app.api.openapi import accepts
+from app.api.openapi import PAGE_PARAMS, accepts, choice_param, query, responds
 from app.api.present import association_json
 from app.api.request import page, page_params
+from app.api.responses import AssociationOut, Page
 from app.api.schemas import AssociationIn, AssociationPatch, MemberIn
 from app.services import associations
 
 
 @bp.get("/associations")
+@responds(Page[AssociationOut])
+@query(verified=choice_param("true: only those that may book", "true", "false"), **PAGE_PARAMS)
 def list_associations():
     """Associations, by id, paginated; ``?verified=true`` for those that may book."""
     from flask import request
@@ -27,6 +30,7 @@ def list_associations():
 
 
 @bp.post("/associations")
+@responds(AssociationOut, status=201)
 @accepts(AssociationIn, role="member")
 def create_association(body: AssociationIn):
     """A new association; the caller becomes its admin."""
@@ -38,6 +42,7 @@ def create_association(body: AssociationIn):
 
 
 @bp.get("/associations/<int:association_id>")
+@responds(AssociationOut)
 def get_association(association_id: int):
     """One association; members for its admins and staff."""
     association = associations.get_association(association_id)
@@ -46,6 +51,7 @@ def get_association(association_id: int):
 
 
 @bp.patch("/associations/<int:association_id>")
+@responds(AssociationOut)
 @accepts(AssociationPatch, role="member")
 def update_association(association_id: int, body: AssociationPatch):
     """Change details (admins, staff) or verify (staff)."""
@@ -59,6 +65,7 @@ def update_association(association_id: int, body: AssociationPatch):
 
 
 @bp.post("/associations/<int:association_id>/members")
+@responds(AssociationOut, status=201)
 @accepts(MemberIn, role="member")
 def add_member(association_id: int, body: MemberIn):
     """Add a member by e-mail (admins, staff)."""
@@ -69,6 +76,7 @@ def add_member(association_id: int, body: MemberIn):
 
 
 @bp.delete("/associations/<int:association_id>/members/<int:user_id>")
+@responds(status=204)
 def remove_member(association_id: int, user_id: int):
     """Remove a member (admins, staff, or the member leaving)."""
     user = signed_in_user()

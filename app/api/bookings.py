@@ -6,9 +6,18 @@ from flask import jsonify, request
 
 from app.api import bp
 from app.api.access import signed_in_user, staff_user
-from app.api.openapi import accepts, query
+from app.api.openapi import (
+    PAGE_PARAMS,
+    accepts,
+    choice_param,
+    id_param,
+    instant_param,
+    query,
+    responds,
+)
 from app.api.present import booking_json
-from app.api.request import page, page_params, parse_body, query_int
+from app.api.request import page, page_params, query_int
+from app.api.responses import BookingCreated, BookingOut, Page
 from app.api.schemas import BookingIn, BookingPatch, DecisionIn
 from app.services import bookings
 from app.services.bookings import BookingChanges, BookingInput
@@ -16,6 +25,7 @@ from calendars import parse_instant
 
 
 @bp.post("/bookings")
+@responds(BookingCreated, status=201)
 @accepts(BookingIn, role="member")
 def create_booking(body: BookingIn):
     """Book a room (once or as a series): 201 confirmed or pending, 409 clash, 422 rule."""
@@ -41,8 +51,10 @@ def create_booking(body: BookingIn):
 
 
 @bp.get("/bookings")
-@query(room_id="only this room", association_id="only this association",
-       start="occurring after", end="occurring before", limit="page size", cursor="next page")
+@responds(Page[BookingOut])
+@query(room_id=id_param("only this room"), association_id=id_param("only this association"),
+       start=instant_param("occurring after"), end=instant_param("occurring before"),
+       **PAGE_PARAMS)
 def list_bookings():
     """Bookings the caller may see (staff: all; members: their own and their associations')."""
     user = signed_in_user()
@@ -59,6 +71,8 @@ def list_bookings():
 
 
 @bp.get("/bookings/pending")
+@responds(Page[BookingOut])
+@query(**PAGE_PARAMS)
 def pending_bookings():
     """The approval queue, oldest request first (staff)."""
     user = staff_user()
@@ -67,6 +81,7 @@ def pending_bookings():
 
 
 @bp.get("/bookings/<int:booking_id>")
+@responds(BookingOut)
 def get_booking(booking_id: int):
     """One booking with its occurrences."""
     user = signed_in_user()
@@ -74,6 +89,7 @@ def get_booking(booking_id: int):
 
 
 @bp.patch("/bookings/<int:booking_id>")
+@responds(BookingOut)
 @accepts(BookingPatch, role="member")
 def update_booking(booking_id: int, body: BookingPatch):
     """Move, resize, or change attendees, layout or details: the same checks as create."""
@@ -83,6 +99,7 @@ def update_booking(booking_id: int, body: BookingPatch):
 
 
 @bp.delete("/bookings/<int:booking_id>")
+@responds(BookingOut)
 def cancel_booking(booking_id: int):
     """Cancel a booking or whole series; it is kept, with status cancelled."""
     user = signed_in_user()
@@ -91,7 +108,9 @@ def cancel_booking(booking_id: int):
 
 
 @bp.patch("/bookings/<int:booking_id>/occurrences/<path:start>")
-@query(scope="'this' (default) or 'following' (split the series here)")
+@responds(BookingOut)
+@query(scope=choice_param("this (default) or following (split the series here)",
+                          "this", "following"))
 @accepts(BookingPatch, role="member")
 def change_occurrence(booking_id: int, start: str, body: BookingPatch):
     """Change one occurrence (``?scope=this``) or this and the following (``scope=following``)."""
@@ -108,6 +127,7 @@ def change_occurrence(booking_id: int, start: str, body: BookingPatch):
 
 
 @bp.delete("/bookings/<int:booking_id>/occurrences/<path:start>")
+@responds(BookingOut)
 def cancel_occurrence(booking_id: int, start: str):
     """Cancel one occurrence of a series (kept, with status cancelled)."""
     user = signed_in_user()
@@ -116,15 +136,18 @@ def cancel_occurrence(booking_id: int, start: str):
 
 
 @bp.post("/bookings/<int:booking_id>/approve")
-def approve_booking(booking_id: int):
-    """Confirm a pending booking or series (staff)."""
+@responds(BookingOut)
+@accepts(DecisionIn, role="staff", required=False)
+def approve_booking(booking_id: int, body: DecisionIn | None):
+    """Confirm a pending booking or series (staff); the body with a reason is optional."""
     user = staff_user()
-    reason = parse_body(DecisionIn).reason if request.content_length else ""
+    reason = body.reason if body is not None else ""
     booking = bookings.decide(user, booking_id, approve=True, reason=reason)
     return jsonify(booking_json(booking))
 
 
 @bp.post("/bookings/<int:booking_id>/reject")
+@responds(BookingOut)
 @accepts(DecisionIn, role="staff")
 def reject_booking(booking_id: int, body: DecisionIn):
     """Reject a pending booking or series with a reason (staff)."""

@@ -4,14 +4,17 @@ from flask import jsonify
 
 from app.api import bp
 from app.api.access import staff_user
-from app.api.openapi import accepts
+from app.api.openapi import PAGE_PARAMS, accepts, query, responds
 from app.api.present import branch_json
 from app.api.request import page, page_params
+from app.api.responses import BranchOut, Page
 from app.api.schemas import BranchIn
 from app.services import branches
 
 
 @bp.get("/branches")
+@responds(Page[BranchOut])
+@query(**PAGE_PARAMS)
 def list_branches():
     """Every branch, by id, paginated."""
     limit, after = page_params()
@@ -19,6 +22,7 @@ def list_branches():
 
 
 @bp.post("/branches")
+@responds(BranchOut, status=201)
 @accepts(BranchIn, role="staff")
 def create_branch(body: BranchIn):
     """A new branch (staff)."""
@@ -28,6 +32,7 @@ def create_branch(body: BranchIn):
 
 
 @bp.get("/branches/<int:branch_id>")
+@responds(BranchOut)
 def get_branch(branch_id: int):
     """One branch."""
     return jsonify(branch_json(branches.get_branch(branch_id)))

@@ -4,6 +4,8 @@ from flask import jsonify, request
 
 from app.api import bp
 from app.api.access import staff_user
+from app.api.openapi import accepts_media, responds
+from app.api.responses import ClosuresImported
 from app.services import closures
 from app.services.errors import BadInput
 from calendars import get_zone, to_rfc3339
@@ -12,6 +14,9 @@ ICS_TYPES = ("text/calendar", "application/ics")
 
 
 @bp.post("/branches/<int:branch_id>/closures/import")
+@responds(ClosuresImported, status=201, description="Closures were added.")
+@responds(ClosuresImported, description="Nothing new: every event was already a closure.")
+@accepts_media("text/calendar", "An iCalendar (.ics) file whose events are closures.")
 def import_closures(branch_id: int):
     """Turn the events of the .ics body (Content-Type: text/calendar) into closures."""
     staff_user()

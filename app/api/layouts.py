@@ -7,7 +7,15 @@ from pydantic import Field
 
 from app.api import bp
 from app.api.access import staff_user
-from app.api.openapi import accepts, query
+from app.api.openapi import Param, accepts, choice_param, query, responds
+from app.api.responses import (
+    FurnitureOut,
+    LayoutOut,
+    LayoutPreview,
+    LayoutProposal,
+    Page,
+    SetupSheet,
+)
 from app.api.schemas import Body
 from app.services import layouts as layout_service
 from app.services.branches import get_branch
@@ -64,6 +72,7 @@ def layout_out(layout) -> dict:
 
 
 @bp.get("/furniture")
+@responds(Page[FurnitureOut])
 def furniture():
     """The furniture kinds layouts are made of."""
     return jsonify({"items": [
@@ -75,6 +84,7 @@ def furniture():
 
 
 @bp.get("/rooms/<int:room_id>/layouts")
+@responds(Page[LayoutOut])
 def list_layouts(room_id: int):
     """The room's layouts."""
     room = get_room(room_id)
@@ -82,6 +92,7 @@ def list_layouts(room_id: int):
 
 
 @bp.post("/rooms/<int:room_id>/layouts")
+@responds(LayoutOut, status=201)
 @accepts(LayoutIn, role="staff")
 def create_layout(room_id: int, body: LayoutIn):
     """Save a layout (staff); 422 with every violation if it is not safe."""
@@ -92,6 +103,7 @@ def create_layout(room_id: int, body: LayoutIn):
 
 
 @bp.post("/rooms/<int:room_id>/layouts/preview")
+@responds(LayoutPreview)
 @accepts(LayoutIn, role="staff")
 def preview_layout(room_id: int, body: LayoutIn):
     """Validate and measure a layout without saving it (staff)."""
@@ -100,6 +112,7 @@ def preview_layout(room_id: int, body: LayoutIn):
 
 
 @bp.post("/rooms/<int:room_id>/layouts/arrange")
+@responds(LayoutProposal)
 @accepts(ArrangeIn, role="staff")
 def arrange_layout(room_id: int, body: ArrangeIn):
     """A proposed layout in a style (staff); not saved."""
@@ -108,12 +121,14 @@ def arrange_layout(room_id: int, body: ArrangeIn):
 
 
 @bp.get("/layouts/<int:layout_id>")
+@responds(LayoutOut)
 def get_layout(layout_id: int):
     """One layout."""
     return jsonify(layout_out(layout_service.get_layout(layout_id)))
 
 
 @bp.put("/layouts/<int:layout_id>")
+@responds(LayoutOut)
 @accepts(LayoutReplace, role="staff")
 def replace_layout(layout_id: int, body: LayoutReplace):
     """Replace a layout (staff); 409 listing future bookings it would not hold, unless forced."""
@@ -125,6 +140,7 @@ def replace_layout(layout_id: int, body: LayoutReplace):
 
 
 @bp.delete("/layouts/<int:layout_id>")
+@responds(status=204)
 @query(force="true: delete even if future bookings use it (they are flagged)")
 def delete_layout(layout_id: int):
     """Delete a layout (staff); 409 listing future bookings that use it, unless forced."""
@@ -142,6 +158,8 @@ def _force_arg() -> bool:
 
 
 @bp.get("/rooms/<int:room_id>/layouts/<int:layout_id>.svg")
+@responds(media_type="image/svg+xml", description="The drawing, SVG.")
+@query(poster=choice_param("1 or true: the printable poster", "0", "1", "true", "false"))
 def layout_svg(room_id: int, layout_id: int):
     """The layout drawn; ``?poster=1`` for the printable maximum-occupancy poster."""
     room = get_room(room_id)
@@ -158,6 +176,8 @@ def layout_svg(room_id: int, layout_id: int):
 
 
 @bp.get("/branches/<int:branch_id>/setup-sheet")
+@responds(SetupSheet)
+@query(date=Param("the day, YYYY-MM-DD", {"type": "string", "format": "date"}, required=True))
 def setup_sheet(branch_id: int):
     """The day's set-up: which room, which layout, when, how much furniture (staff)."""
     staff_user()

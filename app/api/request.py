@@ -31,11 +31,17 @@ def _reject_constant(name: str) -> Any:
     raise BadInput(f"{name} is not a number JSON allows.")
 
 
-def _finite_float(text: str) -> float:
+def _finite_float(text: str) -> float | int:
+    """A JSON number written with a fraction or exponent.
+
+    JSON has one number type, and JSON Schema (so the OpenAPI description) counts
+    47510.0 and 4.751e4 as the integer 47510: they are read as that integer, so the
+    strict integer fields accept what the description admits. 47510.5 stays a float.
+    """
     value = float(text)
     if not math.isfinite(value) or abs(value) > MAX_ABS_NUMBER:
         raise BadInput(f"The number {text[:40]} is out of range.")
-    return value
+    return int(value) if value.is_integer() else value
 
 
 def _bounded_int(text: str) -> int:

@@ -6,9 +6,19 @@ from flask import jsonify, request
 
 from app.api import bp
 from app.api.access import staff_user
-from app.api.openapi import accepts, query
+from app.api.openapi import (
+    PAGE_PARAMS,
+    Param,
+    accepts,
+    id_param,
+    instant_param,
+    integer_param,
+    query,
+    responds,
+)
 from app.api.present import room_json
 from app.api.request import page, page_params, query_int
+from app.api.responses import Availability, Page, RoomAvailability, RoomChanged, RoomOut
 from app.api.schemas import RoomIn, RoomPatch
 from app.services import availability, rooms
 from app.services.branches import get_branch
@@ -17,7 +27,8 @@ from calendars import InstantOutOfRange, get_zone, parse_instant, to_rfc3339
 
 
 @bp.get("/rooms")
-@query(branch_id="only this branch", limit="page size (1-200)", cursor="next_cursor of a page")
+@responds(Page[RoomOut])
+@query(branch_id=id_param("only this branch"), **PAGE_PARAMS)
 def list_rooms():
     """Rooms, optionally of one branch, by id, paginated."""
     limit, after = page_params()
@@ -26,6 +37,7 @@ def list_rooms():
 
 
 @bp.post("/rooms")
+@responds(RoomOut, status=201)
 @accepts(RoomIn, role="staff")
 def create_room(body: RoomIn):
     """A new room (staff); its geometry is checked and the floor's cells rebuilt."""
@@ -38,12 +50,14 @@ def create_room(body: RoomIn):
 
 
 @bp.get("/rooms/<int:room_id>")
+@responds(RoomOut)
 def get_room(room_id: int):
     """One room."""
     return jsonify(room_json(rooms.get_room(room_id)))
 
 
 @bp.patch("/rooms/<int:room_id>")
+@responds(RoomChanged)
 @accepts(RoomPatch, role="staff")
 def update_room(room_id: int, body: RoomPatch):
     """Change a room (staff); a geometry change reports what it breaks, and needs ``force``."""
@@ -58,6 +72,7 @@ def update_room(room_id: int, body: RoomPatch):
 
 
 @bp.delete("/rooms/<int:room_id>")
+@responds(status=204)
 def delete_room(room_id: int):
     """Retire a room (staff): it stops being bookable; its history stays."""
     staff_user()
@@ -66,7 +81,9 @@ def delete_room(room_id: int):
 
 
 @bp.get("/rooms/<int:room_id>/availability")
-@query(start="RFC 3339 instant", end="RFC 3339 instant (at most 31 days after start)")
+@responds(Availability)
+@query(start=instant_param("from", required=True),
+       end=instant_param("until (at most 31 days after start)", required=True))
 def room_availability(room_id: int):
     """Busy and free intervals of the room between ``start`` and ``end`` (at most 31 days)."""
     room = rooms.get_room(room_id)
@@ -81,7 +98,9 @@ def room_availability(room_id: int):
 
 
 @bp.get("/branches/<int:branch_id>/availability")
-@query(start="RFC 3339 instant", end="RFC 3339 instant (at most 31 days after start)")
+@responds(Page[RoomAvailability])
+@query(start=instant_param("from", required=True),
+       end=instant_param("until (at most 31 days after start)", required=True))
 def branch_availability(branch_id: int):
     """Busy and free intervals of every bookable room of a branch, from one query."""
     branch = get_branch(branch_id)
@@ -98,8 +117,12 @@ def branch_availability(branch_id: int):
 
 
 @bp.get("/search")
-@query(start="RFC 3339 instant", end="RFC 3339 instant", attendees="people to hold",
-       amenities="comma-separated amenities", branch_id="only this branch")
+@responds(Page[RoomOut])
+@query(start=instant_param("free from", required=True),
+       end=instant_param("free until", required=True),
+       attendees=integer_param("people to hold (default 1)", 1, 100_000),
+       amenities=Param("comma-separated amenities, all required"),
+       branch_id=id_param("only this branch"))
 def search():
     """Rooms free for the whole of ``start``-``end`` that hold ``attendees``, with ``amenities``."""
     window = availability.check_window(_instant_arg("start"), _instant_arg("end"))

@@ -77,6 +77,13 @@ def test_to_rfc3339_writes_seconds_and_offset_without_microseconds():
     assert to_rfc3339(instant, CPH) == "2027-03-02T18:00:00+01:00"
 
 
+def test_to_rfc3339_writes_a_local_mean_time_instant_in_utc_as_offsets_are_whole_minutes():
+    instant = datetime(1800, 1, 1, 12, 0, 0, tzinfo=UTC)
+    assert to_rfc3339(instant, CPH) == "1800-01-01T12:00:00+00:00"
+    assert to_rfc3339(instant, get_zone("America/New_York")) == "1800-01-01T12:00:00+00:00"
+    assert to_rfc3339(datetime(1900, 1, 1, 12, tzinfo=UTC), CPH) == "1900-01-01T13:00:00+01:00"
+
+
 def test_to_rfc3339_refuses_a_naive_datetime():
     with pytest.raises(TimeInputError):
         to_rfc3339(datetime(2027, 3, 2, 17), CPH)

@@ -1,0 +1,357 @@
+"""Response bodies of the JSON API: the one description of every success answer's shape.
+
+Each view declares what it answers with ``@responds(Model, status=...)``; the
+OpenAPI file is generated from these models, and in development and tests every
+answer is validated against them before it leaves (``API_CHECK_RESPONSES``), so
+the description cannot drift from what ``present.py`` and the services build.
+
+The models forbid unknown fields: a new field in an answer is a failing test
+until it is described here.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Generic, Literal, TypeVar
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+Id = int
+Geometry = dict[str, Any]
+BookingStatus = Literal["pending", "confirmed", "rejected", "cancelled"]
+
+
+class Out(BaseModel):
+    """An answer's body: exactly these fields, of exactly these JSON types."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
+T = TypeVar("T")
+
+
+class Page(Out, Generic[T]):
+    """A page of a list; ``next_cursor`` is passed back as ``?cursor=`` for the next page."""
+
+    items: list[T]
+    next_cursor: str | None
+
+
+class Ping(Out):
+    """A bare liveness answer."""
+
+    ok: bool
+
+
+class UserOut(Out):
+    """The caller's own account."""
+
+    id: Id
+    email: str
+    name: str
+    role: Literal["staff", "member"]
+
+
+class ClosureOut(Out):
+    """A time a branch is shut, in the branch's zone."""
+
+    id: Id
+    start: AwareDatetime
+    end: AwareDatetime
+    reason: str
+
+
+class FloorOut(Out):
+    """A level of a branch."""
+
+    id: Id
+    name: str
+    level: int
+
+
+class BranchOut(Out):
+    """A branch: its zone, opening hours ("HH:MM" pairs per weekday) and closures."""
+
+    id: Id
+    name: str
+    address: str
+    timezone: str
+    rule_pack: str
+    opening_hours: dict[str, list[list[str]]]
+    closures: list[ClosureOut]
+    quota_hours_per_week: int | None
+    quota_bookings_per_week: int | None
+    floors: list[FloorOut]
+
+
+class ClosuresImported(Out):
+    """The closures an .ics file added, and how many of its events were already there."""
+
+    imported: int
+    duplicates: int
+    closures: list[ClosureOut]
+
+
+class DoorOut(Out):
+    """A door: a segment on the outline, with its clear width in metres."""
+
+    geometry: Geometry
+    width: float
+
+
+class RulesOut(Out):
+    """A room's booking rules."""
+
+    slot_minutes: int
+    min_minutes: int
+    max_minutes: int
+    buffer_minutes: int
+    lead_hours: int
+    horizon_days: int
+    requires_approval: bool
+    changeover_minutes: int
+
+
+class RoomOut(Out):
+    """A room: GeoJSON geometry in metres, amenities, rules; ``capacity`` without a layout."""
+
+    id: Id
+    branch_id: Id
+    floor: str
+    floor_id: Id
+    name: str
+    description: str
+    outline: Geometry
+    doors: list[DoorOut]
+    obstacles: list[Geometry]
+    amenities: list[str]
+    area_m2: float
+    max_attendees: int | None
+    capacity: int | None
+    bookable: bool
+    rules: RulesOut
+
+
+class BrokenLayout(Out):
+    """A layout a room change made invalid."""
+
+    id: Id
+    name: str
+
+
+class BrokenBooking(Out):
+    """An occurrence a room change no longer fits, and why."""
+
+    booking_id: Id
+    room_id: Id
+    start: AwareDatetime
+    end: AwareDatetime
+    reason: str
+
+
+class RoomReport(Out):
+    """What a change to a room broke (with ``force``: what it invalidated or cancelled)."""
+
+    layouts: list[BrokenLayout]
+    bookings: list[BrokenBooking]
+
+
+class RoomChanged(RoomOut):
+    """The changed room and what the change broke."""
+
+    report: RoomReport
+
+
+class SpanOut(Out):
+    """A time range in the branch's zone."""
+
+    start: AwareDatetime
+    end: AwareDatetime
+
+
+class RoomSpan(SpanOut):
+    """A time range of a room."""
+
+    room_id: Id
+
+
+class Availability(Out):
+    """A room's busy and free ranges in a window, within its opening hours and rules."""
+
+    room_id: Id
+    busy: list[SpanOut]
+    free: list[SpanOut]
+
+
+class RoomAvailability(Availability):
+    """One room of a branch's availability."""
+
+    name: str
+
+
+class MemberOut(Out):
+    """A member of an association."""
+
+    user_id: Id
+    email: str
+    name: str
+    role: Literal["member", "admin"]
+
+
+class AssociationOut(Out):
+    """An association; ``contact_email`` and ``members`` only for its admins and staff."""
+
+    id: Id
+    name: str
+    description: str
+    website: str
+    verified: bool
+    member_count: int
+    contact_email: str = Field(default="", description="Only for its admins and staff.")
+    members: list[MemberOut] = Field(default_factory=list,
+                                     description="Only for its admins and staff.")
+
+
+class RecurrenceOut(Out):
+    """A series' RRULE (expanded in the branch's zone) and its excluded starts."""
+
+    rrule: str
+    exdates: list[AwareDatetime]
+
+
+class OccurrenceOut(Out):
+    """One concrete time range of a booking."""
+
+    start: AwareDatetime
+    end: AwareDatetime
+    status: BookingStatus
+    original_start: AwareDatetime
+    modified: bool
+
+
+class BookingOut(Out):
+    """A booking and its occurrences, in the branch's zone."""
+
+    id: Id
+    uid: str
+    room_id: Id
+    layout_id: Id | None
+    title: str
+    description: str
+    attendees: int
+    capacity: int | None
+    association_id: Id | None
+    booked_by_id: Id | None
+    public: bool
+    status: BookingStatus
+    status_reason: str
+    start: AwareDatetime
+    end: AwareDatetime
+    recurrence: RecurrenceOut | None
+    sequence: int
+    created_at: AwareDatetime
+    updated_at: AwareDatetime
+    occurrences: list[OccurrenceOut]
+
+
+class BookingCreated(BookingOut):
+    """A new booking, and the occurrences of a series left out because they clashed."""
+
+    skipped: list[RoomSpan]
+
+
+class ItemOut(Out):
+    """A piece of furniture: its kind, centre (metres) and rotation (degrees)."""
+
+    kind: str
+    x: float
+    y: float
+    rotation: float
+
+
+class LayoutOut(Out):
+    """A stored layout, its capacity and the limit that binds it."""
+
+    id: Id
+    room_id: Id
+    name: str
+    style: str
+    items: list[ItemOut]
+    capacity: int
+    limits: dict[str, int]
+    binding: str
+    valid: bool
+    revision: int
+
+
+class CapacityOut(Out):
+    """How many a layout holds: every limit, the binding one, and why."""
+
+    capacity: int
+    limits: dict[str, int]
+    limit_reasons: dict[str, str]
+    binding: str
+    sentence: str
+    citation: str
+    disclaimer: str
+    warnings: list[str]
+
+
+class ViolationOut(Out):
+    """One problem with a layout; ``items`` are indexes into its items."""
+
+    code: str
+    message: str
+    items: list[int]
+    severity: Literal["error", "warning"]
+
+
+class LayoutPreview(CapacityOut):
+    """A layout checked and measured, not saved."""
+
+    valid: bool
+    violations: list[ViolationOut]
+
+
+class LayoutProposal(CapacityOut):
+    """An auto-arranged layout, not saved."""
+
+    name: str
+    style: str
+    items: list[ItemOut]
+    limited_by: str
+    explanation: str
+
+
+class FurnitureOut(Out):
+    """A furniture kind: footprint in metres, seats and places."""
+
+    key: str
+    name: str
+    width: float
+    depth: float
+    shape: Literal["rect", "circle"]
+    seats: int
+    places: int
+    clearance: float
+    stackable: bool
+
+
+class SetupRow(Out):
+    """One booking to set up: where, when, which layout, and the furniture by kind."""
+
+    room_id: Id
+    room: str
+    booking_id: Id
+    start: AwareDatetime
+    end: AwareDatetime
+    attendees: int
+    layout_id: Id | None
+    layout: str | None
+    furniture: dict[str, int]
+
+
+class SetupSheet(Out):
+    """A branch's set-up sheet for one day."""
+
+    date: str = Field(json_schema_extra={"format": "date"})
+    items: list[SetupRow]
