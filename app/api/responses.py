@@ -139,13 +139,19 @@ class BrokenLayout(Out):
 
 
 class BrokenBooking(Out):
-    """An occurrence a room change no longer fits, and why."""
+    """An occurrence a room change no longer fits, why, and what forcing does to it.
+
+    ``title`` only where the caller may see the booking."""
 
     booking_id: Id
     room_id: Id
     start: AwareDatetime
     end: AwareDatetime
+    attendees: int
+    capacity: int
     reason: str
+    outcome: Literal["flag", "cancel"]
+    title: str | None = None
 
 
 class RoomReport(Out):
@@ -228,8 +234,16 @@ class OccurrenceOut(Out):
     modified: bool
 
 
+class CapacityFlag(Out):
+    """Why a forced room or layout change left the booking over its capacity, and when."""
+
+    reason: str
+    flagged_at: AwareDatetime
+
+
 class BookingOut(Out):
-    """A booking and its occurrences, in the branch's zone."""
+    """A booking and its occurrences, in the branch's zone; ``capacity_flag`` is set while a
+    forced change leaves it over what its room and layout hold."""
 
     id: Id
     uid: str
@@ -239,6 +253,7 @@ class BookingOut(Out):
     description: str
     attendees: int
     capacity: int | None
+    capacity_flag: CapacityFlag | None
     association_id: Id | None
     booked_by_id: Id | None
     public: bool
@@ -345,6 +360,7 @@ class SetupRow(Out):
     start: AwareDatetime
     end: AwareDatetime
     attendees: int
+    status: BookingStatus
     layout_id: Id | None
     layout: str | None
     furniture: dict[str, int]
