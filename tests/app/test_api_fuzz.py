@@ -10,6 +10,7 @@ examples per operation and role, derandomized so a failure repeats.
 from __future__ import annotations
 
 import collections
+import re
 import uuid
 from collections.abc import Iterator
 from datetime import timedelta
@@ -53,22 +54,6 @@ CHECKS = [
 ]
 # Per operation and role: cases valid by the description, then cases that are not.
 EXAMPLES = {GenerationMode.POSITIVE: 25, GenerationMode.NEGATIVE: 10}
-
-# Server errors of the classes issue 10 item 1 lists, fixed on another branch
-# (i10-errors): recognised by the exception the app logged (class, text, and the
-# method it takes where that narrows it), reported as an expected
-# failure with their count, never hidden. Delete an entry once its fix is merged.
-ITEM_1 = {
-    "a unique violation answers 500, not 409": [("IntegrityError", "UNIQUE constraint", "POST")],
-    "PATCH null on a not-null field answers 500": [
-        ("IntegrityError", "NOT NULL constraint", "PATCH"),  # {"doors": null} on a room
-        ("AttributeError", "'NoneType' object has no attribute", "PATCH"),  # {"name": null}
-    ],
-    "an id beyond the column's range answers 500": [("OverflowError", "too large to convert", "")],
-    "JSON nested too deep answers 500": [("RecursionError", "", "")],
-    "a year near 1 or 9999 answers 500": [("OverflowError", "date value out of range", "")],
-}
-
 
 @pytest.fixture
 def library(tmp_path) -> Iterator[tuple]:
@@ -131,12 +116,26 @@ def test_the_api_keeps_its_description_as_staff_and_as_member(library, caplog):
     print(run.summary(len(operations)))
     for kind, cases in run.failures.items():
         print(kind, *sorted(set(cases)), sep="\n  ")
-    unexpected = {kind: cases for kind, cases in run.failures.items() if kind not in ITEM_1}
-    assert not unexpected, run.summary(len(operations)) + "\n" + "\n".join(
-        case for cases in unexpected.values() for case in sorted(set(cases))[:5])
-    if run.failures:
-        pytest.xfail("only server errors of issue 10 item 1 (fixed on i10-errors): "
-                     + run.summary(len(operations)))
+    assert not run.failures, run.summary(len(operations)) + "\n" + "\n".join(
+        case for cases in run.failures.values() for case in sorted(set(cases))[:5])
+    staff_only = staff_only_operations(app)
+    assert staff_only, "no operation declares the staff role"
+    assert staff_only <= {operation.label for operation in operations}, staff_only
+    member_400s = {label: count for label, count in run.validated_before_authorised().items()
+                   if label in staff_only}
+    assert not member_400s, member_400s
+
+
+def staff_only_operations(app) -> set[str]:
+    """Labels ("PATCH /rooms/{room_id}") of the operations whose body only staff may send."""
+    labels = set()
+    for rule in app.url_map.iter_rules():
+        view = app.view_functions[rule.endpoint]
+        if getattr(view, "role", None) != "staff" or not rule.rule.startswith("/api/v1/"):
+            continue
+        path = re.sub(r"<(?:[a-z]+:)?([a-z_]+)>", r"{\1}", rule.rule.removeprefix("/api/v1"))
+        labels |= {f"{method} {path}" for method in rule.methods - {"HEAD", "OPTIONS"}}
+    return labels
 
 
 class Run:
@@ -181,17 +180,9 @@ class Run:
             assert mode is GenerationMode.NEGATIVE, operation.label
 
     def record(self, failure: Failure, where: str, response) -> None:
-        """File a failure under its item-1 class if it is one, else under its title."""
+        """File a failure under its title, with the exception the app logged for it."""
         logged = [r.exc_info[1] for r in self.caplog.records if r.exc_info]
         kind = failure.title
-        if response.status_code >= 500 and logged:
-            error = logged[-1]
-            chain = [error, error.__cause__] if error.__cause__ else [error]
-            kind = next((name for name, signatures in ITEM_1.items()
-                         for cls, text, method in signatures
-                         if f" {method}" in where
-                         and any(type(e).__name__ == cls and text in str(e) for e in chain)),
-                        kind)
         detail = f"{where} -> {response.status_code}: {failure.title}"
         if logged:
             detail += f" | {type(logged[-1]).__name__}: {str(logged[-1])[:200]}"
@@ -205,12 +196,12 @@ class Run:
                 f"({dict(sorted(self.statuses.items()))}); failures: "
                 + (", ".join(f"{kind}: {len(cases)}" for kind, cases in
                              sorted(self.failures.items())) or "none")
-                + f"; {self.validated_before_authorised()} member requests to staff-only "
-                  "operations answered 400, not 403 (issue 10 item 2, not a failure here)")
+                + f"; {sum(self.validated_before_authorised().values())} member requests to "
+                  "staff-only operations answered 400 instead of 403")
 
-    def validated_before_authorised(self) -> int:
-        """Member 400s on operations that answered the member 403 at other times."""
+    def validated_before_authorised(self) -> dict[str, int]:
+        """Member 400s, by operation, on operations that answered the member 403 at other times."""
         forbidden = {label for (role, label, status) in self.by_operation
                      if role == "member" and status == 403}
-        return sum(count for (role, label, status), count in self.by_operation.items()
-                   if role == "member" and status == 400 and label in forbidden)
+        return {label: count for (role, label, status), count in self.by_operation.items()
+                if role == "member" and status == 400 and label in forbidden}
