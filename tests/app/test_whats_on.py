@@ -10,10 +10,10 @@ import pytest
 from sqlalchemy import event as sa_event
 
 from app.extensions import db
-from app.models import Booking, utcnow
+from app.models import Booking
 from app.services import whats_on
 from tests.booking_helpers import book, make_booker, make_staff_headers
-from tests.builders import ZONE, future_day, local, make_branch, make_room, rect
+from tests.builders import future_day, local, make_branch, make_room, rect, tonight
 from tests.feed_helpers import read, vevents
 
 BASE = "http://agora.test"
@@ -37,16 +37,6 @@ def booker(app):
 @pytest.fixture
 def staff_headers(app):
     return make_staff_headers()
-
-
-def tonight() -> tuple[datetime, datetime]:
-    """An event today in Copenhagen that has not ended: 19-21, or starting now if later."""
-    now = utcnow().astimezone(ZONE)
-    if now.hour < 19:
-        start = now.replace(hour=19, minute=0, second=0, microsecond=0)
-        return start, start + timedelta(hours=2)
-    start = now.replace(minute=now.minute - now.minute % 15, second=0, microsecond=0)
-    return start, start + timedelta(minutes=30)
 
 
 def public_event(client, booker, staff_headers, room, start, end, **extra):
