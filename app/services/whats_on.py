@@ -189,7 +189,7 @@ def public_event(booking_id: int, now: datetime, on: date | None = None) -> Publ
     ).all()
     upcoming = [_date(start, end, status, booking.status, zone) for start, end, status in rows]
     chosen = None
-    if on is not None:
+    if on is not None and date.min < on < date.max:  # the day's bounds must stay datetimes
         day_start = datetime.combine(on, datetime.min.time(), zone)
         row = db.session.execute(
             select(Occurrence.start, Occurrence.end, Occurrence.status)

@@ -255,6 +255,10 @@ def test_a_series_page_shows_its_next_dates_and_the_chosen_one(
     dates = page.split('<ul class="dates">')[1].split("</ul>")[0]
     assert dates.count("<li>") == 4
     assert client.get(f"/events/{created['id']}?date=soon").status_code == 400
+    for far in ("0001-01-01", "9999-12-31"):
+        response = client.get(f"/events/{created['id']}?date={far}")
+        assert response.status_code == 200
+        assert 'id="chosen-date"' not in response.get_data(as_text=True)
 
 
 def test_a_missing_event_is_a_friendly_404(client, app):
