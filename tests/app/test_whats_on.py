@@ -261,6 +261,28 @@ def test_a_series_page_shows_its_next_dates_and_the_chosen_one(
         assert 'id="chosen-date"' not in response.get_data(as_text=True)
 
 
+def test_a_cancelled_date_of_a_series_leaves_the_lists_and_reads_cancelled_on_its_page(
+    client, room, booker, staff_headers
+):
+    day = future_day(3)
+    created = public_event(client, booker, staff_headers, room, local(day, 18),
+                           local(day, 20), recurrence={"rrule": "FREQ=WEEKLY;COUNT=3"})
+    second = local(day + timedelta(days=7), 18)
+    cancelled = client.delete(f"/api/v1/bookings/{created['id']}/occurrences/"
+                              f"{second.isoformat()}", headers=staff_headers)
+    assert cancelled.status_code in (200, 204), cancelled.get_data(as_text=True)
+    window = {"start": local(day, 0).isoformat(),
+              "end": local(day + timedelta(days=20), 0).isoformat()}
+    starts = [i["start"] for i in
+              client.get("/api/v1/events", query_string=window).get_json()["items"]]
+    assert starts == [local(day, 18).isoformat(),
+                      local(day + timedelta(days=14), 18).isoformat()]
+    page = client.get(f"/events/{created['id']}?date={second.date().isoformat()}")
+    chosen = page.get_data(as_text=True).split('id="chosen-date"')[1].split("</p>")[0]
+    assert f'<time datetime="{second.isoformat()}">' in chosen
+    assert "cancelled" in chosen
+
+
 def test_a_missing_event_is_a_friendly_404(client, app):
     response = client.get("/events/424242")
     assert response.status_code == 404
