@@ -151,14 +151,16 @@ def whats_on(now: datetime, days: int = DAYS_AHEAD) -> list[Day]:
     """Today's public events that have not ended, then those of each of the next ``days`` days.
 
     Days are the branches' own: an event belongs to the local date it starts on,
-    and "today" is today where it takes place.
+    and "today" is today where it takes place; one that began before midnight and
+    is still going is today's too.
     """
     by_date: dict[date, Day] = {}
     for event in public_occurrences(now, now + timedelta(days=days + 1)):
-        offset = (event.local_date - now.astimezone(get_zone(event.zone)).date()).days
+        today = now.astimezone(get_zone(event.zone)).date()
+        day = max(event.local_date, today)
+        offset = (day - today).days
         if offset <= days:
-            by_date.setdefault(event.local_date, Day(event.local_date, offset, [])).events.append(
-                event)
+            by_date.setdefault(day, Day(day, offset, [])).events.append(event)
     return [by_date[day] for day in sorted(by_date)]
 
 

@@ -143,6 +143,18 @@ def test_an_event_that_has_ended_leaves_todays_list(app, room, booker, staff_hea
     assert [e.title for e in today.events] == ["Evening"]
 
 
+def test_an_event_still_going_after_midnight_is_todays(app, room, booker, staff_headers,
+                                                        client):
+    day = future_day(5)
+    public_event(client, booker, staff_headers, room, local(day, 22),
+                 local(day + timedelta(days=1), 2), title="Night of the museums")
+    public_event(client, booker, staff_headers, room, local(day + timedelta(days=1), 18),
+                 local(day + timedelta(days=1), 19), title="Evening")
+    (today,) = whats_on.whats_on(local(day + timedelta(days=1), 1))
+    assert today.offset == 0 and today.date == day + timedelta(days=1)
+    assert [e.title for e in today.events] == ["Night of the museums", "Evening"]
+
+
 def test_the_home_page_reads_its_events_in_one_query(app, room, booker, staff_headers, client):
     first = future_day(10)
     for offset in range(6):
