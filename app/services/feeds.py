@@ -450,14 +450,15 @@ def event_page_url(base_url: str, booking_id: int) -> str:
 def _event_link(booking: Booking, base_url: str, *, full: bool) -> str:
     """Where a feed's event leads.
 
-    A public event goes to its own page, which needs no sign-in; in a private feed
-    a booking goes to the booker's page of it; otherwise to the room, so a private
-    or pending booking's link names nothing of it.
+    In the booker's own feed and e-mails (``full``) a booking goes to their page of
+    it, where they manage it; in a public feed a public event goes to its own page,
+    which needs no sign-in; any other booking to its room, so the link of a private
+    or pending booking names nothing of it.
     """
-    if booking.public and booking.status in ("confirmed", "cancelled"):
-        return event_page_url(base_url, booking.id)
     if full:
         return f"{base_url}/bookings/{booking.id}"
+    if booking.public and booking.status in ("confirmed", "cancelled"):
+        return event_page_url(base_url, booking.id)
     return f"{base_url}/rooms/{booking.room_id}"
 
 

@@ -11,7 +11,7 @@ from sqlalchemy import event as sa_event
 
 from app.extensions import db
 from app.models import Booking
-from app.services import whats_on
+from app.services import tokens, whats_on
 from tests.booking_helpers import book, make_booker, make_staff_headers
 from tests.builders import future_day, local, make_branch, make_room, rect, tonight
 from tests.feed_helpers import read, vevents
@@ -319,6 +319,18 @@ def test_the_feed_url_of_a_public_event_is_its_public_page(client, branch, room,
     assert str(hidden["SUMMARY"]) == "Booked"
     assert str(hidden["URL"]) == f"{BASE}/rooms/{private['room_id']}"
     assert b"Secret summit" not in room_feed
+
+
+def test_the_bookers_own_feed_still_leads_to_their_booking_page(client, room, booker):
+    day = future_day(3)
+    created = book(client, booker, room, local(day, 18), local(day, 20), public=True)
+    assert created.status_code == 201
+    _, plain = tokens.create_token(booker.user, "feed", "phone")
+    db.session.commit()
+    (vevent,) = vevents(client.get(f"/calendars/private/{plain}.ics").data)
+    assert str(vevent["URL"]) == f"{BASE}/bookings/{created.get_json()['id']}"
+    (public,) = vevents(client.get(f"/calendars/rooms/{room.id}.ics").data)
+    assert str(public["URL"]) == f"{BASE}/events/{created.get_json()['id']}"
 
 
 def test_the_ics_download_is_the_event_with_its_uid_and_times(client, room, booker,
