@@ -123,3 +123,13 @@ def future_day(days: int = 10, weekday: int | None = None) -> date:
 def utcnow_local() -> datetime:
     """Now, in Copenhagen."""
     return utcnow().astimezone(ZONE)
+
+
+def tonight() -> tuple[datetime, datetime]:
+    """A Copenhagen time range today that has not ended: 19-21, or from now if later."""
+    now = utcnow_local()
+    if now.hour < 19:
+        start = now.replace(hour=19, minute=0, second=0, microsecond=0)
+        return start, start + timedelta(hours=2)
+    start = now.replace(minute=now.minute - now.minute % 15, second=0, microsecond=0)
+    return start, start + timedelta(minutes=30)

@@ -12,6 +12,7 @@ from app.api import (  # noqa: E402,F401
     bookings,
     branches,
     closures,
+    events,
     layouts,
     meta,
     openapi,

@@ -8,6 +8,8 @@ from zoneinfo import ZoneInfo
 
 from app.models import Association, Booking, Branch, Room, User
 from app.services.capacity import capacity_of
+from app.services.feeds import event_page_url
+from app.services.whats_on import EventOccurrence, PublicEvent
 from calendars import to_rfc3339
 
 
@@ -123,4 +125,52 @@ def booking_json(booking: Booking) -> dict[str, Any]:
             }
             for o in booking.occurrences
         ],
+    }
+
+
+def event_occurrence_json(event: EventOccurrence, base_url: str) -> dict[str, Any]:
+    """One date of a public event, in its branch's zone, with its page and calendar file."""
+    zone = ZoneInfo(event.zone)
+    return {
+        "event_id": event.booking_id,
+        "title": event.title,
+        "start": to_rfc3339(event.start, zone),
+        "end": to_rfc3339(event.end, zone),
+        "series": event.series,
+        "association": (
+            {"id": event.association_id, "name": event.association_name}
+            if event.association_id is not None else None
+        ),
+        "room": {"id": event.room_id, "name": event.room_name},
+        "branch": {"id": event.branch_id, "name": event.branch_name, "timezone": event.zone},
+        "url": event_page_url(base_url, event.booking_id),
+        "ics_url": f"{event_page_url(base_url, event.booking_id)}.ics",
+    }
+
+
+def public_event_json(event: PublicEvent, base_url: str) -> dict[str, Any]:
+    """A public event: only what its public page shows, never who booked it or how many."""
+    booking = event.booking
+    zone = ZoneInfo(event.zone)
+    branch = booking.room.branch
+    association = booking.association
+    return {
+        "id": booking.id,
+        "uid": booking.uid,
+        "title": booking.title,
+        "description": booking.description,
+        "status": booking.status,
+        "association": (
+            {"id": association.id, "name": association.name} if association is not None else None
+        ),
+        "room": {"id": booking.room_id, "name": booking.room.name},
+        "branch": {"id": branch.id, "name": branch.name, "timezone": branch.timezone},
+        "recurrence": {"rrule": booking.rrule} if booking.rrule else None,
+        "upcoming": [
+            {"start": to_rfc3339(d.start, zone), "end": to_rfc3339(d.end, zone),
+             "status": d.status}
+            for d in event.upcoming
+        ],
+        "url": event_page_url(base_url, booking.id),
+        "ics_url": f"{event_page_url(base_url, booking.id)}.ics",
     }

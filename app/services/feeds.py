@@ -428,8 +428,7 @@ def feed_event(
         "title": booking.title if shown else PRIVATE_TITLE,
         "description": _description(booking, shown, full),
         "location": f"{booking.room.branch.name}, {booking.room.name}",
-        "url": f"{base_url}/bookings/{booking.id}" if shown else f"{base_url}/rooms/"
-               f"{booking.room_id}",
+        "url": _event_link(booking, base_url, full=full),
         "created": booking.created_at,
         "last_modified": booking.updated_at,
     }
@@ -441,6 +440,26 @@ def feed_event(
         **common, start=booking.start, end=booking.end, status=status,
         rrule=booking.rrule, exdates=tuple(exdates), overrides=tuple(overrides),
     )
+
+
+def event_page_url(base_url: str, booking_id: int) -> str:
+    """The public page of a public event, which anyone can open without signing in."""
+    return f"{base_url}/events/{booking_id}"
+
+
+def _event_link(booking: Booking, base_url: str, *, full: bool) -> str:
+    """Where a feed's event leads.
+
+    In the booker's own feed and e-mails (``full``) a booking goes to their page of
+    it, where they manage it; in a public feed a public event goes to its own page,
+    which needs no sign-in; any other booking to its room, so the link of a private
+    or pending booking names nothing of it.
+    """
+    if full:
+        return f"{base_url}/bookings/{booking.id}"
+    if booking.public and booking.status in ("confirmed", "cancelled"):
+        return event_page_url(base_url, booking.id)
+    return f"{base_url}/rooms/{booking.room_id}"
 
 
 def _exceptions(

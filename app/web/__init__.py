@@ -1,7 +1,7 @@
-"""The web pages: home, rooms, associations."""
+"""The web pages: what's on, events, rooms, associations."""
 
 from flask import Blueprint
 
 bp = Blueprint("web", __name__, template_folder="templates")
 
-from app.web import bookings, closures, localtime, views  # noqa: E402,F401
+from app.web import bookings, closures, events, localtime, views  # noqa: E402,F401

@@ -7,8 +7,8 @@ from flask_login import current_user, login_required
 
 from app.auth.forms import EmptyForm
 from app.extensions import db
-from app.models import Association, Room
-from app.services import associations, branches
+from app.models import Association, Room, utcnow
+from app.services import associations, branches, whats_on
 from app.services import layouts as layout_service
 from app.services.errors import AlreadyExists, Forbidden, RuleViolation
 from app.web import bp
@@ -17,8 +17,19 @@ from app.web.forms import AssociationForm, MemberForm
 
 @bp.route("/")
 def index():
+    """What's on: today's and this week's public events, and the branches' feeds."""
+    return render_template(
+        "web/whats_on.html",
+        days=whats_on.whats_on(utcnow()),
+        days_ahead=whats_on.DAYS_AHEAD,
+        branches=branches.branches_by_name(),
+    )
+
+
+@bp.route("/rooms")
+def rooms():
     """The branches and their rooms."""
-    return render_template("web/index.html", branches=branches.branches_by_name())
+    return render_template("web/rooms.html", branches=branches.branches_by_name())
 
 
 @bp.route("/rooms/<int:room_id>")

@@ -30,7 +30,7 @@ def test_page_errors_are_friendly_html(client):
     response = client.get("/rooms/424242")
     assert response.status_code == 404
     assert response.mimetype == "text/html"
-    assert "Back to the rooms" in response.get_data(as_text=True)
+    assert "Back to the home page" in response.get_data(as_text=True)
 
 
 def test_malformed_json_is_400(client):

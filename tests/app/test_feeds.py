@@ -147,7 +147,7 @@ def test_each_event_carries_location_link_layout_and_capacity(client, room, book
     (event,) = vevents(feed(client, f"/calendars/rooms/{room.id}.ics"))
     assert str(event["UID"]) == booking.uid
     assert str(event["LOCATION"]) == "Main Library, Hall A"
-    assert str(event["URL"]) == f"http://agora.test/bookings/{booking.id}"
+    assert str(event["URL"]) == f"http://agora.test/events/{booking.id}"
     assert "Theatre 30" in str(event["DESCRIPTION"])
     assert "capacity 30" in str(event["DESCRIPTION"])
     assert booker.association.name in str(event["DESCRIPTION"])

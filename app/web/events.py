@@ -1,0 +1,45 @@
+"""Public event pages: anyone, signed in or not, reads a public event and takes it home."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Response, abort, current_app, render_template, request
+
+from app.models import utcnow
+from app.services import whats_on
+from app.web import bp
+
+CALENDAR = "text/calendar; charset=utf-8"
+
+
+@bp.route("/events/<int:booking_id>")
+def event(booking_id: int):
+    """A public event: what, who, where, its next dates; ``?date=`` picks one date of a series."""
+    on = _date_arg("date")
+    found = whats_on.public_event(booking_id, utcnow(), on)
+    return render_template("web/event.html", event=found, on=on)
+
+
+@bp.route("/events/<int:booking_id>.ics")
+def event_ics(booking_id: int):
+    """The event alone as a calendar file (a series with its rule), to add to any calendar."""
+    base_url = current_app.config["BASE_URL"].rstrip("/")
+    body = whats_on.event_calendar(booking_id, base_url)
+    return Response(body, 200, content_type=CALENDAR, headers={
+        "Content-Disposition": f'attachment; filename="event-{booking_id}.ics"',
+        "Cache-Control": "public, max-age=300",
+    })
+
+
+def _date_arg(name: str) -> date | None:
+    """An optional YYYY-MM-DD query parameter; a friendly 400 page for anything else."""
+    raw = request.args.get(name)
+    if not raw:
+        return None
+    try:
+        if len(raw) != len("YYYY-MM-DD"):
+            raise ValueError(raw)
+        return date.fromisoformat(raw)
+    except ValueError:
+        abort(400, description=f"'{name}' must be a date written as YYYY-MM-DD.")

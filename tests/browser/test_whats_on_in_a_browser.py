@@ -1,0 +1,113 @@
+"""A citizen, never signed in, finds tonight's event on a phone and takes it home."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from icalendar import Calendar
+
+import config
+from app import create_app
+from app.extensions import db
+from app.models import Booking
+from tests.booking_helpers import make_booker, make_staff_headers
+from tests.builders import make_branch, make_room, tonight
+from tests.e2e.servers import gunicorn
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
+PHONE = {"width": 390, "height": 844}
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if CHROMIUM is None:
+        if config.running_in_ci():
+            pytest.fail("CI=true but Debian's chromium is not installed")
+        pytest.skip("install Debian's chromium to run the browser tests")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run"],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def served(tmp_path):
+    """A branch with tonight's public event, served by a real gunicorn."""
+    url = f"sqlite:///{tmp_path / 'browser.sqlite3'}"
+    app = create_app({"DATABASE_URL": url, "INSTANCE_PATH": str(tmp_path),
+                      "SECRET_KEY": "browser-test-secret-0123456789"})
+    with app.app_context():
+        db.create_all()
+        branch = make_branch(name="Main Library")
+        room = make_room(branch, name="Study room", max_attendees=30)
+        booker = make_booker()
+        start, end = tonight()
+        response = app.test_client().post("/api/v1/bookings", headers=make_staff_headers(), json={
+            "room_id": room.id, "title": "Open chess evening", "attendees": 12,
+            "start": start.isoformat(), "end": end.isoformat(),
+            "association_id": booker.association.id, "public": True,
+        })
+        assert response.status_code == 201, response.get_json()
+        event_id = response.get_json()["id"]
+        world = {"event": event_id, "branch": branch.id, "start": start, "end": end,
+                 "uid": db.session.get(Booking, event_id).uid}
+        db.session.remove()
+        for engine in db.engines.values():
+            engine.dispose()
+    with gunicorn(url, tmp_path, workers=2) as base:
+        yield base, world
+
+
+def no_sideways_scroll(page) -> bool:
+    """Whether the page fits its width (nothing to scroll to the side)."""
+    return page.evaluate(
+        "document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+
+
+def test_a_citizen_finds_tonights_event_and_its_calendar_in_two_clicks_on_a_phone(
+    browser, served, tmp_path
+):
+    base, world = served
+    context = browser.new_context(viewport=PHONE, accept_downloads=True)
+    page = context.new_page()
+    clicks = 0
+    page.goto(f"{base}/")
+    today = page.locator("section", has=page.locator("h2", has_text="Today"))
+    item = today.locator("li", has_text="Open chess evening")
+    assert f"{world['start']:%H:%M}" in item.inner_text()
+    assert item.locator("time").first.get_attribute("datetime") == world["start"].isoformat()
+    assert no_sideways_scroll(page)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "whats_on_390.png"), full_page=True)
+
+    item.get_by_role("link", name="Open chess evening").click()
+    clicks += 1
+    page.wait_for_url(f"{base}/events/{world['event']}")
+    assert page.inner_text("h1") == "Open chess evening"
+    assert no_sideways_scroll(page)
+    webcal = page.get_by_role("link", name="Subscribe (webcal)").get_attribute("href")
+    assert webcal.startswith("webcal://")
+    assert webcal.endswith(f"/calendars/branches/{world['branch']}/events.ics")
+    page.screenshot(path=str(ARTIFACTS / "event_390.png"), full_page=True)
+    page.screenshot(path=str(tmp_path / "event_390.png"), full_page=True)
+
+    with page.expect_download() as downloading:
+        page.click("#event-ics")
+    clicks += 1
+    saved = tmp_path / "event.ics"
+    downloading.value.save_as(saved)
+    (vevent,) = Calendar.from_ical(saved.read_bytes()).walk("VEVENT")
+    assert str(vevent["UID"]) == world["uid"]
+    assert vevent["DTSTART"].dt == world["start"]
+    assert clicks <= 2
+    context.close()
