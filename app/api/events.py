@@ -7,9 +7,10 @@ from datetime import timedelta
 from flask import current_app, jsonify, request
 
 from app.api import bp
-from app.api.openapi import query
+from app.api.openapi import PAGE_PARAMS, id_param, instant_param, query, responds
 from app.api.present import event_occurrence_json, public_event_json
 from app.api.request import page, page_params, query_int
+from app.api.responses import EventDate, Page, PublicEventOut
 from app.models import utcnow
 from app.services import whats_on
 from app.services.errors import BadInput
@@ -19,10 +20,11 @@ DEFAULT_SPAN = timedelta(days=whats_on.DAYS_AHEAD)
 
 
 @bp.get("/events")
-@query(start="from this instant (default now)",
-       end=f"until this instant (default start + {whats_on.DAYS_AHEAD} days, "
-           f"at most {whats_on.MAX_WINDOW.days} days after start)",
-       branch_id="only this branch", limit="page size", cursor="next page")
+@responds(Page[EventDate])
+@query(start=instant_param("from this instant (default now)"),
+       end=instant_param(f"until this instant (default start + {whats_on.DAYS_AHEAD} days, "
+                         f"at most {whats_on.MAX_WINDOW.days} days after start)"),
+       branch_id=id_param("only this branch"), **PAGE_PARAMS)
 def list_events():
     """The public events' dates in a window, by start time (anyone)."""
     limit, after = page_params()
@@ -41,6 +43,7 @@ def list_events():
 
 
 @bp.get("/events/<int:event_id>")
+@responds(PublicEventOut)
 def get_event(event_id: int):
     """One public event with its next dates (anyone); 404 for any other booking."""
     found = whats_on.public_event(event_id, utcnow())

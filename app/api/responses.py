@@ -371,3 +371,62 @@ class SetupSheet(Out):
 
     date: str = Field(json_schema_extra={"format": "date"})
     items: list[SetupRow]
+
+
+class Named(Out):
+    """A row named by id, as an event shows its association and room."""
+
+    id: Id
+    name: str
+
+
+class EventBranch(Named):
+    """The branch of an event, with the zone its times are written in."""
+
+    timezone: str
+
+
+class EventDate(Out):
+    """One date of a public event, in its branch's zone, with its page and calendar file."""
+
+    event_id: Id
+    title: str
+    start: AwareDatetime
+    end: AwareDatetime
+    series: bool
+    association: Named | None
+    room: Named
+    branch: EventBranch
+    url: str
+    ics_url: str
+
+
+class EventRecurrence(Out):
+    """A public series' RRULE, expanded in the branch's zone."""
+
+    rrule: str
+
+
+class EventUpcoming(Out):
+    """A coming date of a public event."""
+
+    start: AwareDatetime
+    end: AwareDatetime
+    status: BookingStatus
+
+
+class PublicEventOut(Out):
+    """A public event: only what its public page shows, never who booked it or how many."""
+
+    id: Id
+    uid: str
+    title: str
+    description: str
+    status: BookingStatus
+    association: Named | None
+    room: Named
+    branch: EventBranch
+    recurrence: EventRecurrence | None
+    upcoming: list[EventUpcoming]
+    url: str
+    ics_url: str

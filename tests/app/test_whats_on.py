@@ -410,7 +410,7 @@ def test_the_api_pages_through_events_in_time_order(client, room, booker, staff_
 @pytest.mark.parametrize(("query", "status"), [
     ({"start": "2027-01-01T00:00:00Z", "end": "2027-06-01T00:00:00Z"}, 400),
     ({"start": "2027-01-02T00:00:00Z", "end": "2027-01-01T00:00:00Z"}, 400),
-    ({"start": "9999-12-31T23:00:00Z"}, 400),
+    ({"start": "9999-12-31T23:00:00Z"}, 422),
     ({"branch_id": "x"}, 400),
     ({"start": "tomorrow"}, 422),
 ])
