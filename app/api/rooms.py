@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
+from datetime import date
+
 from flask import jsonify, request
 
 from app.api import bp
-from app.api.access import staff_user
+from app.api.access import optional_user, staff_user
 from app.api.openapi import accepts, query
 from app.api.present import room_json
 from app.api.request import page, page_params, query_int
@@ -14,6 +17,8 @@ from app.services import availability, rooms
 from app.services.branches import get_branch
 from app.services.errors import BadInput
 from calendars import get_zone, parse_instant, to_rfc3339
+
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 @bp.get("/rooms")
@@ -99,15 +104,48 @@ def branch_availability(branch_id: int):
 
 @bp.get("/search")
 @query(start="RFC 3339 instant", end="RFC 3339 instant", attendees="people to hold",
-       amenities="comma-separated amenities", branch_id="only this branch")
+       amenities="comma-separated amenities", branch_id="only this branch",
+       until="YYYY-MM-DD: also every week after start until this local date (at most 52 weeks)")
 def search():
-    """Rooms free for the whole of ``start``-``end`` that hold ``attendees``, with ``amenities``."""
-    window = availability.check_window(_instant_arg("start"), _instant_arg("end"))
+    """Rooms that hold ``attendees`` by a layout and are free, the best fit first.
+
+    Each item is the room with ``fit`` (the smallest layout that holds them: ``layout_id``,
+    ``layout_name``, ``capacity``) and ``dates`` (``total``, ``free``, and the ``taken``
+    ones, when ``until`` asks for weekly dates). Rooms free on every date come first.
+    """
+    slot = availability.check_slot(availability.Slot(
+        _instant_arg("start"), _instant_arg("end"), _date_arg("until")))
     attendees = query_int("attendees", minimum=1) or 1
     amenities = {a.strip() for a in request.args.get("amenities", "").split(",") if a.strip()}
-    found = availability.search_rooms(window, attendees, amenities,
-                                      query_int("branch_id", minimum=1))
-    return jsonify({"items": [room_json(r) for r in found], "next_cursor": None})
+    viewer = optional_user()
+    found = availability.search_rooms(slot, attendees, amenities,
+                                      query_int("branch_id", minimum=1),
+                                      staff=viewer is not None and viewer.is_staff)
+    return jsonify({"items": [_match_json(m) for m in found], "next_cursor": None})
+
+
+def _match_json(match: availability.RoomMatch) -> dict:
+    zone = get_zone(match.room.branch.timezone)
+    return {
+        **room_json(match.room),
+        "fit": {"layout_id": match.layout.id if match.layout else None,
+                "layout_name": match.layout.name if match.layout else None,
+                "capacity": match.capacity},
+        "dates": {"total": len(match.dates), "free": match.free_count,
+                  "taken": [_span(i, zone) for i in match.taken]},
+    }
+
+
+def _date_arg(name: str) -> date | None:
+    value = request.args.get(name)
+    if not value:
+        return None
+    try:
+        if _DATE.fullmatch(value):
+            return date.fromisoformat(value)
+    except ValueError:
+        pass
+    raise BadInput(f"The query parameter '{name}' must be a date (YYYY-MM-DD).")
 
 
 def _instant_arg(name: str):
