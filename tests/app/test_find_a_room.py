@@ -14,28 +14,10 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from app.services import layouts, rooms
 from tests.booking_helpers import book, make_booker
-from tests.builders import PASSWORD, door, future_day, local, make_branch, make_room, rect
+from tests.builders import PASSWORD, future_day, local, make_branch
+from tests.layout_helpers import room_with_layouts
 from tests.web_helpers import csrf_token, sign_in
-
-
-def chairs(count: int) -> list[dict]:
-    """``count`` chairs in rows of 20: a theatre that holds exactly ``count``."""
-    return [{"kind": "chair", "x": 2.0 + 0.6 * (i % 20), "y": 2.0 + 1.0 * (i // 20),
-             "rotation": 0} for i in range(count)]
-
-
-def room_with_layouts(branch, name: str, sizes: list[int], **overrides):
-    """A 16 x 12 m room on its own floor with one theatre layout per size."""
-    room = make_room(branch, rect(0, 0, 16, 12), name=name, floor=f"{name} floor",
-                     doors=[door(0, 1, 0, 2.2), door(16, 1, 16, 2.2)],
-                     **{"max_attendees": None, **overrides})
-    for size in sizes:
-        layout = layouts.create_layout(rooms.get_room(room.id), {
-            "name": f"{size} chairs", "style": "theatre", "items": chairs(size)})
-        assert layout.capacity == min(size, overrides.get("max_attendees") or size)
-    return room
 
 
 @pytest.fixture
