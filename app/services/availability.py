@@ -216,7 +216,8 @@ def search_rooms(
         slot = Slot(slot.start, slot.end)
     now = now or utcnow()
     query = (select(Room).where(Room.bookable.is_(True))
-             .options(selectinload(Room.layouts), joinedload(Room.branch))
+             .options(selectinload(Room.layouts), joinedload(Room.branch),
+                      joinedload(Room.floor))
              .order_by(Room.branch_id, Room.name))
     if branch_id is not None:
         query = query.where(Room.branch_id == branch_id)

@@ -8,12 +8,14 @@ already filled in.
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 from html import unescape
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from sqlalchemy import event
 
+from app.extensions import db
 from tests.booking_helpers import book, make_booker
 from tests.builders import PASSWORD, future_day, local, make_branch
 from tests.layout_helpers import room_with_layouts
@@ -205,3 +207,39 @@ def test_the_openapi_documents_until(client):
     spec = client.get("/api/v1/openapi.json").get_json()
     names = {p["name"] for p in spec["paths"]["/search"]["get"]["parameters"]}
     assert {"start", "end", "attendees", "amenities", "branch_id", "until"} <= names
+
+
+def test_weekly_dates_keep_the_branchs_wall_time_across_dst(client, world):
+    # The Tuesday before the clocks go forward next spring in Copenhagen.
+    year = future_day(0).year + 1
+    last_sunday = max(date(year, 3, d) for d in range(25, 32) if date(year, 3, d).weekday() == 6)
+    first = last_sunday - timedelta(days=5)
+    after = first + timedelta(weeks=1)
+    book(client, make_booker(), world["snug"], local(after, 18), local(after, 19), attendees=10)
+    response = client.get("/api/v1/search", query_string={
+        "start": local(first, 18).isoformat(), "end": local(first, 19).isoformat(),
+        "attendees": 25, "until": after.isoformat()})
+    snug = next(i for i in response.get_json()["items"] if i["name"] == "Snug")
+    assert snug["dates"]["taken"] == [{"start": local(after, 18).isoformat(),
+                                       "end": local(after, 19).isoformat()}]
+
+
+def test_a_weekly_search_costs_the_same_queries_as_one_date(client, world, day):
+    def statements(**params) -> int:
+        seen: list[str] = []
+
+        def count(_conn, _cursor, statement, *_args) -> None:
+            if statement.startswith("SELECT"):
+                seen.append(statement)
+
+        event.listen(db.engine, "before_cursor_execute", count)
+        try:
+            assert find(client, day, **params).status_code == 200
+        finally:
+            event.remove(db.engine, "before_cursor_execute", count)
+        return len(seen)
+
+    once = statements()
+    assert statements(until=(day + timedelta(weeks=20)).isoformat()) == once
+    # branches, amenities, rooms (with branch and floor), layouts, cells, occurrences, closures
+    assert once == 7
