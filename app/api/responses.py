@@ -174,6 +174,29 @@ class SpanOut(Out):
     end: AwareDatetime
 
 
+class RoomFit(Out):
+    """The smallest layout of a room that holds the group (none: the bare room), and its capacity."""
+
+    layout_id: Id | None
+    layout_name: str | None
+    capacity: int
+
+
+class SearchDates(Out):
+    """How many of the searched dates the room is free on, and the taken ones."""
+
+    total: int
+    free: int
+    taken: list[SpanOut]
+
+
+class RoomMatchOut(RoomOut):
+    """A room found by a search: how it fits the group and on which dates it is free."""
+
+    fit: RoomFit
+    dates: SearchDates
+
+
 class RoomSpan(SpanOut):
     """A time range of a room."""
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
+from datetime import date
+
 from flask import jsonify, request
 
 from app.api import bp
-from app.api.access import staff_user
+from app.api.access import optional_user, staff_user
 from app.api.openapi import (
     PAGE_PARAMS,
     Param,
@@ -18,12 +21,21 @@ from app.api.openapi import (
 )
 from app.api.present import room_json
 from app.api.request import page, page_params, query_int
-from app.api.responses import Availability, Page, RoomAvailability, RoomChanged, RoomOut
+from app.api.responses import (
+    Availability,
+    Page,
+    RoomAvailability,
+    RoomChanged,
+    RoomMatchOut,
+    RoomOut,
+)
 from app.api.schemas import RoomIn, RoomPatch
 from app.services import availability, rooms
 from app.services.branches import get_branch
 from app.services.errors import BadInput
 from calendars import InstantOutOfRange, get_zone, parse_instant, to_rfc3339
+
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 @bp.get("/rooms")
@@ -117,20 +129,54 @@ def branch_availability(branch_id: int):
 
 
 @bp.get("/search")
-@responds(Page[RoomOut])
+@responds(Page[RoomMatchOut])
 @query(start=instant_param("free from", required=True),
        end=instant_param("free until", required=True),
        attendees=integer_param("people to hold (default 1)", 1, 100_000),
        amenities=Param("comma-separated amenities, all required"),
-       branch_id=id_param("only this branch"))
+       branch_id=id_param("only this branch"),
+       until=Param("also every week after start until this local date (at most 52 weeks)",
+                   {"type": "string", "format": "date"}))
 def search():
-    """Rooms free for the whole of ``start``-``end`` that hold ``attendees``, with ``amenities``."""
-    window = availability.check_window(_instant_arg("start"), _instant_arg("end"))
+    """Rooms that hold ``attendees`` by a layout and are free, the best fit first.
+
+    Each item is the room with ``fit`` (the smallest layout that holds them: ``layout_id``,
+    ``layout_name``, ``capacity``) and ``dates`` (``total``, ``free``, and the ``taken``
+    ones, when ``until`` asks for weekly dates). Rooms free on every date come first.
+    """
+    slot = availability.check_slot(availability.Slot(
+        _instant_arg("start"), _instant_arg("end"), _date_arg("until")))
     attendees = query_int("attendees", minimum=1) or 1
     amenities = {a.strip() for a in request.args.get("amenities", "").split(",") if a.strip()}
-    found = availability.search_rooms(window, attendees, amenities,
-                                      query_int("branch_id", minimum=1))
-    return jsonify({"items": [room_json(r) for r in found], "next_cursor": None})
+    viewer = optional_user()
+    found = availability.search_rooms(slot, attendees, amenities,
+                                      query_int("branch_id", minimum=1),
+                                      staff=viewer is not None and viewer.is_staff)
+    return jsonify({"items": [_match_json(m) for m in found], "next_cursor": None})
+
+
+def _match_json(match: availability.RoomMatch) -> dict:
+    zone = get_zone(match.room.branch.timezone)
+    return {
+        **room_json(match.room),
+        "fit": {"layout_id": match.layout.id if match.layout else None,
+                "layout_name": match.layout.name if match.layout else None,
+                "capacity": match.capacity},
+        "dates": {"total": len(match.dates), "free": match.free_count,
+                  "taken": [_span(i, zone) for i in match.taken]},
+    }
+
+
+def _date_arg(name: str) -> date | None:
+    value = request.args.get(name)
+    if not value:
+        return None
+    try:
+        if _DATE.fullmatch(value):
+            return date.fromisoformat(value)
+    except ValueError:
+        pass
+    raise BadInput(f"The query parameter '{name}' must be a date (YYYY-MM-DD).")
 
 
 def _instant_arg(name: str):

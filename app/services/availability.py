@@ -5,27 +5,35 @@ All of it reads bounded, indexed ranges of occurrences (see conflicts.MAX_BLOCK)
 
 from __future__ import annotations
 
+import bisect
 import functools
 import json
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta, tzinfo
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from app.extensions import db
-from app.models import Branch, CellRoom, Occurrence, Room, User
+from app.models import Branch, CellRoom, Layout, Occurrence, Room, User, utcnow
 from app.models.booking import ACTIVE_STATUSES
 from app.services import conflicts
-from app.services.booking_rules import RoomRules, check_lead_and_horizon
+from app.services.booking_rules import (
+    RoomRules,
+    check_duration,
+    check_grid,
+    check_lead_and_horizon,
+)
 from app.services.capacity import capacity_of
 from app.services.closures import closures_touching
 from app.services.errors import BadInput, FieldError
 from calendars import (
     Interval,
+    TimeInputError,
     check_in_range,
     get_zone,
+    localize,
     merge,
     open_intervals,
     subtract,
@@ -33,6 +41,7 @@ from calendars import (
 )
 
 MAX_WINDOW = timedelta(days=31)
+MAX_WEEKS = 52
 SUGGESTION_REACH = timedelta(days=7)
 MAX_SUGGESTIONS = 5
 SAME_ROOM_SUGGESTIONS = 3
@@ -111,60 +120,206 @@ def _opening(hours: str, closures: tuple[tuple[datetime, datetime], ...], zone_n
                                 get_zone(zone_name), start, end))
 
 
+@dataclass(frozen=True)
+class Slot:
+    """The time a search asks about, and optionally every week after it until a date.
+
+    Either fixed instants (the API) or a wall-clock date and times read in each
+    branch's own zone (the pages, where people type local times). Weekly dates keep
+    the branch's wall time across DST, as a weekly booking does.
+    """
+
+    start: datetime
+    end: datetime
+    until: date | None = None
+
+    @classmethod
+    def local(cls, day: date, start: time, end: time, until: date | None = None) -> Slot:
+        """``day`` from ``start`` to ``end``, wall times of each room's branch."""
+        return cls(datetime.combine(day, start), datetime.combine(day, end), until)
+
+    def dates_in(self, zone: tzinfo) -> list[Interval | None]:
+        """The weekly occurrences in ``zone``: None for a wall time the zone skips or repeats."""
+        first_start = self.start.astimezone(zone) if self.start.tzinfo else self.start
+        first_end = self.end.astimezone(zone) if self.end.tzinfo else self.end
+        first_start, first_end = first_start.replace(tzinfo=None), first_end.replace(tzinfo=None)
+        weeks = 1 if self.until is None else (self.until - first_start.date()).days // 7 + 1
+        found: list[Interval | None] = []
+        for week in range(max(weeks, 1)):
+            shift = timedelta(weeks=week)
+            if self.start.tzinfo and week == 0:
+                found.append(Interval(self.start, self.end))
+                continue
+            try:
+                found.append(Interval(localize(first_start + shift, zone, "start"),
+                                      localize(first_end + shift, zone, "end")))
+            except TimeInputError:
+                found.append(None)
+        return found
+
+
+@dataclass(frozen=True)
+class RoomMatch:
+    """A room that holds the group, the layout that fits it best, and which dates are free."""
+
+    room: Room
+    layout: Layout | None
+    capacity: int
+    dates: list[Interval | None]
+    free: list[bool]
+
+    @property
+    def free_count(self) -> int:
+        """How many of the asked dates the room is free on."""
+        return sum(self.free)
+
+    @property
+    def all_free(self) -> bool:
+        """Free on every date asked."""
+        return all(self.free)
+
+    @property
+    def taken(self) -> list[Interval]:
+        """The dates (that exist in the branch's zone) on which it is not free."""
+        return [d for d, ok in zip(self.dates, self.free, strict=True) if not ok and d]
+
+
+def check_slot(slot: Slot) -> Slot:
+    """A search's time: end after start, at most 31 days; weekly for under a week, 52 weeks."""
+    if slot.end <= slot.start:
+        raise _bad("end", "end_before_start", "The end must come after the start.")
+    if slot.end - slot.start > MAX_WINDOW:
+        raise _bad("end", "window_too_long", f"Ask for at most {MAX_WINDOW.days} days at a time.")
+    if slot.until is not None:
+        first = slot.start.date()
+        if slot.end - slot.start >= timedelta(days=7):
+            raise _bad("until", "window_too_long", "A weekly search needs less than a week.")
+        if slot.until < first:
+            raise _bad("until", "until_before_start", "The last week comes before the first date.")
+        if (slot.until - first).days // 7 + 1 > MAX_WEEKS:
+            raise _bad("until", "too_many_weeks", f"Ask for at most {MAX_WEEKS} weeks.")
+    return slot
+
+
+def _bad(field: str, code: str, message: str) -> BadInput:
+    return BadInput(message, [FieldError(field, code, message)])
+
+
 def search_rooms(
-    window: Interval,
+    slot: Slot | Interval,
     attendees: int,
     amenities: set[str],
     branch_id: int | None = None,
-) -> list[Room]:
-    """Bookable rooms open and free for the whole window that hold ``attendees``."""
-    query = select(Room).where(Room.bookable.is_(True)).order_by(Room.branch_id, Room.name)
+    *,
+    now: datetime | None = None,
+    staff: bool = False,
+) -> list[RoomMatch]:
+    """Bookable rooms that hold ``attendees`` by their layouts and are free for ``slot``.
+
+    A room holds the group if one of its layouts does (``capacity_of``, the booking
+    rule); a room without layouts is booked bare, so its bare capacity counts. The
+    layout named is the smallest that holds them. A date counts as free when the
+    branch is open, nothing overlapping the room (buffer included) is booked, and
+    the room's own rules (grid, duration, lead time, horizon) would take the booking.
+    Rooms free on every date come first, then by how many dates are free; within
+    that the best fit (smallest capacity) first. Rooms free on no date are left out.
+    """
+    if isinstance(slot, Interval):
+        slot = Slot(slot.start, slot.end)
+    now = now or utcnow()
+    query = (select(Room).where(Room.bookable.is_(True))
+             .options(selectinload(Room.layouts), joinedload(Room.branch),
+                      joinedload(Room.floor))
+             .order_by(Room.branch_id, Room.name))
     if branch_id is not None:
         query = query.where(Room.branch_id == branch_id)
-    rooms = [
-        room for room in db.session.scalars(query)
-        if amenities <= set(room.amenities) and capacity_of(room, None) >= attendees
-    ]
-    if not rooms:
+    fitting = []
+    for room in db.session.scalars(query).unique():
+        if not amenities <= set(room.amenities):
+            continue
+        fit = best_fit(room, attendees)
+        if fit is not None:
+            fitting.append((room, *fit))
+    if not fitting:
         return []
-    blocked = _blocked_room_ids(rooms, window)
-    openings = _openings_by_branch(rooms, window)
-    return [room for room in rooms if room.id not in blocked
-            and any(o.contains(window) for o in openings[room.branch_id])]
+    dates = {room.id: slot.dates_in(get_zone(room.branch.timezone)) for room, _, _ in fitting}
+    spans = [d for ds in dates.values() for d in ds if d is not None]
+    if not spans:
+        return []
+    whole = Interval(min(s.start for s in spans), max(s.end for s in spans))
+    rooms = [room for room, _, _ in fitting]
+    busy = _busy_by_room(rooms, whole)
+    openings = _openings_by_branch(rooms, whole)
+    matches = []
+    for room, layout, capacity in fitting:
+        free = [_bookable(room, d, busy[room.id], openings[room.branch_id], now, staff)
+                for d in dates[room.id]]
+        if any(free):
+            matches.append(RoomMatch(room, layout, capacity, dates[room.id], free))
+    matches.sort(key=lambda m: (not m.all_free, -m.free_count, m.capacity,
+                                m.room.branch.name, m.room.name))
+    return matches
 
 
-def _blocked_room_ids(rooms: list[Room], window: Interval) -> set[int]:
-    """Rooms that share floor with a room whose active occurrence overlaps the window.
+def best_fit(room: Room, attendees: int) -> tuple[Layout | None, int] | None:
+    """The room's smallest layout that holds ``attendees`` and what it holds, or None.
 
-    Each room's own buffer extends the window it needs free.
+    A room with no usable layout is booked without one: its bare capacity counts.
     """
-    longest_buffer = timedelta(minutes=max(r.buffer_minutes for r in rooms))
-    busy = db.session.execute(
-        select(Occurrence.room_id, Occurrence.block_start, Occurrence.block_end).where(
-            Occurrence.status.in_(ACTIVE_STATUSES),
-            Occurrence.block_start < window.end + longest_buffer,
-            Occurrence.block_start > window.start - conflicts.MAX_BLOCK,
-            Occurrence.block_end > window.start,
-        )
-    ).all()
-    if not busy:
-        return set()
+    layouts = [layout for layout in room.layouts if layout.valid]
+    options = [(capacity_of(room, layout), layout) for layout in layouts]
+    if not layouts:
+        options = [(capacity_of(room, None), None)]
+    holding = [(capacity, layout) for capacity, layout in options if capacity >= attendees]
+    if not holding:
+        return None
+    capacity, layout = min(holding, key=lambda pair: (pair[0], pair[1].name if pair[1] else ""))
+    return layout, capacity
+
+
+def _bookable(room: Room, when: Interval | None, busy: list[Interval],
+              opening: list[Interval], now: datetime, staff: bool) -> bool:
+    if when is None or not any(o.contains(when) for o in opening):
+        return False
+    rules, zone = RoomRules.of(room), get_zone(room.branch.timezone)
+    if (check_grid(when, rules, zone) or check_duration(when, rules)
+            or check_lead_and_horizon(when, rules, now, zone, staff=staff)):
+        return False
+    # ``busy`` is merged, so sorted and disjoint: only the last block starting before
+    # the needed end can reach into the needed time.
+    before = bisect.bisect_left(busy, (when.end + timedelta(minutes=room.buffer_minutes),))
+    return before == 0 or busy[before - 1].end <= when.start
+
+
+def _busy_by_room(rooms: list[Room], span: Interval) -> dict[int, list[Interval]]:
+    """Per room, the merged busy blocks of every room sharing floor with it, within ``span``.
+
+    Two queries, whatever the number of rooms and dates: who shares cells with whom,
+    then the active occurrences of those rooms in the span.
+    """
     mine, theirs = aliased(CellRoom), aliased(CellRoom)
-    neighbours: dict[int, set[int]] = {}
+    neighbours: dict[int, set[int]] = {room.id: {room.id} for room in rooms}
     for room_id, other_id in db.session.execute(
         select(mine.room_id, theirs.room_id)
         .join(theirs, theirs.cell_id == mine.cell_id)
-        .where(theirs.room_id.in_({row.room_id for row in busy}))
+        .where(mine.room_id.in_(list(neighbours)))
     ):
-        neighbours.setdefault(room_id, set()).add(other_id)
-    blocked = set()
-    for room in rooms:
-        needed = Interval(window.start, window.end + timedelta(minutes=room.buffer_minutes))
-        others = neighbours.get(room.id, set()) | {room.id}
-        if any(r.room_id in others and r.block_start < needed.end and needed.start < r.block_end
-               for r in busy):
-            blocked.add(room.id)
-    return blocked
+        neighbours[room_id].add(other_id)
+    longest_buffer = timedelta(minutes=max(r.buffer_minutes for r in rooms))
+    wanted = set().union(*neighbours.values())
+    blocks: dict[int, list[Interval]] = {}
+    for room_id, start, end in db.session.execute(
+        select(Occurrence.room_id, Occurrence.block_start, Occurrence.block_end).where(
+            Occurrence.room_id.in_(list(wanted)),
+            Occurrence.status.in_(ACTIVE_STATUSES),
+            Occurrence.block_start < span.end + longest_buffer,
+            Occurrence.block_start > span.start - conflicts.MAX_BLOCK,
+            Occurrence.block_end > span.start,
+        )
+    ):
+        blocks.setdefault(room_id, []).append(Interval(start, end))
+    return {room_id: merge(b for other in others for b in blocks.get(other, ()))
+            for room_id, others in neighbours.items()}
 
 
 def suggestions_for(
@@ -181,8 +336,9 @@ def suggestions_for(
     zone = get_zone(room.branch.timezone)
     same_room = _nearest_free_slots(room, start, end, actor, now, exclude_booking_id)
     others = [
-        r for r in search_rooms(Interval(start, end), attendees, set(), room.branch_id)
-        if r.id != room.id
+        match.room for match in search_rooms(Interval(start, end), attendees, set(),
+                                             room.branch_id, now=now, staff=actor.is_staff)
+        if match.room.id != room.id
     ]
     picks = [(room.id, s, e) for s, e in same_room[:SAME_ROOM_SUGGESTIONS]]
     picks += [(r.id, start, end) for r in others[: MAX_SUGGESTIONS - len(picks)]]

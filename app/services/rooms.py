@@ -50,6 +50,12 @@ def bookable_rooms(branch_id: int) -> list[Room]:
         .order_by(Room.name)))
 
 
+def amenities_in_use() -> list[str]:
+    """Every amenity some bookable room has, sorted: what a search may ask for."""
+    rows = db.session.scalars(select(Room.amenities).where(Room.bookable.is_(True)))
+    return sorted({amenity for amenities in rows for amenity in amenities})
+
+
 @write_transaction
 def create_room(branch: Branch, data: dict[str, Any]) -> Room:
     """A new room on a floor of the branch (the floor is made if new)."""

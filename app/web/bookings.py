@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from werkzeug.datastructures import MultiDict
 from wtforms.fields.choices import SelectChoice
 
 from app.auth.forms import EmptyForm
@@ -20,6 +21,7 @@ from app.web import bp
 from app.web.forms import BookingForm, ReasonForm
 from calendars import Interval, TimeInputError, get_zone, localize, to_rfc3339
 
+PREFILL = ("association_id", "title", "attendees", "day", "start", "end", "layout_id", "weeks")
 FIELD_OF = {"start": "start", "end": "end", "attendees": "attendees", "title": "title",
             "association_id": "association_id", "layout_id": "layout_id",
             "recurrence.rrule": "weeks"}
@@ -30,7 +32,10 @@ FIELD_OF = {"start": "start", "end": "end", "attendees": "attendees", "title": "
 def book_room(room_id: int):
     """The booking form of a room; errors come back next to their fields."""
     room = _room_or_404(room_id)
-    form = _booking_form(room)
+    prefill = _prefill() if request.method == "GET" else None
+    form = _booking_form(room, prefill)
+    if prefill:
+        _check_prefill(form, prefill)
     conflict = None
     if form.validate_on_submit():
         try:
@@ -51,8 +56,8 @@ def book_room(room_id: int):
                            week=_week_ahead(room), zone=get_zone(room.branch.timezone)), status
 
 
-def _booking_form(room: Room) -> BookingForm:
-    form = BookingForm()
+def _booking_form(room: Room, prefill: MultiDict | None = None) -> BookingForm:
+    form = BookingForm(formdata=prefill) if prefill else BookingForm()
     mine = [a for a in associations.associations_of(current_user) if a.verified]
     choices = [SelectChoice(str(a.id), a.name) for a in mine]
     if current_user.is_staff:
@@ -62,6 +67,32 @@ def _booking_form(room: Room) -> BookingForm:
         SelectChoice(str(layout.id), f"{layout.name} (up to {layout.capacity})")
         for layout in layout_service.bookable_layouts(room)]
     return form
+
+
+def _prefill() -> MultiDict | None:
+    """The fields a link may fill in (from Find a room, say); 'until' becomes a week count."""
+    given = MultiDict([(k, v) for k, v in request.args.items(multi=True) if k in PREFILL])
+    until = request.args.get("until")
+    if until:
+        given["weeks"] = str(_weeks_until(given.get("day", ""), until))
+    return given or None
+
+
+def _weeks_until(day: str, until: str) -> int | str:
+    """How many weekly dates from ``day`` up to ``until``; the text itself if either is no date."""
+    try:
+        first, last = date.fromisoformat(day), date.fromisoformat(until)
+    except ValueError:
+        return until
+    return (last - first).days // 7 + 1
+
+
+def _check_prefill(form: BookingForm, given: MultiDict) -> None:
+    """Validate the filled-in fields like any input; say nothing yet about the others."""
+    form.validate()
+    for name, field in form._fields.items():
+        if name not in given:
+            field.errors = []
 
 
 def _booking_input(room: Room, form: BookingForm) -> BookingInput:

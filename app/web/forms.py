@@ -7,13 +7,23 @@ from wtforms import (
     EmailField,
     IntegerField,
     SelectField,
+    SelectMultipleField,
     StringField,
     TextAreaField,
     TimeField,
     URLField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional
+from wtforms.validators import (
+    URL,
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
+from wtforms.widgets import CheckboxInput, ListWidget
 
 
 class AssociationForm(FlaskForm):
@@ -53,3 +63,48 @@ class ReasonForm(FlaskForm):
     """A staff decision, with a reason when rejecting."""
 
     reason = TextAreaField("Reason", validators=[Length(max=2000)])
+
+
+class CheckboxesField(SelectMultipleField):
+    """Several choices, each a checkbox (the template groups them in a fieldset)."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class FindForm(FlaskForm):
+    """Find a room: a local date and times, a group size, amenities; optionally weekly.
+
+    A GET form (no CSRF: it changes nothing, and its address can be bookmarked).
+    The view sets ``today``, the earliest local date a search may ask for.
+    """
+
+    class Meta:
+        csrf = False
+
+    day = DateField("Date", validators=[InputRequired("Pick a date.")])
+    start = TimeField("From", validators=[InputRequired("Pick a start time.")])
+    end = TimeField("To", validators=[InputRequired("Pick an end time.")])
+    attendees = IntegerField("Number of people", validators=[
+        InputRequired("How many people?"),
+        NumberRange(1, 100_000, "Between 1 and 100000 people.")])
+    amenities = CheckboxesField("Amenities", choices=[])
+    branch_id = SelectField("Branch", coerce=int, default=0)
+    until = DateField("Every week until (optional)", validators=[Optional()])
+
+    today = None
+
+    def validate_day(self, field: DateField) -> None:
+        """Not a date that has passed."""
+        if self.today is not None and field.data is not None and field.data < self.today:
+            raise ValidationError("That date has passed.")
+
+    def validate_end(self, field: TimeField) -> None:
+        """After the start, on the same day."""
+        if self.start.data is not None and field.data is not None and field.data <= self.start.data:
+            raise ValidationError("'To' must come after 'From'.")
+
+    def validate_until(self, field: DateField) -> None:
+        """Not before the first date."""
+        if self.day.data is not None and field.data is not None and field.data < self.day.data:
+            raise ValidationError("Pick a date on or after the first date.")
