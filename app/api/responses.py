@@ -175,7 +175,7 @@ class SpanOut(Out):
 
 
 class RoomFit(Out):
-    """The smallest layout of a room that holds the group (none: the bare room), and its capacity."""
+    """The smallest layout that holds the group (none: the bare room), and its capacity."""
 
     layout_id: Id | None
     layout_name: str | None
