@@ -438,3 +438,12 @@ def test_the_window_check_is_bounded(app):
     whats_on.check_window(start, start + whats_on.MAX_WINDOW)
     with pytest.raises(whats_on.BadInput):
         whats_on.check_window(start, start + whats_on.MAX_WINDOW + timedelta(seconds=1))
+
+
+def test_a_later_day_is_named_once_in_its_heading(client, booker, staff_headers, room):
+    day = future_day(3)
+    public_event(client, booker, staff_headers, room, local(day, 18), local(day, 20))
+    page = client.get("/").get_data(as_text=True)
+    heading = re.search(rf'<h2 id="day-{day.isoformat()}">(.*?)</h2>', page).group(1)
+    text = re.sub(r"<[^>]+>", "", heading)
+    assert text == f"{day.strftime('%A')} {day.day} {day.strftime('%B %Y')}"
