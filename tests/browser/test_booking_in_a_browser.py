@@ -2,37 +2,15 @@
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 
-import config
 from app import create_app
 from app.extensions import db
 from tests.booking_helpers import make_booker
 from tests.builders import PASSWORD, future_day, make_branch, make_room
 from tests.e2e.servers import gunicorn
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if CHROMIUM is None:
-        if config.running_in_ci():
-            pytest.fail("CI=true but Debian's chromium is not installed")
-        pytest.skip("install Debian's chromium to run the browser tests")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"],
-        )
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ import pytest
 from app import create_app
 from app.extensions import db
 from tests.booking_helpers import make_booker
-from tests.browser.test_booking_in_a_browser import browser  # noqa: F401  (the fixture)
 from tests.builders import PASSWORD, future_day, make_branch
 from tests.e2e.servers import gunicorn
 from tests.layout_helpers import room_with_layouts
@@ -36,7 +35,7 @@ def served(tmp_path):
 
 
 def test_a_member_finds_a_room_for_25_and_books_it_from_the_filled_in_form(
-        browser, served, tmp_path):  # noqa: F811
+        browser, served, tmp_path):
     base, world = served
     page = browser.new_page(viewport={"width": 390, "height": 844})
     refused: list[str] = []
