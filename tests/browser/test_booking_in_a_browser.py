@@ -4,31 +4,24 @@ from __future__ import annotations
 
 import pytest
 
-from app import create_app
-from app.extensions import db
 from tests.booking_helpers import make_booker
 from tests.builders import PASSWORD, future_day, make_branch, make_room
-from tests.e2e.servers import gunicorn
+from tests.e2e.servers import served_library
 
 pytestmark = pytest.mark.browser
 
 
+def _library(app) -> dict:
+    """A study room for 8 and a member of a verified association."""
+    room = make_room(make_branch(name="Main Library"), name="Study room", max_attendees=8)
+    booker = make_booker()
+    return {"room": room.id, "email": booker.user.email, "association": booker.association.name}
+
+
 @pytest.fixture
 def served(tmp_path):
-    url = f"sqlite:///{tmp_path / 'browser.sqlite3'}"
-    app = create_app({"DATABASE_URL": url, "INSTANCE_PATH": str(tmp_path),
-                      "SECRET_KEY": "browser-test-secret-0123456789"})
-    with app.app_context():
-        db.create_all()
-        room = make_room(make_branch(name="Main Library"), name="Study room", max_attendees=8)
-        booker = make_booker()
-        world = {"room": room.id, "email": booker.user.email,
-                 "association": booker.association.name}
-        db.session.remove()
-        for engine in db.engines.values():
-            engine.dispose()
-    with gunicorn(url, tmp_path, workers=2) as base:
-        yield base, world
+    with served_library(tmp_path, _library) as served:
+        yield served
 
 
 def test_a_member_signs_in_books_and_sees_the_clash_the_second_time(browser, served):

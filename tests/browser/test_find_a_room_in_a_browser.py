@@ -4,34 +4,28 @@ from __future__ import annotations
 
 import pytest
 
-from app import create_app
-from app.extensions import db
 from tests.booking_helpers import make_booker
 from tests.builders import PASSWORD, future_day, make_branch
-from tests.e2e.servers import gunicorn
+from tests.e2e.servers import served_library
 from tests.layout_helpers import room_with_layouts
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
+def _library(app) -> dict:
+    """Three rooms whose layouts hold 12; 80 and 30; 120; and a member of a verified association."""
+    branch = make_branch(name="Main Library")
+    room_with_layouts(branch, "Reading room", [12])
+    room_with_layouts(branch, "Hall", [80, 30])
+    room_with_layouts(branch, "Auditorium", [120])
+    booker = make_booker()
+    return {"email": booker.user.email, "association": booker.association.name}
+
+
 @pytest.fixture
 def served(tmp_path):
-    url = f"sqlite:///{tmp_path / 'browser.sqlite3'}"
-    app = create_app({"DATABASE_URL": url, "INSTANCE_PATH": str(tmp_path),
-                      "SECRET_KEY": "browser-test-secret-0123456789"})
-    with app.app_context():
-        db.create_all()
-        branch = make_branch(name="Main Library")
-        room_with_layouts(branch, "Reading room", [12])
-        room_with_layouts(branch, "Hall", [80, 30])
-        room_with_layouts(branch, "Auditorium", [120])
-        booker = make_booker()
-        world = {"email": booker.user.email, "association": booker.association.name}
-        db.session.remove()
-        for engine in db.engines.values():
-            engine.dispose()
-    with gunicorn(url, tmp_path, workers=2) as base:
-        yield base, world
+    with served_library(tmp_path, _library) as served:
+        yield served
 
 
 def test_a_member_finds_a_room_for_25_and_books_it_from_the_filled_in_form(

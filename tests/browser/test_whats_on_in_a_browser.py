@@ -7,44 +7,38 @@ from pathlib import Path
 import pytest
 from icalendar import Calendar
 
-from app import create_app
 from app.extensions import db
 from app.models import Booking
 from tests.booking_helpers import make_booker, make_staff_headers
 from tests.builders import make_branch, make_room, tonight
-from tests.e2e.servers import gunicorn
+from tests.e2e.servers import served_library
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 PHONE = {"width": 390, "height": 844}
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
+def _library(app) -> dict:
+    """A branch with tonight's public event."""
+    branch = make_branch(name="Main Library")
+    room = make_room(branch, name="Study room", max_attendees=30)
+    booker = make_booker()
+    start, end = tonight()
+    response = app.test_client().post("/api/v1/bookings", headers=make_staff_headers(), json={
+        "room_id": room.id, "title": "Open chess evening", "attendees": 12,
+        "start": start.isoformat(), "end": end.isoformat(),
+        "association_id": booker.association.id, "public": True,
+    })
+    assert response.status_code == 201, response.get_json()
+    event_id = response.get_json()["id"]
+    return {"event": event_id, "branch": branch.id, "start": start, "end": end,
+            "uid": db.session.get(Booking, event_id).uid}
+
+
 @pytest.fixture
 def served(tmp_path):
-    """A branch with tonight's public event, served by a real gunicorn."""
-    url = f"sqlite:///{tmp_path / 'browser.sqlite3'}"
-    app = create_app({"DATABASE_URL": url, "INSTANCE_PATH": str(tmp_path),
-                      "SECRET_KEY": "browser-test-secret-0123456789"})
-    with app.app_context():
-        db.create_all()
-        branch = make_branch(name="Main Library")
-        room = make_room(branch, name="Study room", max_attendees=30)
-        booker = make_booker()
-        start, end = tonight()
-        response = app.test_client().post("/api/v1/bookings", headers=make_staff_headers(), json={
-            "room_id": room.id, "title": "Open chess evening", "attendees": 12,
-            "start": start.isoformat(), "end": end.isoformat(),
-            "association_id": booker.association.id, "public": True,
-        })
-        assert response.status_code == 201, response.get_json()
-        event_id = response.get_json()["id"]
-        world = {"event": event_id, "branch": branch.id, "start": start, "end": end,
-                 "uid": db.session.get(Booking, event_id).uid}
-        db.session.remove()
-        for engine in db.engines.values():
-            engine.dispose()
-    with gunicorn(url, tmp_path, workers=2) as base:
-        yield base, world
+    with served_library(tmp_path, _library) as served:
+        yield served
 
 
 def no_sideways_scroll(page) -> bool:

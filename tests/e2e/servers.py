@@ -76,3 +76,25 @@ def _wait_until_up(base: str, process: subprocess.Popen, log, seconds: float = 3
         except requests.RequestException:
             time.sleep(0.2)
     raise RuntimeError("gunicorn did not answer within 30 s")
+
+
+@contextmanager
+def served_library(tmp_path: Path, build, workers: int = 2) -> Iterator[tuple[str, dict]]:
+    """A fresh SQLite library made by ``build(app) -> world``, served by gunicorn.
+
+    Yields the base URL and the world ``build`` described (ids, e-mails) for the test.
+    """
+    from app import create_app
+    from app.extensions import db
+
+    url = f"sqlite:///{tmp_path / 'browser.sqlite3'}"
+    app = create_app({"DATABASE_URL": url, "INSTANCE_PATH": str(tmp_path),
+                      "SECRET_KEY": "browser-test-secret-0123456789"})
+    with app.app_context():
+        db.create_all()
+        world = build(app)
+        db.session.remove()
+        for engine in db.engines.values():
+            engine.dispose()
+    with gunicorn(url, tmp_path, workers=workers) as base:
+        yield base, world
