@@ -52,6 +52,8 @@ class Default:
     # Reverse proxies in front of the app that append to X-Forwarded-For (0: none, the
     # peer's address is the client's; 1: one nginx or load balancer; ...).
     PROXY_COUNT = 0
+    # The language of a visitor whose browser asks for neither Danish nor English.
+    DEFAULT_LANGUAGE = "da"
     MAIL_FROM = "Agora <rooms@library.invalid>"
     SMTP_HOST = ""
     SMTP_PORT = 25

@@ -29,7 +29,7 @@ def create_app(config: Mapping[str, Any] | type | None = None) -> Flask:
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
             "pool_pre_ping": True, **app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {})}
 
-    from app import auth, errors, security, throttle
+    from app import auth, errors, i18n, security, throttle
     from app.api import bp as api_bp
     from app.auth import bp as auth_bp
     from app.cli import register_cli
@@ -49,6 +49,7 @@ def create_app(config: Mapping[str, Any] | type | None = None) -> Flask:
     with app.app_context():
         configure_engines(db.engines.values())
 
+    i18n.init_app(app)
     auth.init_app(app)
     errors.init_app(app)
     security.init_app(app)

@@ -17,7 +17,10 @@ from app.services.errors import AgoraError
 
 def register_cli(app: Flask) -> None:
     """Attach the command groups to ``flask --app app``."""
+    from app.translations_cli import translations_cli
+
     app.cli.add_command(users_cli)
+    app.cli.add_command(translations_cli)
     app.cli.add_command(tokens_cli)
     app.cli.add_command(demo_command)
     app.cli.add_command(quickstart_command)
