@@ -34,7 +34,7 @@ def test_a_member_signs_in_books_and_sees_the_clash_the_second_time(browser, ser
     page.goto(f"{base}/signin")
     page.fill("#email", world["email"])
     page.fill("#password", PASSWORD)
-    page.click("button[type=submit]")
+    page.click("main button[type=submit]")
     page.wait_for_url(f"{base}/")
     day = future_day(10).isoformat()
 

@@ -42,7 +42,7 @@ def test_a_member_finds_a_room_for_25_and_books_it_from_the_filled_in_form(
     page.goto(f"{base}/signin")
     page.fill("#email", world["email"])
     page.fill("#password", PASSWORD)
-    page.click("button[type=submit]")
+    page.click("main button[type=submit]")
     page.wait_for_url(f"{base}/")
     page.click("header >> text=Find a room")
     page.wait_for_selector("#find-form")

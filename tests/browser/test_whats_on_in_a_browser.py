@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from icalendar import Calendar
 
 from app.extensions import db
 from app.models import Booking
 from tests.booking_helpers import make_booker, make_staff_headers
+from tests.browser.pages import PHONE, keep_screenshot, no_sideways_scroll
 from tests.builders import make_branch, make_room, tonight
 from tests.e2e.servers import served_library
 
-ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
-PHONE = {"width": 390, "height": 844}
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
@@ -41,12 +38,6 @@ def served(tmp_path):
         yield served
 
 
-def no_sideways_scroll(page) -> bool:
-    """Whether the page fits its width (nothing to scroll to the side)."""
-    return page.evaluate(
-        "document.documentElement.scrollWidth <= document.documentElement.clientWidth")
-
-
 def test_a_citizen_finds_tonights_event_and_its_calendar_in_two_clicks_on_a_phone(
     browser, served, tmp_path
 ):
@@ -60,8 +51,7 @@ def test_a_citizen_finds_tonights_event_and_its_calendar_in_two_clicks_on_a_phon
     assert f"{world['start']:%H:%M}" in item.inner_text()
     assert item.locator("time").first.get_attribute("datetime") == world["start"].isoformat()
     assert no_sideways_scroll(page)
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / "whats_on_390.png"), full_page=True)
+    keep_screenshot(page, "whats_on_390")
 
     item.get_by_role("link", name="Open chess evening").click()
     clicks += 1
@@ -71,7 +61,7 @@ def test_a_citizen_finds_tonights_event_and_its_calendar_in_two_clicks_on_a_phon
     webcal = page.get_by_role("link", name="Subscribe (webcal)").get_attribute("href")
     assert webcal.startswith("webcal://")
     assert webcal.endswith(f"/calendars/branches/{world['branch']}/events.ics")
-    page.screenshot(path=str(ARTIFACTS / "event_390.png"), full_page=True)
+    keep_screenshot(page, "event_390")
     page.screenshot(path=str(tmp_path / "event_390.png"), full_page=True)
 
     with page.expect_download() as downloading:

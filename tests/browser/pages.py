@@ -1,0 +1,31 @@
+"""What every browser test needs of a page: a phone's size, the CSP's refusals, artifacts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts" / "screenshots"
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
+
+
+def keep_screenshot(page, name: str) -> Path:
+    """A full-page screenshot kept as a test artifact in ``tests/artifacts/screenshots``."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def watch_csp(page) -> list[str]:
+    """The console messages in which the browser refused something under the CSP, as they come."""
+    refused: list[str] = []
+    page.on("console", lambda message: refused.append(message.text)
+            if "Content Security Policy" in message.text else None)
+    return refused
+
+
+def no_sideways_scroll(page) -> bool:
+    """Whether the page fits its viewport's width (nothing to scroll sideways)."""
+    return page.evaluate(
+        "document.documentElement.scrollWidth <= document.documentElement.clientWidth")
