@@ -21,6 +21,7 @@ from app.api.responses import BookingCreated, BookingOut, Page
 from app.api.schemas import BookingIn, BookingPatch, DecisionIn
 from app.services import bookings
 from app.services.bookings import BookingChanges, BookingInput
+from app.services.errors import BadInput
 from calendars import parse_instant
 
 
@@ -115,23 +116,24 @@ def cancel_booking(booking_id: int):
 def change_occurrence(booking_id: int, start: str, body: BookingPatch):
     """Change one occurrence (``?scope=this``) or this and the following (``scope=following``)."""
     user = signed_in_user()
-    scope = request.args.get("scope", "this")
-    if scope not in ("this", "following"):
-        from app.services.errors import BadInput
-
-        raise BadInput("scope is 'this' or 'following'.")
     booking = bookings.change_occurrence(
-        user, booking_id, start, _changes(body), following=scope == "following"
+        user, booking_id, start, _changes(body), following=_scope() == "following"
     )
     return jsonify(booking_json(booking))
 
 
 @bp.delete("/bookings/<int:booking_id>/occurrences/<path:start>")
 @responds(BookingOut)
+@query(scope=choice_param("this (default) or following (this date and every later one)",
+                          "this", "following"))
 def cancel_occurrence(booking_id: int, start: str):
-    """Cancel one occurrence of a series (kept, with status cancelled)."""
+    """Cancel one occurrence (``?scope=this``) or this and the following (``scope=following``).
+
+    The dates stay, with status cancelled; the series keeps its UID and its SEQUENCE rises.
+    """
     user = signed_in_user()
-    booking = bookings.cancel_occurrence(user, booking_id, start)
+    booking = bookings.cancel_occurrence(user, booking_id, start,
+                                         following=_scope() == "following")
     return jsonify(booking_json(booking))
 
 
@@ -154,6 +156,14 @@ def reject_booking(booking_id: int, body: DecisionIn):
     user = staff_user()
     booking = bookings.decide(user, booking_id, approve=False, reason=body.reason)
     return jsonify(booking_json(booking))
+
+
+def _scope() -> str:
+    """The ``scope`` of a change or cancellation of one date: 'this' or 'following'."""
+    scope = request.args.get("scope", "this")
+    if scope not in ("this", "following"):
+        raise BadInput("scope is 'this' or 'following'.")
+    return scope
 
 
 def _changes(body: BookingPatch) -> BookingChanges:

@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, insert, or_, select
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app.db import in_unit_of_work, write_transaction
@@ -731,8 +731,7 @@ def cancel_booking(actor: User, booking_id: int, reason: str = "",
     booking = _changeable(booking_id, actor)
     if booking.status == "cancelled":
         return booking
-    upcoming = [o for o in booking.occurrences if o.status in ACTIVE_STATUSES and o.end > now]
-    _set_status(upcoming, "cancelled", now)
+    _set_status(dates_to_cancel(booking, "all", now=now), "cancelled", now)
     booking.status = "cancelled"
     booking.status_reason = reason
     _touch(booking, now)
@@ -742,14 +741,17 @@ def cancel_booking(actor: User, booking_id: int, reason: str = "",
 
 
 @write_transaction
-def cancel_occurrence(actor: User, booking_id: int, start_text: str,
-                      now: datetime | None = None) -> Booking:
-    """Cancel one occurrence of a series; it stays, marked cancelled."""
+def cancel_occurrence(actor: User, booking_id: int, start_text: str, *,
+                      following: bool = False, now: datetime | None = None) -> Booking:
+    """Cancel one date of a booking, or (``following``) that date and every later one.
+
+    The rows stay, marked cancelled, so the feeds announce them; the series keeps its UID.
+    """
     now = now or utcnow()
     booking = _changeable(booking_id, actor)
-    occurrence = find_occurrence(booking, start_text)
-    if occurrence.status in ACTIVE_STATUSES:
-        _set_status([occurrence], "cancelled", now)
+    rows = dates_to_cancel(booking, "following" if following else "this", start_text, now=now)
+    if rows:
+        _set_status(rows, "cancelled", now)
         if all(o.status not in ACTIVE_STATUSES for o in booking.occurrences):
             booking.status = "cancelled"
         _touch(booking, now)
@@ -757,6 +759,30 @@ def cancel_occurrence(actor: User, booking_id: int, start_text: str,
         announce(booking, "cancelled" if booking.status == "cancelled" else "changed")
     db.session.flush()
     return booking
+
+
+CANCEL_SCOPES = ("this", "following", "all")
+
+
+def dates_to_cancel(booking: Booking, scope: str, start_text: str | None = None, *,
+                    now: datetime | None = None) -> list[Occurrence]:
+    """The dates a cancellation of ``scope`` cancels: what it does, and what a confirmation lists.
+
+    ``this``: the date starting at ``start_text`` (current or original start), if active;
+    ``following``: that date and every active date that starts after it and has not ended;
+    ``all``: every active date that has not ended (past dates are history).
+    """
+    now = now or utcnow()
+    if scope not in CANCEL_SCOPES:
+        raise ValueError(f"scope must be one of {', '.join(CANCEL_SCOPES)}")
+    active = [o for o in booking.occurrences if o.status in ACTIVE_STATUSES]
+    if scope == "all":
+        return [o for o in active if o.end > now]
+    pivot = find_occurrence(booking, start_text or "")
+    if scope == "this":
+        return [pivot] if pivot in active else []
+    return [o for o in active
+            if o is pivot or (o.start >= pivot.start and o.end > now)]
 
 
 def _set_status(rows: Sequence[Occurrence], status: str, now: datetime) -> None:
@@ -843,6 +869,42 @@ def list_bookings(viewer: User, filters: BookingFilter, limit: int,
             occurring = occurring.where(Occurrence.start < filters.occurring_before)
         query = query.where(Booking.id.in_(occurring))
     return keyset_page(query, Booking.id, limit, after_id)
+
+
+@dataclass(frozen=True)
+class Upcoming:
+    """A booking with dates still to come, and those dates, soonest first."""
+
+    booking: Booking
+    dates: list[Occurrence]
+
+
+def upcoming_of(member: User, now: datetime | None = None, limit: int = 200) -> list[Upcoming]:
+    """The member's bookings and their associations' that have active dates to come,
+    the soonest next date first."""
+    now = now or utcnow()
+    rows = db.session.scalars(
+        select(Booking)
+        .where(visible_to(member), Booking.id.in_(_with_dates_after(now)))
+        .options(selectinload(Booking.occurrences))
+        .order_by(Booking.id.desc()).limit(limit))
+    found = [Upcoming(b, [o for o in b.occurrences
+                          if o.status in ACTIVE_STATUSES and o.end > now]) for b in rows]
+    return sorted((u for u in found if u.dates), key=lambda u: (u.dates[0].start, u.booking.id))
+
+
+def past_of(member: User, now: datetime | None = None, limit: int = 50) -> list[Booking]:
+    """The member's bookings and their associations' with nothing active to come, latest first."""
+    now = now or utcnow()
+    return list(db.session.scalars(
+        select(Booking)
+        .where(visible_to(member), Booking.id.not_in(_with_dates_after(now)))
+        .order_by(Booking.start.desc(), Booking.id.desc()).limit(limit)))
+
+
+def _with_dates_after(now: datetime):
+    return select(Occurrence.booking_id).where(
+        Occurrence.end > now, Occurrence.status.in_(ACTIVE_STATUSES))
 
 
 def latest_bookings_of(member: User, limit: int = 200) -> list[Booking]:

@@ -1,24 +1,26 @@
-"""Booking pages: book a room, see a booking, cancel it, and the staff approval queue."""
+"""Booking pages: book a room, my bookings, see a booking, cancel or move its dates, and the
+staff approval queue."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext, ngettext
 from flask_login import current_user, login_required
 from werkzeug.datastructures import MultiDict
 from wtforms.fields.choices import SelectChoice
 
 from app.auth.forms import EmptyForm
 from app.extensions import db
-from app.models import Booking, Room
+from app.models import Booking, Occurrence, Room, utcnow
 from app.services import associations, bookings
 from app.services import layouts as layout_service
 from app.services.availability import room_availability
-from app.services.bookings import BookingInput
+from app.services.bookings import BookingChanges, BookingInput
 from app.services.errors import Conflict, Forbidden, NotFound, RuleViolation
 from app.web import bp
-from app.web.forms import BookingForm, ReasonForm
+from app.web.forms import BookingForm, MoveForm, ReasonForm
 from calendars import Interval, TimeInputError, get_zone, localize, to_rfc3339
 
 PREFILL = ("association_id", "title", "attendees", "day", "start", "end", "layout_id", "weeks")
@@ -132,9 +134,11 @@ def _week_ahead(room: Room):
 @bp.route("/bookings")
 @login_required
 def my_bookings():
-    """The bookings the user made or that belong to their associations."""
-    return render_template("web/bookings.html",
-                           bookings=bookings.latest_bookings_of(current_user))
+    """Upcoming dates of the user's bookings (and their associations'), past ones apart."""
+    upcoming = bookings.upcoming_of(current_user)
+    changeable = {u.booking.id for u in upcoming if bookings.may_change(current_user, u.booking)}
+    return render_template("web/bookings.html", upcoming=upcoming, changeable=changeable,
+                           past=bookings.past_of(current_user))
 
 
 @bp.route("/bookings/<int:booking_id>")
@@ -145,20 +149,127 @@ def booking_detail(booking_id: int):
     return render_template(
         "web/booking.html", booking=booking,
         may_change=bookings.may_change(current_user, booking), action_form=EmptyForm(),
-        reason_form=ReasonForm())
+        reason_form=ReasonForm(), now=utcnow())
 
 
-@bp.route("/bookings/<int:booking_id>/cancel", methods=["POST"])
+@bp.route("/bookings/<int:booking_id>/cancel", methods=["GET", "POST"])
 @login_required
 def booking_cancel(booking_id: int):
-    """Cancel a booking (the row stays, marked cancelled)."""
-    _booking_or_404(booking_id)
+    """Cancel a booking, every date still to come (the rows stay, marked cancelled).
+
+    GET asks for confirmation and says how many dates will be cancelled.
+    """
+    booking = _booking_or_404(booking_id)
+    if request.method == "GET":
+        return _confirm_cancel(booking, "all")
+    count = len(bookings.dates_to_cancel(booking, "all"))
     try:
         bookings.cancel_booking(current_user, booking_id)
     except Forbidden:
         abort(403)
-    flash("The booking is cancelled.")
-    return redirect(url_for("web.booking_detail", booking_id=booking_id))
+    flash(_cancelled_message(count))
+    return _back(booking_id)
+
+
+@bp.route("/bookings/<int:booking_id>/dates/<path:start>/cancel", methods=["GET", "POST"])
+@login_required
+def date_cancel(booking_id: int, start: str):
+    """Cancel one date (``?scope=this``) or this date and the following (``scope=following``).
+
+    GET asks for confirmation and lists the dates that will be cancelled.
+    """
+    booking = _booking_or_404(booking_id)
+    scope = request.args.get("scope", "this")
+    if scope not in ("this", "following"):
+        abort(400)
+    _occurrence_or_404(booking, start)
+    if request.method == "GET":
+        return _confirm_cancel(booking, scope, start)
+    count = len(bookings.dates_to_cancel(booking, scope, start))
+    try:
+        bookings.cancel_occurrence(current_user, booking_id, start,
+                                   following=scope == "following")
+    except Forbidden:
+        abort(403)
+    flash(_cancelled_message(count))
+    return _back(booking_id)
+
+
+def _confirm_cancel(booking: Booking, scope: str, start: str | None = None):
+    """The second step of a cancellation: what will be cancelled, and a button to do it."""
+    if not bookings.may_change(current_user, booking):
+        abort(403)
+    dates = bookings.dates_to_cancel(booking, scope, start)
+    action = (url_for("web.booking_cancel", booking_id=booking.id) if scope == "all" else
+              url_for("web.date_cancel", booking_id=booking.id, start=start, scope=scope))
+    return render_template("web/cancel_dates.html", booking=booking, dates=dates, scope=scope,
+                           action=action, back=_back_target(), form=EmptyForm())
+
+
+def _cancelled_message(count: int) -> str:
+    return ngettext("%(num)d date is cancelled.", "%(num)d dates are cancelled.", count)
+
+
+@bp.route("/bookings/<int:booking_id>/dates/<path:start>/move", methods=["GET", "POST"])
+@login_required
+def date_move(booking_id: int, start: str):
+    """Move one date of a booking to another local day and time; clashes come back as errors."""
+    booking = _booking_or_404(booking_id)
+    occurrence = _occurrence_or_404(booking, start)
+    if not bookings.may_change(current_user, booking):
+        abort(403)
+    zone = get_zone(booking.room.branch.timezone)
+    form = MoveForm()
+    if request.method == "GET":
+        local_start, local_end = occurrence.start.astimezone(zone), occurrence.end.astimezone(zone)
+        form.day.data, form.start.data = local_start.date(), local_start.time()
+        form.end.data = local_end.time()
+    conflict = None
+    if form.validate_on_submit():
+        changes = BookingChanges(
+            start=to_rfc3339(localize(datetime.combine(form.day.data, form.start.data), zone,
+                                      "start"), zone),
+            end=to_rfc3339(localize(datetime.combine(form.day.data, form.end.data), zone,
+                                    "end"), zone))
+        try:
+            bookings.change_occurrence(current_user, booking_id, start, changes)
+        except (RuleViolation, TimeInputError) as error:
+            _attach(form, error)
+        except Conflict as error:
+            conflict = error
+            form.start.errors.append(gettext(
+                "Choose another day or time: this one clashes with another booking."))
+        else:
+            flash(gettext("The date is moved."))
+            return _back(booking_id)
+    status = 409 if conflict else (422 if form.errors else 200)
+    return render_template("web/move_date.html", booking=booking, occurrence=occurrence,
+                           form=form, conflict=conflict, back=_back_target()), status
+
+
+def _occurrence_or_404(booking: Booking, start: str) -> Occurrence:
+    try:
+        return bookings.find_occurrence(booking, start)
+    except NotFound:
+        abort(404)
+
+
+def _back_target() -> str:
+    """Where a date's action returns: 'booking' (its page) or 'list' (my bookings)."""
+    return "booking" if request.values.get("back") == "booking" else "list"
+
+
+def _back(booking_id: int):
+    if _back_target() == "booking":
+        return redirect(url_for("web.booking_detail", booking_id=booking_id))
+    return redirect(url_for("web.my_bookings"))
+
+
+@bp.app_template_filter("date_key")
+def date_key(occurrence: Occurrence) -> str:
+    """How a page names one date of a booking in its addresses: where the series first put
+    it, in UTC (stable when the date is moved)."""
+    return occurrence.original_start.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 @bp.route("/bookings/<int:booking_id>/decide/<any(approve, reject):decision>",

@@ -1,5 +1,6 @@
 """Forms of the web pages."""
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -57,6 +58,14 @@ class BookingForm(FlaskForm):
                          validators=[DataRequired(), NumberRange(1, 52)])
     public = BooleanField("Show in the library's public calendar")
     description = TextAreaField("Notes for staff and members", validators=[Length(max=5000)])
+
+
+class MoveForm(FlaskForm):
+    """Move one date of a booking: a new local day and times in the branch's zone."""
+
+    day = DateField(_l("Date"), validators=[DataRequired()])
+    start = TimeField(_l("From"), validators=[DataRequired()])
+    end = TimeField(_l("Until"), validators=[DataRequired()])
 
 
 class ReasonForm(FlaskForm):
