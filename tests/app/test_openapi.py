@@ -134,8 +134,9 @@ def test_query_parameters_have_their_types_and_bounds(client):
         assert window[name]["schema"] == {"type": "string", "format": "date-time"}
     assert parameters("/search")["attendees"]["schema"]["type"] == "integer"
     assert parameters("/branches/{branch_id}/setup-sheet")["date"]["required"] is True
-    scope = parameters("/bookings/{booking_id}/occurrences/{start}", "patch")["scope"]
-    assert scope["schema"]["enum"] == ["this", "following"]
+    for method in ("patch", "delete"):
+        scope = parameters("/bookings/{booking_id}/occurrences/{start}", method)["scope"]
+        assert scope["schema"]["enum"] == ["this", "following"], method
 
 
 def test_request_integers_are_json_schema_integers(client):
