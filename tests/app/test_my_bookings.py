@@ -338,3 +338,15 @@ def test_the_api_refuses_an_unknown_scope_and_strangers(client, booker, room):
     assert client.delete(f"{path}?scope=following", headers=stranger.headers).status_code == 404
     assert client.delete(f"{path}?scope=following",
                          headers=make_staff_headers()).status_code == 200
+
+
+def test_my_bookings_speaks_danish(client, booker, room):
+    series = a_series(client, booker, room, count=2)
+    sign_in(client, booker.user.email, PASSWORD)
+    danish = {"Accept-Language": "da"}
+    text = client.get("/bookings", headers=danish).get_data(as_text=True)
+    assert "Dine bookinger" in text and "Aflys denne dato" in text and "Flyt denne dato" in text
+    second = key(series["occurrences"][1]["start"])
+    confirm = client.get(f"/bookings/{series['id']}/dates/{second}/cancel?scope=following",
+                         headers=danish).get_data(as_text=True)
+    assert "1 dato bliver aflyst" in confirm and "Ja, aflys 1 dato" in confirm
