@@ -158,16 +158,23 @@ def test_every_page_has_a_sample_url():
         sample_urls(app, world)
 
 
-@pytest.mark.parametrize("viewport", ["desktop", "phone"])
-@pytest.mark.parametrize("role", ROLES)
-def test_every_page_passes_axe_and_fits_a_phone(browser, served, axe, role, viewport):
+# Every kind of visitor at both sizes in English, and a member on a phone in Danish, whose
+# longer words are the likelier to push a page sideways.
+VISITS = [pytest.param(role, viewport, "en-GB", id=f"{role}-{viewport}")
+          for role in ROLES for viewport in ("desktop", "phone")]
+VISITS.append(pytest.param("member", "phone", "da-DK", id="member-phone-danish"))
+
+
+@pytest.mark.parametrize(("role", "viewport", "locale"), VISITS)
+def test_every_page_passes_axe_and_fits_a_phone(browser, served, axe, role, viewport, locale):
     """axe finds nothing moderate, serious or critical; at 390 px nothing scrolls sideways."""
     from app import create_app
 
     base, world = served
     urls = sample_urls(create_app({"DATABASE_URL": "sqlite://", "SECRET_KEY": "x" * 32}), world)
+    urls.append(("not-found", "/rooms/999999"))  # the error page
     size = PHONE if viewport == "phone" else DESKTOP
-    context = browser.new_context(locale="en-GB", viewport=size)
+    context = browser.new_context(locale=locale, viewport=size)
     page = context.new_page()
     refused = watch_csp(page)
     if role != "anonymous":
@@ -175,7 +182,7 @@ def test_every_page_passes_axe_and_fits_a_phone(browser, served, axe, role, view
     problems, seen = [], set()
     for endpoint, path in urls:
         answer = page.goto(f"{base}{path}")
-        where = f"{endpoint} {path} as {role} at {size['width']} px"
+        where = f"{endpoint} {path} as {role} at {size['width']} px ({locale})"
         landed = page.url.removeprefix(base)
         if landed.startswith("/signin") and endpoint != "auth.signin":
             continue  # a page for signed-in people: the sign-in page is checked on its own
@@ -195,7 +202,7 @@ def test_every_page_passes_axe_and_fits_a_phone(browser, served, axe, role, view
             found = failing(run_axe(page, axe))
             if found:
                 problems.append(describe(f"{where} with the menu open", found))
-            keep_screenshot(page, f"every_page_{role}_menu_open_390")
+            keep_screenshot(page, f"every_page_{role}_{locale}_menu_open_390")
             page.keyboard.press("Escape")
         if viewport == "phone":
             if not no_sideways_scroll(page):
@@ -205,7 +212,7 @@ def test_every_page_passes_axe_and_fits_a_phone(browser, served, axe, role, view
                     ".map(e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + "
                     "(e.className ? '.' + e.className : ''))")
                 problems.append(f"{where}: scrolls sideways; too wide: {', '.join(wide)}")
-            keep_screenshot(page, f"every_page_{role}_{endpoint}_390")
+            keep_screenshot(page, f"every_page_{role}_{locale}_{endpoint}_390")
     context.close()
     assert refused == [], refused
     assert not problems, "\n" + "\n".join(problems)
