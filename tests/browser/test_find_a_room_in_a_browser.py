@@ -44,6 +44,7 @@ def test_a_member_finds_a_room_for_25_and_books_it_from_the_filled_in_form(
     page.fill("#password", PASSWORD)
     page.click("main button[type=submit]")
     page.wait_for_url(f"{base}/")
+    page.click("header .menu-toggle")  # on a phone the header folds into a menu
     page.click("header >> text=Find a room")
     page.wait_for_selector("#find-form")
     day = future_day(10)
