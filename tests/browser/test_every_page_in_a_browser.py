@@ -10,6 +10,7 @@ fails ``test_every_page_has_a_sample_url`` until it is given one below.
 from __future__ import annotations
 
 import re
+from datetime import UTC
 
 import pytest
 
@@ -30,6 +31,8 @@ ARGUMENTS = {
     "association_id": "association",
     "booking_id": "booking",
     "user_id": "member_id",
+    # A date of a booking, by where its series first put it, in UTC.
+    "start": "occurrence",
 }
 # Where an argument of one endpoint means something narrower than its name says.
 ENDPOINT_ARGUMENTS = {
@@ -116,6 +119,7 @@ def _library(app) -> dict:
         "branch": branch.id, "room": room.id, "layout": room.layouts[0].id,
         "association": booker.association.id, "event": answer.get_json()["id"],
         "booking": pending.get_json()["id"], "member_id": booker.user.id,
+        "occurrence": local(day, 16).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "day": future_day(10).isoformat(),
         "emails": {"member": booker.user.email, "staff": staff.email},
     }
