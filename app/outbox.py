@@ -45,18 +45,18 @@ def init_app(app: Flask) -> None:
 
 
 def _write_announcements(session: Any) -> None:
-    """Turn the transaction's announced booking changes into outbox messages, in it."""
+    """Turn the transaction's announced changes into outbox messages, in it."""
     announced = session.info.pop(mail.ANNOUNCE_KEY, None)
     if not announced:
         return
     settings = mail.MailSettings.from_config(current_app.config)
-    for booking, kind in announced:
+    for subject, kind in announced:
         try:
-            values = mail.booking_message(booking, kind, settings)
-        except Exception:  # an e-mail that cannot be composed must not cost the booking
-            log.exception("No e-mail for booking %s (%s)", booking.id, kind)
+            messages = mail.announced_messages(subject, kind, settings)
+        except Exception:  # an e-mail that cannot be composed must not cost the change
+            log.exception("No e-mail for %r (%s)", subject, kind)
             continue
-        if values is not None:
+        for values in messages:
             mail.enqueue(values)
 
 

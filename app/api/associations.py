@@ -5,10 +5,10 @@ from flask import jsonify
 from app.api import bp
 from app.api.access import optional_user, signed_in_user
 from app.api.openapi import PAGE_PARAMS, accepts, choice_param, query, responds
-from app.api.present import association_json
+from app.api.present import association_json, join_request_json
 from app.api.request import page, page_params
-from app.api.responses import AssociationOut, Page
-from app.api.schemas import AssociationIn, AssociationPatch, MemberIn
+from app.api.responses import AssociationOut, JoinRequestOut, Page
+from app.api.schemas import AssociationIn, AssociationPatch, JoinRequestIn, MemberIn
 from app.services import associations
 
 
@@ -85,3 +85,47 @@ def remove_member(association_id: int, user_id: int):
     return "", 204
 
 
+@bp.post("/associations/<int:association_id>/join-requests")
+@responds(JoinRequestOut, status=201)
+@accepts(JoinRequestIn, role="member")
+def ask_to_join(association_id: int, body: JoinRequestIn):
+    """Ask to join (signed-in non-members); the admins hear of it by e-mail. 409 if already
+    a member or already waiting."""
+    user = signed_in_user()
+    association = associations.get_association(association_id)
+    join_request = associations.ask_to_join(user, association, body.message)
+    return jsonify(join_request_json(join_request)), 201
+
+
+@bp.get("/associations/<int:association_id>/join-requests")
+@responds(Page[JoinRequestOut])
+@query(**PAGE_PARAMS)
+def list_join_requests(association_id: int):
+    """The requests waiting for an answer, oldest first (admins, staff)."""
+    user = signed_in_user()
+    association = associations.get_association(association_id)
+    limit, after = page_params()
+    rows = associations.pending_requests(user, association, limit + 1, after)
+    return jsonify(page(rows, limit, join_request_json))
+
+
+@bp.post("/associations/<int:association_id>/join-requests/<int:request_id>/accept")
+@responds(JoinRequestOut)
+def accept_join_request(association_id: int, request_id: int):
+    """Let the asker in as a member (admins, staff); they hear of it by e-mail."""
+    return _answer(association_id, request_id, accept=True)
+
+
+@bp.post("/associations/<int:association_id>/join-requests/<int:request_id>/decline")
+@responds(JoinRequestOut)
+def decline_join_request(association_id: int, request_id: int):
+    """Turn the request down (admins, staff); the asker hears of it by e-mail."""
+    return _answer(association_id, request_id, accept=False)
+
+
+def _answer(association_id: int, request_id: int, *, accept: bool):
+    user = signed_in_user()
+    association = associations.get_association(association_id)
+    join_request = associations.get_join_request(association, request_id)
+    associations.answer_join_request(user, join_request, accept)
+    return jsonify(join_request_json(join_request))

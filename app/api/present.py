@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from app.models import Association, Booking, Branch, Room, User
+from app.models import Association, Booking, Branch, JoinRequest, Room, User
 from app.services.capacity import capacity_of
 from app.services.feeds import event_page_url
 from app.services.whats_on import EventOccurrence, PublicEvent
@@ -76,6 +76,22 @@ def association_json(association: Association, *, show_members: bool) -> dict[st
             for m in sorted(association.memberships, key=lambda m: m.user.email)
         ]
     return body
+
+
+def join_request_json(join_request: JoinRequest) -> dict[str, Any]:
+    """A request to join an association; instants in UTC (an association has no branch)."""
+    decided = join_request.decided_at
+    return {
+        "id": join_request.id,
+        "association_id": join_request.association_id,
+        "user_id": join_request.user_id,
+        "name": join_request.user.name,
+        "email": join_request.user.email,
+        "message": join_request.message,
+        "status": join_request.status,
+        "created_at": join_request.created_at.isoformat(),
+        "decided_at": decided.isoformat() if decided is not None else None,
+    }
 
 
 def user_json(user: User) -> dict[str, Any]:

@@ -226,6 +226,20 @@ class MemberOut(Out):
     role: Literal["member", "admin"]
 
 
+class JoinRequestOut(Out):
+    """A request to join an association: seen by its admins, staff and the one who asked."""
+
+    id: Id
+    association_id: Id
+    user_id: Id
+    name: str
+    email: str
+    message: str
+    status: Literal["pending", "accepted", "declined"]
+    created_at: AwareDatetime
+    decided_at: AwareDatetime | None
+
+
 class AssociationOut(Out):
     """An association; ``contact_email`` and ``members`` only for its admins and staff."""
 

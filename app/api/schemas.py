@@ -224,6 +224,12 @@ class AssociationPatch(Patch):
     verified: bool | None = None
 
 
+class JoinRequestIn(Body):
+    """Ask to join an association; a word to its admins is optional."""
+
+    message: Annotated[str, StringConstraints(strip_whitespace=True, max_length=1000)] = ""
+
+
 class MemberIn(Body):
     """Add someone with an Agora account to an association."""
 

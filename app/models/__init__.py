@@ -1,6 +1,6 @@
 """Agora's data model: one module per concept, all re-exported here."""
 
-from app.models.association import Association, Membership
+from app.models.association import Association, JoinRequest, Membership
 from app.models.base import Base, utcnow
 from app.models.booking import Booking, Occurrence, OccurrenceClaim
 from app.models.branch import Branch, Closure, Floor
@@ -20,6 +20,7 @@ __all__ = [
     "Floor",
     "FloorCell",
     "FurnitureKind",
+    "JoinRequest",
     "Layout",
     "Membership",
     "Occurrence",

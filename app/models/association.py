@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.models.base import Base, UTCDateTime, utcnow
@@ -12,6 +12,7 @@ from app.models.names import UniqueName
 from app.models.user import User
 
 MEMBERSHIP_ROLES = ("member", "admin")
+JOIN_REQUEST_STATUSES = ("pending", "accepted", "declined")
 
 
 class Association(UniqueName, Base):
@@ -56,3 +57,33 @@ class Membership(Base):
 
     association: Mapped[Association] = relationship(back_populates="memberships")
     user: Mapped[User] = relationship(back_populates="memberships")
+
+
+class JoinRequest(Base):
+    """Someone asking to join an association; its admins (or staff) accept or decline.
+
+    At most one request per person and association waits at a time: a partial unique
+    index on the pending ones settles two clicks racing each other.
+    """
+
+    __tablename__ = "join_request"
+    __table_args__ = (
+        CheckConstraint("status IN ('pending', 'accepted', 'declined')", name="status"),
+        Index("uq_join_request_pending", "association_id", "user_id", unique=True,
+              sqlite_where=text("status = 'pending'"),
+              postgresql_where=text("status = 'pending'")),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    association_id: Mapped[int] = mapped_column(
+        ForeignKey("association.id", ondelete="CASCADE"), index=True
+    )
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    message: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(8), default="pending")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+
+    association: Mapped[Association] = relationship()
+    user: Mapped[User] = relationship(foreign_keys=[user_id])

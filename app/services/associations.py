@@ -5,13 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from app.db import write_transaction
 from app.extensions import db
-from app.models import Association, Membership, User, utcnow
+from app.models import Association, JoinRequest, Membership, User, utcnow
 from app.models.names import name_key
 from app.services.accounts import find_user_by_email
 from app.services.errors import AlreadyExists, Forbidden, NotFound, RuleViolation
+from app.services.mail import announce_association
 from app.services.paging import keyset_page
 
 
@@ -80,8 +82,11 @@ def update_association(actor: User, association: Association, changes: dict[str,
         if not actor.is_staff:
             raise Forbidden("Only library staff verify associations.")
         verified = changes.pop("verified")
-        association.verified_at = utcnow() if verified else None
-        association.verified_by_id = actor.id if verified else None
+        if verified and not association.verified:
+            announce_association(association, "verified")
+        if verified != association.verified:
+            association.verified_at = utcnow() if verified else None
+            association.verified_by_id = actor.id if verified else None
     if "name" in changes and name_key(changes["name"]) != association.name_key:
         _ensure_name_free(changes["name"])
     for field in ("name", "description", "contact_email", "website"):
@@ -138,6 +143,92 @@ def associations_of(user: User) -> list[Association]:
             .order_by(func.lower(Association.name))
         )
     )
+
+
+def waiting_for_verification() -> list[Association]:
+    """Associations staff have not verified yet, the longest waiting first, with their members."""
+    return list(db.session.scalars(
+        select(Association)
+        .where(Association.verified_at.is_(None))
+        .options(selectinload(Association.memberships).selectinload(Membership.user))
+        .order_by(Association.created_at, Association.id)
+    ))
+
+
+def unverified_associations_of(user: User | None) -> list[Association]:
+    """The user's associations that wait for staff to verify them (and so cannot book yet)."""
+    if user is None or not user.is_authenticated:
+        return []
+    return [a for a in associations_of(user) if not a.verified]
+
+
+# ------------------------------------------------------------------ asking to join
+
+
+@write_transaction
+def ask_to_join(user: User, association: Association, message: str = "") -> JoinRequest:
+    """Ask the association's admins to let the user in; they hear about it by e-mail."""
+    if membership_of(user, association) is not None:
+        raise AlreadyExists(f"You are already a member of {association.name}.", "user_id")
+    if pending_request_of(user, association) is not None:
+        raise AlreadyExists(
+            f"You have already asked to join {association.name}; the request is waiting.",
+            "user_id",
+        )
+    join_request = JoinRequest(association=association, user=user, message=message.strip())
+    db.session.add(join_request)
+    db.session.flush()  # the unique index on pending requests settles a double click
+    announce_association(association, "join_request", join_request)
+    return join_request
+
+
+def pending_request_of(user: User | None, association: Association) -> JoinRequest | None:
+    """The user's request to join that still waits for an answer, if any."""
+    if user is None:
+        return None
+    return db.session.scalar(select(JoinRequest).where(
+        JoinRequest.association_id == association.id, JoinRequest.user_id == user.id,
+        JoinRequest.status == "pending"))
+
+
+def pending_requests(actor: User, association: Association, limit: int = 200,
+                     after_id: int | None = None) -> list[JoinRequest]:
+    """The requests waiting for an answer, oldest first (admins and staff only)."""
+    if not is_admin(actor, association):
+        raise Forbidden("Only the association's admins and staff see requests to join.")
+    query = (select(JoinRequest)
+             .where(JoinRequest.association_id == association.id,
+                    JoinRequest.status == "pending")
+             .options(selectinload(JoinRequest.user)))
+    return keyset_page(query, JoinRequest.id, limit, after_id)
+
+
+def get_join_request(association: Association, request_id: int) -> JoinRequest:
+    """One request to join the association, or NotFound."""
+    join_request = db.session.get(JoinRequest, request_id)
+    if join_request is None or join_request.association_id != association.id:
+        raise NotFound(f"No request {request_id} to join this association.")
+    return join_request
+
+
+@write_transaction
+def answer_join_request(actor: User, join_request: JoinRequest, accept: bool) -> JoinRequest:
+    """Accept (the asker becomes a member) or decline; the asker hears the answer by e-mail."""
+    association = join_request.association
+    if not is_admin(actor, association):
+        raise Forbidden("Only the association's admins and staff answer requests to join.")
+    if join_request.status != "pending":
+        raise AlreadyExists(f"This request was already {join_request.status}.", "status")
+    join_request.status = "accepted" if accept else "declined"
+    join_request.decided_at = utcnow()
+    join_request.decided_by_id = actor.id
+    if accept and membership_of(join_request.user, association) is None:
+        db.session.add(Membership(association=association, user=join_request.user,
+                                  role="member"))
+    db.session.flush()
+    announce_association(association, "join_accepted" if accept else "join_declined",
+                         join_request)
+    return join_request
 
 
 def _ensure_name_free(name: str) -> None:

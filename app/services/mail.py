@@ -1,4 +1,4 @@
-"""Booking e-mails with an iCalendar invitation, sent through an outbox.
+"""Booking e-mails with an iCalendar invitation, and association news, sent through an outbox.
 
 The booking rules ``announce`` a change; just before that transaction commits the
 app's shell composes the message (``booking_message``) and ``enqueue``s it, so a booking and
@@ -25,7 +25,7 @@ from sqlalchemy import select, update
 
 from app.db import unit_of_work
 from app.extensions import db
-from app.models import Booking, OutboxMessage, utcnow
+from app.models import Association, Booking, JoinRequest, OutboxMessage, User, utcnow
 from app.models.booking import ACTIVE_STATUSES
 from app.services.feeds import feed_event
 from calendars import build_invitation, get_zone, local_text
@@ -33,6 +33,9 @@ from calendars import build_invitation, get_zone, local_text
 log = logging.getLogger(__name__)
 
 KINDS = ("created", "approved", "rejected", "changed", "cancelled", "over_capacity")
+# What an association's people hear about: a request to join (its admins), the answer
+# (the one who asked), and staff verifying it (its admins).
+ASSOCIATION_KINDS = ("join_request", "join_accepted", "join_declined", "verified")
 MAX_ATTEMPTS = 8
 LEASE = timedelta(minutes=5)
 SMTP_TIMEOUT_SECONDS = 10.0
@@ -95,7 +98,36 @@ def announce(booking: Booking, kind: str) -> None:
     db.session.info.setdefault(ANNOUNCE_KEY, []).append((booking, kind))
 
 
+@dataclass(frozen=True)
+class AssociationNews:
+    """Something that happened to an association that people should hear about."""
+
+    association: Association
+    kind: str
+    join_request: JoinRequest | None = None
+
+
+def announce_association(association: Association, kind: str,
+                         join_request: JoinRequest | None = None) -> None:
+    """Say that an association's people should hear about this once the transaction commits."""
+    if kind not in ASSOCIATION_KINDS:
+        raise ValueError(f"kind must be one of {', '.join(ASSOCIATION_KINDS)}")
+    if kind != "verified" and join_request is None:
+        raise ValueError(f"{kind} needs the join request")
+    news = AssociationNews(association, kind, join_request)
+    db.session.info.setdefault(ANNOUNCE_KEY, []).append((news, kind))
+
+
 # ------------------------------------------------------------------ enqueue
+
+
+def announced_messages(subject: Booking | AssociationNews, kind: str,
+                       settings: MailSettings) -> list[dict[str, Any]]:
+    """The e-mails one announcement makes, as outbox column values (none: nobody to tell)."""
+    if isinstance(subject, AssociationNews):
+        return association_messages(subject, settings)
+    values = booking_message(subject, kind, settings)
+    return [] if values is None else [values]
 
 
 def booking_message(booking: Booking, kind: str, settings: MailSettings) -> dict[str, Any] | None:
@@ -210,6 +242,80 @@ def _when(booking: Booking) -> str:
     if len(active) > 1:
         text += f", and {len(active) - 1} more"
     return text
+
+
+# ------------------------------------------------------------------ association news
+
+
+def association_messages(news: AssociationNews, settings: MailSettings) -> list[dict[str, Any]]:
+    """One e-mail per person who should hear the news, as outbox column values."""
+    association, request = news.association, news.join_request
+    if news.kind in ("join_accepted", "join_declined"):
+        recipients = [request.user]
+    else:
+        recipients = sorted((m.user for m in association.memberships if m.role == "admin"),
+                            key=lambda user: user.email.lower())
+    now = utcnow()
+    messages = []
+    for user in recipients:
+        if not user.email or not user.active:
+            continue
+        subject, text, html = compose_association(news, user, settings)
+        messages.append({"to": user.email, "subject": subject[:SUBJECT_LIMIT], "text": text,
+                         "html": html, "ics": None, "method": None, "booking_id": None,
+                         "kind": news.kind, "created_at": now, "attempts": 0,
+                         "next_attempt_at": now})
+    return messages
+
+
+def compose_association(news: AssociationNews, to: User,
+                        settings: MailSettings) -> tuple[str, str, str]:
+    """The subject, plain text and HTML of an e-mail about an association."""
+    association, request = news.association, news.join_request
+    page = f"{settings.base_url}/associations/{association.id}"
+    name = association.name
+    link = ("See the association", page)
+    quote = ""
+    if news.kind == "join_request":
+        asker = request.user
+        who = f"{asker.name} ({asker.email})" if asker.name else asker.email
+        subject = f"{asker.name or asker.email} asks to join {name}"
+        sentences = [f"{who} asks to join {name}."]
+        quote = request.message
+        sentences.append("As an admin of the association you can accept or decline the "
+                         "request on its page.")
+        link = ("Answer the request", page)
+    elif news.kind == "join_accepted":
+        subject = f"Welcome to {name}"
+        sentences = [f"Your request to join {name} is accepted: you are now a member."]
+        if association.verified:
+            sentences.append("You can book the library's rooms for the association.")
+    elif news.kind == "join_declined":
+        subject = f"Your request to join {name}"
+        sentences = [f"Your request to join {name} was declined."]
+        if association.contact_email:
+            sentences.append(f"To ask why, write to the association: "
+                             f"{association.contact_email}.")
+    else:
+        subject = f"{name} is verified: you can now book rooms"
+        sentences = [f"Library staff have verified your association {name}.",
+                     "You, and every member of the association, can now book the library's "
+                     "rooms for it."]
+        link = ("Find a room", f"{settings.base_url}/rooms")
+    greeting = f"Hello {to.name}," if to.name else "Hello,"
+    text = "\n".join([
+        greeting, "", *sentences,
+        *(["", "Their message:", quote] if quote else []), "",
+        f"{link[0]}: {link[1]}", "",
+        "Agora, your library's room booking",
+    ])
+    html = (
+        f"<p>{escape(greeting)}</p>"
+        + "".join(f"<p>{escape(sentence)}</p>" for sentence in sentences)
+        + (f"<p>Their message:</p><blockquote>{escape(quote)}</blockquote>" if quote else "")
+        + f'<p><a href="{escape(link[1])}">{escape(link[0])}</a></p>'
+    )
+    return subject, text, html
 
 
 # ------------------------------------------------------------------ delivery

@@ -219,3 +219,15 @@ def event_calendar(booking_id: int, base_url: str) -> bytes:
     meta = FeedMeta(booking.title, f"{booking.title} at {booking.room.branch.name}",
                     booking.room.branch.timezone, event.url)
     return build_feed(meta, [event])
+
+
+def association_events(association_id: int, now: datetime,
+                       limit: int = UPCOMING_DATES) -> list[EventOccurrence]:
+    """An association's public events that have not ended yet, by start, at most ``limit``."""
+    rows = db.session.execute(
+        _public_occurrences()
+        .where(Booking.association_id == association_id, Occurrence.end > now)
+        .order_by(Occurrence.start, Occurrence.id)
+        .limit(limit)
+    ).all()
+    return [_event_of(row) for row in rows]

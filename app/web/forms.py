@@ -30,18 +30,25 @@ from wtforms.widgets import CheckboxInput, ListWidget
 class AssociationForm(FlaskForm):
     """A new association."""
 
-    name = StringField("Name", validators=[DataRequired(), Length(max=120)])
-    description = TextAreaField("What you do", validators=[Optional(), Length(max=2000)])
-    contact_email = EmailField("Contact e-mail", validators=[Optional(), Length(max=254)])
-    website = URLField("Website", validators=[Optional(), URL(), Length(max=300)])
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
+    description = TextAreaField(_l("What you do"), validators=[Optional(), Length(max=2000)])
+    contact_email = EmailField(_l("Contact e-mail"), validators=[Optional(), Length(max=254)])
+    website = URLField(_l("Website"), validators=[Optional(), URL(), Length(max=300)])
 
 
 class MemberForm(FlaskForm):
     """Add a member by e-mail."""
 
-    email = EmailField("E-mail", validators=[DataRequired(), Length(max=254)])
-    role = SelectField("Role", choices=[SelectChoice("member", "Member"),
-                                        SelectChoice("admin", "Admin")])
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=254)])
+    role = SelectField(_l("Role"), choices=[SelectChoice("member", _l("Member")),
+                                            SelectChoice("admin", _l("Admin"))])
+
+
+class JoinForm(FlaskForm):
+    """Ask to join an association, with a word to its admins."""
+
+    message = TextAreaField(_l("A message to the admins (optional)"),
+                            validators=[Optional(), Length(max=1000)])
 
 
 class BookingForm(FlaskForm):

@@ -33,6 +33,9 @@ WRITING_ROUTES = [
     ("PATCH", "/api/v1/associations/{id}", "member"),
     ("POST", "/api/v1/associations/{id}/members", "member"),
     ("DELETE", "/api/v1/associations/{id}/members/{id}", "member"),
+    ("POST", "/api/v1/associations/{id}/join-requests", "member"),
+    ("POST", "/api/v1/associations/{id}/join-requests/{id}/accept", "member"),
+    ("POST", "/api/v1/associations/{id}/join-requests/{id}/decline", "member"),
 ]
 BODIES = [None, "{}", '{"name": 1, "unknown": true}']
 
