@@ -6,6 +6,7 @@ import logging
 import re
 
 from flask import Blueprint, Flask, Response, current_app, g, request
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_sqlalchemy.session import Session
 
@@ -25,7 +26,7 @@ log = logging.getLogger(__name__)
 def init_app(app: Flask) -> None:
     """Wire Flask-Login, bearer tokens, CSRF and the end of each request's transaction."""
     login_manager.login_view = "auth.signin"
-    login_manager.login_message = "Please sign in to continue."
+    login_manager.login_message = _l("Please sign in to continue.")
     login_manager.user_loader(_load_user)
     app.before_request(_authenticate_bearer)
     app.before_request(_check_csrf)

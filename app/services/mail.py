@@ -20,15 +20,17 @@ from email.utils import format_datetime, make_msgid, parseaddr
 from typing import Any
 from urllib.parse import urlsplit
 
+from flask_babel import force_locale, gettext, ngettext
 from markupsafe import escape
 from sqlalchemy import select, update
 
 from app.db import unit_of_work
 from app.extensions import db
+from app.i18n import N_, format_local, known_language
 from app.models import Booking, OutboxMessage, utcnow
 from app.models.booking import ACTIVE_STATUSES
 from app.services.feeds import feed_event
-from calendars import build_invitation, get_zone, local_text
+from calendars import build_invitation, get_zone
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +57,7 @@ class MailSettings:
     smtp_password: str = ""
     smtp_starttls: bool = False
     timeout: float = SMTP_TIMEOUT_SECONDS
+    default_language: str = "da"  # for a recipient who never chose one
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> MailSettings:
@@ -67,6 +70,7 @@ class MailSettings:
             smtp_username=config.get("SMTP_USERNAME") or "",
             smtp_password=config.get("SMTP_PASSWORD") or "",
             smtp_starttls=_flag(config.get("SMTP_STARTTLS")),
+            default_language=config.get("DEFAULT_LANGUAGE") or "da",
         )
 
     @property
@@ -108,8 +112,10 @@ def booking_message(booking: Booking, kind: str, settings: MailSettings) -> dict
     if user is None or not user.email or not user.active:
         return None
     method = "CANCEL" if kind in ("cancelled", "rejected") else "REQUEST"
-    subject, text, html = compose(booking, kind, settings)
-    ics = _invitation(booking, method, user.email, settings)
+    # In the recipient's language, whoever's request (a staff member's) caused it.
+    with force_locale(known_language(user.language, settings.default_language)):
+        subject, text, html = compose(booking, kind, settings)
+        ics = _invitation(booking, method, user.email, settings)
     now = utcnow()
     return {"to": user.email, "subject": subject[:SUBJECT_LIMIT], "text": text, "html": html,
             "ics": ics, "method": method if ics is not None else None,
@@ -142,60 +148,71 @@ def _invitation(booking: Booking, method: str, to: str, settings: MailSettings) 
 
 # ------------------------------------------------------------------ wording
 
+# Marked here, translated when an e-mail is composed (in its recipient's language).
 _HEADLINES = {
-    "created": "Booking confirmed",
-    "created_pending": "Booking request received",
-    "approved": "Booking approved",
-    "rejected": "Booking not approved",
-    "changed": "Booking changed",
-    "cancelled": "Booking cancelled",
-    "over_capacity": "Booking needs a change",
+    "created": N_("Booking confirmed"),
+    "created_pending": N_("Booking request received"),
+    "approved": N_("Booking approved"),
+    "rejected": N_("Booking not approved"),
+    "changed": N_("Booking changed"),
+    "cancelled": N_("Booking cancelled"),
+    "over_capacity": N_("Booking needs a change"),
 }
 _SENTENCES = {
-    "created": "is confirmed.",
-    "created_pending": "is received. Library staff will approve it, and you will hear from us.",
-    "approved": "is approved: the room is yours.",
-    "rejected": "was not approved.",
-    "changed": "has changed; the attached invitation carries the new details.",
-    "cancelled": "is cancelled.",
-    "over_capacity": ("is still booked, but after a change to the room or its layout it holds "
-                      "fewer people than you booked for. Please lower the number of attendees "
-                      "or choose another layout or room, or contact the library."),
+    "created": N_('Your booking "%(title)s" of %(place)s is confirmed.'),
+    "created_pending": N_('Your booking "%(title)s" of %(place)s is received. Library staff '
+                          'will approve it, and you will hear from us.'),
+    "approved": N_('Your booking "%(title)s" of %(place)s is approved: the room is yours.'),
+    "rejected": N_('Your booking "%(title)s" of %(place)s was not approved.'),
+    "changed": N_('Your booking "%(title)s" of %(place)s has changed; the attached '
+                  'invitation carries the new details.'),
+    "cancelled": N_('Your booking "%(title)s" of %(place)s is cancelled.'),
+    "over_capacity": N_('Your booking "%(title)s" of %(place)s is still booked, but after a '
+                        'change to the room or its layout it holds fewer people than you '
+                        'booked for. Please lower the number of attendees or choose another '
+                        'layout or room, or contact the library.'),
 }
 
 
 def compose(booking: Booking, kind: str, settings: MailSettings) -> tuple[str, str, str]:
-    """The subject, plain text and HTML of the e-mail about a change."""
+    """The subject, plain text and HTML of the e-mail about a change, in the current
+    language (``booking_message`` sets the recipient's)."""
     key = "created_pending" if kind == "created" and booking.status == "pending" else kind
     room = booking.room
     place = f"{room.name}, {room.branch.name}"
     when = _when(booking)
     url = f"{settings.base_url}/bookings/{booking.id}"
-    subject = f"{_HEADLINES[key]}: {booking.title} ({when})"
+    subject = f"{gettext(_HEADLINES[key])}: {booking.title} ({when})"
     name = booking.booked_by.name if booking.booked_by else ""
-    facts = [("What", booking.title), ("Where", place), ("When", when)]
+    facts = [(gettext("What"), booking.title), (gettext("Where"), place),
+             (gettext("When"), when)]
     if booking.layout is not None:
-        facts.append(("Layout", f"{booking.layout.name} (capacity {booking.layout.capacity})"))
-    facts.append(("Attendees", str(booking.attendees)))
+        facts.append((gettext("Layout"), gettext(
+            "%(name)s (capacity %(capacity)s)", name=booking.layout.name,
+            capacity=booking.layout.capacity)))
+    facts.append((gettext("Attendees"), str(booking.attendees)))
     if kind in ("rejected", "cancelled") and booking.status_reason:
-        facts.append(("Reason", booking.status_reason))
+        facts.append((gettext("Reason"), booking.status_reason))
     if kind == "over_capacity" and booking.capacity_flag:
-        facts.append(("Reason", booking.capacity_flag))
-    sentence = f'Your booking "{booking.title}" of {place} {_SENTENCES[key]}'
+        facts.append((gettext("Reason"), booking.capacity_flag))
+    sentence = gettext(_SENTENCES[key], title=booking.title, place=place)
+    hello = gettext("Hello %(name)s,", name=name) if name else gettext("Hello,")
+    see = gettext("See the booking")
+    attached = gettext("The attached invitation (invite.ics) updates your calendar.")
     text = "\n".join([
-        f"Hello {name}," if name else "Hello,", "", sentence, "",
+        hello, "", sentence, "",
         *(f"{label}: {value}" for label, value in facts), "",
-        f"See the booking: {url}", "",
-        "The attached invitation (invite.ics) updates your calendar.", "",
-        "Agora, your library's room booking",
+        f"{see}: {url}", "",
+        attached, "",
+        gettext("Agora, your library's room booking"),
     ])
     rows = "".join(f"<tr><th>{escape(label)}</th><td>{escape(value)}</td></tr>"
                    for label, value in facts)
     html = (
-        f"<p>{escape(f'Hello {name},' if name else 'Hello,')}</p>"
+        f"<p>{escape(hello)}</p>"
         f"<p>{escape(sentence)}</p><table>{rows}</table>"
-        f'<p><a href="{escape(url)}">See the booking</a></p>'
-        "<p>The attached invitation (invite.ics) updates your calendar.</p>"
+        f'<p><a href="{escape(url)}">{escape(see)}</a></p>'
+        f"<p>{escape(attached)}</p>"
     )
     return subject, text, html
 
@@ -206,10 +223,12 @@ def _when(booking: Booking) -> str:
     active = [o for o in rows if o.status in ACTIVE_STATUSES]
     first = (active or rows or [None])[0]
     start, end = (first.start, first.end) if first else (booking.start, booking.end)
-    text = f"{local_text(start, zone)}–{local_text(end, zone, 'time')}"
+    text = f"{format_local(start, zone)}–{format_local(end, zone, 'time')}"
     if len(active) > 1:
-        text += f", and {len(active) - 1} more"
+        text = ngettext("%(when)s, and %(num)s more", "%(when)s, and %(num)s more",
+                        len(active) - 1, when=text)
     return text
+
 
 
 # ------------------------------------------------------------------ delivery

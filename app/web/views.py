@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext
 from flask_login import current_user, login_required
 
 from app.auth.forms import EmptyForm
@@ -61,7 +62,7 @@ def association_new():
         except AlreadyExists as error:
             form.name.errors.append(error.detail)
         else:
-            flash("Association created. Library staff will verify it before it can book.")
+            flash(gettext("Association created. Library staff will verify it before it can book."))
             return redirect(url_for("web.association_detail", association_id=association.id))
     status = 422 if form.errors else 200
     return render_template("web/association_new.html", form=form), status
@@ -95,7 +96,7 @@ def association_add_member(association_id: int):
         except Forbidden:
             abort(403)
         else:
-            flash(f"{form.email.data} added.")
+            flash(gettext("%(email)s added.", email=form.email.data))
     return redirect(url_for("web.association_detail", association_id=association.id))
 
 
@@ -107,7 +108,8 @@ def association_verify(association_id: int):
     if not current_user.is_staff or not EmptyForm().validate_on_submit():
         abort(403)
     associations.update_association(current_user, association, {"verified": True})
-    flash(f"{association.name} is verified and may book rooms.")
+    flash(gettext("%(name)s is verified and may book rooms.", name=association.name))
+
     return redirect(url_for("web.association_detail", association_id=association.id))
 
 
