@@ -61,14 +61,14 @@ def check_grid(occurrence: Interval, rules: RoomRules, zone: tzinfo) -> list[Fie
         local = instant.astimezone(zone)
         minutes = local.hour * 60 + local.minute
         if local.second or local.microsecond or minutes % rules.slot_minutes:
+            clock = local.strftime("%H:%M:%S")
             errors.append(FieldError(
                 name, "not_on_slot_grid",
                 (gettext("The start %(time)s is not on this room's %(minutes)s-minute grid.",
-                         time=f"{local:%H:%M:%S}", minutes=rules.slot_minutes)
+                         time=clock, minutes=rules.slot_minutes)
                  if name == "start" else
                  gettext("The end %(time)s is not on this room's %(minutes)s-minute grid.",
-                         time=f"{local:%H:%M:%S}", minutes=rules.slot_minutes)),
-
+                         time=clock, minutes=rules.slot_minutes)),
             ))
     return errors
 
@@ -127,7 +127,8 @@ def check_open(occurrence: Interval, hours: BranchHours) -> list[FieldError]:
             "start", "outside_opening_hours",
             gettext("%(start)s–%(end)s is outside the branch's opening hours.",
                     start=local_label(occurrence.start, hours.zone),
-                    end=f"{occurrence.end.astimezone(hours.zone):%H:%M}"),
+                    end=format_local(occurrence.end, hours.zone, "time")),
+
         )]
     return []
 

@@ -546,8 +546,10 @@ def _partial_hours(start: datetime, end: datetime, zone) -> str:
     local_start, local_end = start.astimezone(zone), end.astimezone(zone)
     if local_start.time() == time() and local_end.time() == time():
         return ""
-    return gettext("from %(start)s to %(end)s", start=f"{local_start:%Y-%m-%d %H:%M}",
-                   end=f"{local_end:%Y-%m-%d %H:%M}")
+    stamp = "%Y-%m-%d %H:%M"
+    return gettext("from %(start)s to %(end)s", start=local_start.strftime(stamp),
+                   end=local_end.strftime(stamp))
+
 
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, tzinfo
 from typing import Any
 
-from app.i18n import format_local
+from app.i18n import amenity_name, format_local
 from app.web import bp
 from calendars import get_zone
 
@@ -57,3 +57,9 @@ def clock(value: datetime | time | None) -> str:
 
     return format_local(value, None, "time")
 
+
+
+@bp.app_template_filter("amenity")
+def amenity(name: str) -> str:
+    """``{{ a|amenity }}``: an amenity as the reader says it."""
+    return amenity_name(name)
