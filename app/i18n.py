@@ -14,7 +14,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, tzinfo
 
 from babel import dates as babel_dates
-from flask import Flask, current_app, has_request_context, request
+from flask import Flask, current_app, g, has_request_context, request
 from flask_babel import Babel, get_locale, gettext
 
 LANGUAGES: dict[str, str] = {"da": "Dansk", "en": "English"}
@@ -53,9 +53,20 @@ def known_language(code: str | None, default: str) -> str:
     return code if code in LANGUAGES else default
 
 
+def forget_language() -> None:
+    """Choose the language afresh for each request.
+
+    Flask-Babel remembers the choice on ``g``, which belongs to the app context; a
+    request inside a longer-lived app context (tests, a command) must not inherit it.
+    """
+    g.pop("_flask_babel", None)
+
+
 def init_app(app: Flask) -> None:
+
     """Attach Flask-Babel with Agora's language choice."""
     babel.init_app(app, locale_selector=select_language)
+    app.before_request(forget_language)
 
     @app.context_processor
     def languages() -> dict[str, object]:

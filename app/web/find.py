@@ -26,8 +26,8 @@ def find_room():
     form.amenities.choices = [SelectChoice(a, amenity_name(a)) for a in
                               rooms.amenities_in_use()]
     form.branch_id.choices = [SelectChoice("0", gettext("Every branch"))] + [
-
-        SelectChoice(str(b.id), b.name) for b in every_branch]
+        SelectChoice
+(str(b.id), b.name) for b in every_branch]
     chosen = [b for b in every_branch if b.id == form.branch_id.data] or every_branch
     if chosen:
         form.today = min(datetime.now(get_zone(b.timezone)).date() for b in chosen)
