@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import jsonify, request
+from flask_babel import gettext
 
 from app.api import bp
 from app.api.access import signed_in_user, staff_user
@@ -119,7 +120,8 @@ def change_occurrence(booking_id: int, start: str, body: BookingPatch):
     if scope not in ("this", "following"):
         from app.services.errors import BadInput
 
-        raise BadInput("scope is 'this' or 'following'.")
+        raise BadInput(gettext("scope is 'this' or 'following'."))
+
     booking = bookings.change_occurrence(
         user, booking_id, start, _changes(body), following=scope == "following"
     )
