@@ -11,11 +11,13 @@ import re
 from typing import Any
 
 from flask import Flask, Response, g, jsonify, render_template, request
+from flask_babel import gettext
 from flask_login import AnonymousUserMixin
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 
+from app.i18n import N_
 from app.services import errors as domain
 from calendars import HoursInputError, RecurrenceError, TimeInputError
 from layouts import GeometryError, LayoutInputError
@@ -33,6 +35,26 @@ DOMAIN_STATUS: list[tuple[type[Exception], int]] = [
     (domain.RuleViolation, 422),
 ]
 RETRY_AFTER_SECONDS = 30
+# Werkzeug's names and default descriptions of the errors Agora answers, in the catalogues
+# so an answer is in the caller's language (the English is Werkzeug's own, unchanged).
+HTTP_TEXTS = (
+    N_("Bad Request"), N_("Unauthorized"), N_("Forbidden"), N_("Not Found"),
+    N_("Method Not Allowed"), N_("Request Entity Too Large"), N_("Unsupported Media Type"),
+    N_("Too Many Requests"), N_("Internal Server Error"), N_("Service Unavailable"),
+    N_("Not Acceptable"), N_("Conflict"), N_("Unprocessable Entity"),
+    N_("The browser (or proxy) sent a request that this server could not understand."),
+    N_("The server could not verify that you are authorized to access the URL requested. "
+       "You either supplied the wrong credentials (e.g. a bad password), or your browser "
+       "doesn't understand how to supply the credentials required."),
+    N_("You don't have the permission to access the requested resource. It is either "
+       "read-protected or not readable by the server."),
+    N_("The requested URL was not found on the server. If you entered the URL manually "
+       "please check your spelling and try again."),
+    N_("The method is not allowed for the requested URL."),
+    N_("The data value transmitted exceeds the capacity limit."),
+    N_("The server does not support the media type transmitted in the request."),
+    N_("This user has exceeded an allotted request count. Try again later."),
+)
 # PostgreSQL SQLSTATE classes meaning the server cannot be reached or will not serve now:
 # 08 connection exception, 53 insufficient resources (too many connections), 57P
 # operator intervention (shutting down, starting up).
@@ -86,12 +108,13 @@ def _answer(status: int, title: str, detail: str, slug: str = "", **extra: Any):
 
 
 def _handle_csrf(error: CSRFError):
-    return _answer(400, "Form expired or forged", error.description, "csrf")
+    return _answer(400, gettext("Form expired or forged"), gettext(error.description), "csrf")
 
 
 def _handle_http(error: HTTPException):
     status = error.code or 500
-    response = _answer(status, error.name, error.description or error.name)
+    # gettext leaves a text it does not know (a description given to abort) as it is.
+    response = _answer(status, gettext(error.name), gettext(error.description or error.name))
     if status == 405 and error.get_response().headers.get("Allow"):
         response = _with_header(response, "Allow", error.get_response().headers["Allow"])
     if status == 401 and wants_problem_json():
@@ -120,7 +143,8 @@ def _handle_domain(error: domain.AgoraError):
         extra = {"errors": [{"field": error.field, "code": "already_exists",
                              "message": error.detail}]}
     slug = type(error).__name__.lower()
-    response = _answer(status, error.title, error.detail, slug, **extra)
+    # A default title or detail is a class's English; a raised detail is already translated.
+    response = _answer(status, gettext(error.title), gettext(error.detail), slug, **extra)
     if status == 401 and wants_problem_json():
         response = _with_header(response, "WWW-Authenticate", 'Bearer realm="agora"')
     return response
@@ -136,7 +160,7 @@ def _handle_pure_input(error: Exception):
         }
     ]
     detail = "; ".join(e["message"] for e in errors)
-    return _answer(422, "A rule is broken", detail, "ruleviolation", errors=errors)
+    return _answer(422, gettext("A rule is broken"), detail, "ruleviolation", errors=errors)
 
 
 def database_unreachable(error: OperationalError | InterfaceError) -> bool:
@@ -160,9 +184,10 @@ def _handle_database_error(error: OperationalError | InterfaceError):
     _forget_the_session()
     # The page's navigation asks who is signed in; that would need the database again.
     g._login_user = AnonymousUserMixin()
-    response = _answer(503, "Service Unavailable",
-                       "The database cannot be reached just now. Nothing was changed; "
-                       f"please try again in {RETRY_AFTER_SECONDS} seconds.", "unavailable")
+    response = _answer(503, gettext("Service Unavailable"),
+                       gettext("The database cannot be reached just now. Nothing was changed; "
+                               "please try again in %(seconds)s seconds.",
+                               seconds=RETRY_AFTER_SECONDS), "unavailable")
     return _with_header(response, "Retry-After", str(RETRY_AFTER_SECONDS))
 
 
@@ -221,10 +246,11 @@ def _handle_integrity_error(error: IntegrityError):
     table, field = found
     _forget_the_session()
     return _handle_domain(domain.AlreadyExists(
-        f"Another {table} already has that {field.replace('_', ' ')}.", field))
+        gettext("Another %(thing)s already has that %(field)s.", thing=table,
+                field=field.replace("_", " ")), field))
 
 
 def _handle_unexpected(error: Exception):
     log.exception("Unhandled error on %s %s", request.method, request.path)
-    return _answer(500, "Internal Server Error",
-                   "Something went wrong on our side. Nothing was changed.")
+    return _answer(500, gettext("Internal Server Error"),
+                   gettext("Something went wrong on our side. Nothing was changed."))

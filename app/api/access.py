@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext
 from flask_login import current_user
 
 from app.models import User
@@ -11,7 +12,7 @@ from app.services.errors import Forbidden, Unauthenticated
 def signed_in_user() -> User:
     """The caller, or a 401."""
     if not current_user.is_authenticated:
-        raise Unauthenticated("Sign in, or send 'Authorization: Bearer <token>'.")
+        raise Unauthenticated(gettext("Sign in, or send 'Authorization: Bearer <token>'."))
     return current_user._get_current_object()  # type: ignore[attr-defined]
 
 
@@ -19,7 +20,8 @@ def staff_user() -> User:
     """The caller if they are staff; 401 when anonymous, 403 when a member."""
     user = signed_in_user()
     if not user.is_staff:
-        raise Forbidden("Only library staff may do this.")
+        raise Forbidden(gettext("Only library staff may do this."))
+
     return user
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import jsonify, request
+from flask_babel import gettext
 
 from app.api import bp
 from app.api.access import signed_in_user, staff_user
@@ -162,7 +163,7 @@ def _scope() -> str:
     """The ``scope`` of a change or cancellation of one date: 'this' or 'following'."""
     scope = request.args.get("scope", "this")
     if scope not in ("this", "following"):
-        raise BadInput("scope is 'this' or 'following'.")
+        raise BadInput(gettext("scope is 'this' or 'following'."))
     return scope
 
 

@@ -1,6 +1,7 @@
 """Closures imported from an iCalendar file (staff)."""
 
 from flask import jsonify, request
+from flask_babel import gettext
 
 from app.api import bp
 from app.api.access import staff_user
@@ -21,7 +22,9 @@ def import_closures(branch_id: int):
     """Turn the events of the .ics body (Content-Type: text/calendar) into closures."""
     staff_user()
     if request.mimetype not in ICS_TYPES:
-        raise BadInput("Send the .ics file as the body, with 'Content-Type: text/calendar'.")
+        raise BadInput(gettext(
+            "Send the .ics file as the body, with 'Content-Type: text/calendar'."))
+
     result = closures.import_closures(branch_id, request.get_data(cache=False))
     created = result.created
     zone = get_zone(created[0].branch.timezone) if created else None

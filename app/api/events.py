@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import current_app, jsonify, request
+from flask_babel import gettext
 
 from app.api import bp
 from app.api.openapi import PAGE_PARAMS, id_param, instant_param, query, responds
@@ -33,7 +34,8 @@ def list_events():
     try:
         end = parse_instant(raw_end, "end") if raw_end else start + DEFAULT_SPAN
     except OverflowError:
-        raise BadInput("'start' is too far in the future.") from None
+        raise BadInput(gettext("'start' is too far in the future.")) from None
+
     rows = whats_on.public_occurrences(
         start, end, branch_id=query_int("branch_id", minimum=1),
         limit=limit + 1, after_id=after,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Response, jsonify, request
+from flask_babel import gettext
 from pydantic import Field
 
 from app.api import bp
@@ -153,7 +154,7 @@ def delete_layout(layout_id: int):
 def _force_arg() -> bool:
     value = request.args.get("force", "false")
     if value not in ("true", "false"):
-        raise BadInput("The query parameter 'force' is 'true' or 'false'.")
+        raise BadInput(gettext("The query parameter 'force' is 'true' or 'false'."))
     return value == "true"
 
 
@@ -165,7 +166,8 @@ def layout_svg(room_id: int, layout_id: int):
     room = get_room(room_id)
     layout = layout_service.get_layout(layout_id)
     if layout.room_id != room.id:
-        raise NotFound(f"Room {room_id} has no layout {layout_id}.")
+        raise NotFound(gettext("Room %(room)s has no layout %(id)s.", room=room_id,
+                               id=layout_id))
     from layouts import layout_from_json
 
     value = layout_from_json(layout_json(layout))
@@ -187,7 +189,8 @@ def setup_sheet(branch_id: int):
     try:
         day = date.fromisoformat(raw)
     except ValueError:
-        raise BadInput("Give ?date=YYYY-MM-DD.") from None
+        raise BadInput(gettext("Give ?date=YYYY-MM-DD.")) from None
+
     check_in_range(datetime.combine(day, time(12), UTC), "date")
     branch = get_branch(branch_id)
     return jsonify({"date": day.isoformat(), "items": layout_service.setup_sheet(branch, day)})

@@ -11,6 +11,7 @@ from itertools import accumulate
 from typing import Any, TypeVar
 
 from flask import request
+from flask_babel import gettext
 from pydantic import BaseModel, ValidationError
 
 from app.ids import MAX_ID, OutOfRange, ascii_int
@@ -28,7 +29,7 @@ MAX_LIMIT = 200
 
 
 def _reject_constant(name: str) -> Any:
-    raise BadInput(f"{name} is not a number JSON allows.")
+    raise BadInput(gettext("%(name)s is not a number JSON allows.", name=name))
 
 
 def _finite_float(text: str) -> float | int:
@@ -40,13 +41,14 @@ def _finite_float(text: str) -> float | int:
     """
     value = float(text)
     if not math.isfinite(value) or abs(value) > MAX_ABS_NUMBER:
-        raise BadInput(f"The number {text[:40]} is out of range.")
+        raise BadInput(gettext("The number %(number)s is out of range.", number=text[:40]))
     return int(value) if value.is_integer() else value
 
 
 def _bounded_int(text: str) -> int:
     if len(text) > 18:
-        raise BadInput(f"The number {text[:40]}... is out of range.")
+        raise BadInput(gettext("The number %(number)s is out of range.",
+                               number=text[:40] + "..."))
     return int(text)
 
 
@@ -63,13 +65,14 @@ def json_depth(text: str) -> int:
 def json_body() -> Any:
     """The request's JSON, refusing NaN, Infinity, 1e400 and the like, and deep nesting."""
     if not request.is_json:
-        raise BadInput("Send the body as JSON with 'Content-Type: application/json'.")
+        raise BadInput(gettext("Send the body as JSON with 'Content-Type: application/json'."))
     try:
         text = request.get_data(cache=True).decode("utf-8")
     except UnicodeDecodeError as error:
-        raise BadInput(f"The body is not valid JSON: {error}") from None
+        raise BadInput(gettext("The body is not valid JSON: %(error)s", error=error)) from None
     if json_depth(text) > MAX_JSON_DEPTH:
-        raise BadInput(f"The body nests arrays and objects more than {MAX_JSON_DEPTH} deep.")
+        raise BadInput(gettext("The body nests arrays and objects more than %(depth)s deep.",
+                               depth=MAX_JSON_DEPTH))
     try:
         return json.loads(
             text,
@@ -78,14 +81,14 @@ def json_body() -> Any:
             parse_int=_bounded_int,
         )
     except json.JSONDecodeError as error:
-        raise BadInput(f"The body is not valid JSON: {error}") from None
+        raise BadInput(gettext("The body is not valid JSON: %(error)s", error=error)) from None
 
 
 def parse_body(schema: type[Schema]) -> Schema:
     """The JSON body validated by ``schema``; 400 listing every malformed field."""
     data = json_body()
     if not isinstance(data, dict):
-        raise BadInput("The body must be a JSON object.")
+        raise BadInput(gettext("The body must be a JSON object."))
     return validate(schema, data)
 
 
@@ -116,12 +119,13 @@ def query_int(name: str, *, required: bool = False, minimum: int | None = None,
     raw = request.args.get(name)
     if raw is None or raw == "":
         if required:
-            raise BadInput(f"The query parameter '{name}' is required.")
+            raise BadInput(gettext("The query parameter '%(name)s' is required.", name=name))
         return None
     try:
         return ascii_int(raw, minimum=minimum, maximum=maximum)
     except OutOfRange as error:
-        raise BadInput(f"The query parameter '{name}' must be {error}.") from None
+        raise BadInput(gettext("The query parameter '%(name)s' must be %(rule)s.",
+                               name=name, rule=error)) from None
 
 
 def page_params() -> tuple[int, int | None]:
@@ -152,4 +156,5 @@ def decode_cursor(cursor: str) -> int:
             return ascii_int(value, minimum=0, maximum=MAX_ID)
     except (ValueError, UnicodeDecodeError):
         pass
-    raise BadInput("The cursor is not valid; start again without it.")
+    raise BadInput(gettext("The cursor is not valid; start again without it."))
+

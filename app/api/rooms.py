@@ -6,6 +6,7 @@ import re
 from datetime import date
 
 from flask import jsonify, request
+from flask_babel import gettext
 
 from app.api import bp
 from app.api.access import optional_user, staff_user
@@ -176,13 +177,16 @@ def _date_arg(name: str) -> date | None:
             return date.fromisoformat(value)
     except ValueError:
         pass
-    raise BadInput(f"The query parameter '{name}' must be a date (YYYY-MM-DD).")
+    raise BadInput(gettext("The query parameter '%(name)s' must be a date (YYYY-MM-DD).",
+                           name=name))
 
 
 def _instant_arg(name: str):
     value = request.args.get(name)
     if not value:
-        raise BadInput(f"The query parameter '{name}' is required (RFC 3339 with offset).")
+        raise BadInput(gettext("The query parameter '%(name)s' is required (RFC 3339 with "
+                               "offset).", name=name))
+
     try:
         return parse_instant(value.replace(" ", "+"), name)
     except InstantOutOfRange:

@@ -6,11 +6,13 @@ import logging
 import re
 
 from flask import Blueprint, Flask, Response, current_app, g, request
+from flask_babel import gettext
 from flask_login import current_user
 from flask_sqlalchemy.session import Session
 
 from app.db import watch_for_writes_outside_units, wrote_outside_a_unit
 from app.extensions import csrf, db, login_manager
+from app.i18n import N_
 from app.models import User
 from app.services.tokens import user_for_authorization_header
 
@@ -25,7 +27,9 @@ log = logging.getLogger(__name__)
 def init_app(app: Flask) -> None:
     """Wire Flask-Login, bearer tokens, CSRF and the end of each request's transaction."""
     login_manager.login_view = "auth.signin"
-    login_manager.login_message = "Please sign in to continue."
+    login_manager.login_message = N_("Please sign in to continue.")
+    login_manager.localize_callback = gettext  # flashed in the visitor's language
+
     login_manager.user_loader(_load_user)
     app.before_request(_authenticate_bearer)
     app.before_request(_check_csrf)

@@ -5,12 +5,14 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import current_app, flash, g, redirect, render_template, request, session, url_for
+from flask_babel import gettext
 from flask_login import current_user, login_required, login_user, logout_user
 
 from app import throttle
 from app.auth import bp
 from app.auth.forms import EmptyForm, PasswordChangeForm, SignInForm, SignUpForm, TokenForm
 from app.extensions import limiter
+from app.i18n import current_language
 from app.models import User
 from app.services import accounts, tokens
 from app.services.errors import AlreadyExists, NotFound, RuleViolation
@@ -33,12 +35,13 @@ def signup():
     if form.validate_on_submit():
         try:
             user = accounts.create_user(form.email.data, form.password.data, "member",
-                                        form.name.data)
+                                        form.name.data, language=current_language())
+
         except (AlreadyExists, RuleViolation) as error:
             _attach_error(form, error)
         else:
             _start_session(user, remember=False)
-            flash("Welcome to Agora. Join or create your association to book rooms.")
+            flash(gettext("Welcome to Agora. Join or create your association to book rooms."))
             return redirect(url_for("web.index"))
     return render_template("auth/signup.html", form=form), 422 if form.errors else 200
 
@@ -56,7 +59,7 @@ def signin():
         if user is not None:
             _start_session(user, remember=form.remember.data)
             return redirect(_safe_next(url_for("web.index")))
-        form.form_errors.append("E-mail or password is not right.")
+        form.form_errors.append(gettext("E-mail or password is not right."))
     status = 401 if form.is_submitted() and (form.errors or form.form_errors) else 200
     return render_template("auth/signin.html", form=form), status
 
@@ -71,7 +74,7 @@ def signout():
     if current_user.is_authenticated:
         accounts.end_sessions(current_user._get_current_object())
     logout_user()
-    flash("You are signed out.")
+    flash(gettext("You are signed out."))
     return redirect(url_for("web.index"))
 
 
@@ -102,7 +105,7 @@ def change_password():
             remembered = current_app.config.get("REMEMBER_COOKIE_NAME",
                                                 "remember_token") in request.cookies
             _start_session(user, remember=remembered)
-            flash("Password changed. Every other session is signed out.")
+            flash(gettext("Password changed. Every other session is signed out."))
             return redirect(url_for("auth.profile"))
     return _profile_page(password_form=form), 422
 
@@ -113,7 +116,7 @@ def signout_everywhere():
     """End every session of the user, on every device, this one included."""
     accounts.end_sessions(current_user._get_current_object())
     logout_user()
-    flash("You are signed out on every device.")
+    flash(gettext("You are signed out on every device."))
     return redirect(url_for("auth.signin"))
 
 
@@ -130,7 +133,7 @@ def create_token():
     """Make an API token and show it once."""
     form = TokenForm()
     if not form.validate_on_submit():
-        flash("Give the token a name.")
+        flash(gettext("Give the token a name."))
         return redirect(url_for("auth.profile"))
     _token, plain = tokens.create_token(current_user, "api", form.name.data)
     return _profile_page(new_token=plain)
@@ -142,7 +145,7 @@ def create_feed_token():
     """Make a private calendar feed address and show it once."""
     form = TokenForm(prefix="feed")
     if not form.validate_on_submit():
-        flash("Give the calendar feed a name.")
+        flash(gettext("Give the calendar feed a name."))
         return redirect(url_for("auth.profile"))
     _token, plain = tokens.create_token(current_user, "feed", form.name.data)
     return _profile_page(new_feed=url_for("feeds.private", token=plain))
@@ -155,9 +158,9 @@ def revoke_feed_token(token_id: int):
     try:
         tokens.revoke_token(token_id, owner=current_user)
     except NotFound:
-        flash("No such calendar feed.")
+        flash(gettext("No such calendar feed."))
     else:
-        flash("Calendar feed revoked.")
+        flash(gettext("Calendar feed revoked."))
     return redirect(url_for("auth.profile"))
 
 
@@ -184,9 +187,9 @@ def revoke_token(token_id: int):
     try:
         tokens.revoke_token(token_id, owner=current_user)
     except NotFound:
-        flash("No such token.")
+        flash(gettext("No such token."))
     else:
-        flash("Token revoked.")
+        flash(gettext("Token revoked."))
     return redirect(url_for("auth.profile"))
 
 

@@ -8,6 +8,7 @@ from urllib.parse import quote
 from flask import current_app
 
 from app.feeds import bp
+from app.i18n import current_language
 
 GOOGLE_SUBSCRIBE = "https://calendar.google.com/calendar/r?cid="
 
@@ -30,5 +31,7 @@ def links_for(base_url: str, path: str) -> FeedLinks:
 
 @bp.app_template_global("feed_links")
 def feed_links(path: str) -> FeedLinks:
-    """The links of a feed, with the configured BASE_URL (for templates)."""
-    return links_for(current_app.config["BASE_URL"], path)
+    """The links of a feed in the reader's language, with the configured BASE_URL (for
+    templates): a calendar subscribed from a Danish page stays Danish."""
+    return links_for(current_app.config["BASE_URL"], f"{path}?lang={current_language()}")
+

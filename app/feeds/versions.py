@@ -20,19 +20,21 @@ from app.services import feeds
 
 TTL_SECONDS = 2.0
 MAX_ENTRIES = 10_000
-_remembered: dict[tuple[str, int | str], tuple[float, feeds.FeedVersion]] = {}
+_remembered: dict[tuple[str, int | str, str], tuple[float, feeds.FeedVersion]] = {}
 
 
 def feed_version(kind: str, subject: int | str, now: datetime,
-                 base_url: str) -> feeds.FeedVersion | None:
-    """The feed's version, from memory when it is fresh and the feed is public."""
+                 base_url: str, language: str = "") -> feeds.FeedVersion | None:
+    """The feed's version in ``language``, from memory when it is fresh and the feed is
+    public."""
     if kind == "private":
-        return feeds.feed_version(kind, subject, now, base_url)
-    key = (kind, subject)
+        return feeds.feed_version(kind, subject, now, base_url, language)
+    key = (kind, subject, language)
     remembered = _remembered.get(key)
     if remembered is not None and remembered[0] > time.monotonic():
         return remembered[1]
-    version = feeds.feed_version(kind, subject, now, base_url)
+    version = feeds.feed_version(kind, subject, now, base_url, language)
+
     if version is not None:
         if len(_remembered) >= MAX_ENTRIES:
             _remembered.clear()

@@ -1,14 +1,18 @@
 """The feed endpoints: find the feed, answer 304 from its version, else build it.
 
 No session, no CSRF (GET and HEAD only), and the same answer whatever the Accept header.
+A feed's language is the one its address asks for (``?lang=da`` or ``?lang=en``), else
+DEFAULT_LANGUAGE: never the browser's, so a calendar client always gets the same words.
 """
 
 from __future__ import annotations
 
 from flask import Response, current_app, request
+from flask_babel import force_locale, gettext
 from werkzeug.http import http_date
 
 from app.feeds import bp, versions
+from app.i18n import known_language
 from app.models import utcnow
 from app.services import feeds
 from app.services.errors import NotFound
@@ -48,33 +52,43 @@ def private(token: str):
     return _serve("private", token)
 
 
+def feed_language() -> str:
+    """The language the feed's address asks for, else the library's default."""
+    return known_language(request.args.get("lang"), current_app.config["DEFAULT_LANGUAGE"])
+
+
 def _serve(kind: str, subject: int | str) -> Response:
     base_url = current_app.config["BASE_URL"].rstrip("/")
     now = utcnow()
-    version = versions.feed_version(kind, subject, now, base_url)
-    if version is None:
-        return _not_found()
-    headers = _headers(kind == "private", version)
-    if _not_modified(version):
-        return Response(status=304, headers=headers, content_type=CALENDAR)
-    try:
-        spec = feeds.feed_spec(kind, subject, base_url)
-    except NotFound:
-        return _not_found()
-    body = feeds.render_feed(spec, now, base_url)
+    language = feed_language()
+    with force_locale(language):
+        version = versions.feed_version(kind, subject, now, base_url, language)
+        if version is None:
+            return _not_found()
+        headers = _headers(kind == "private", version, language)
+        if _not_modified(version):
+            return Response(status=304, headers=headers, content_type=CALENDAR)
+        try:
+            spec = feeds.feed_spec(kind, subject, base_url)
+        except NotFound:
+            return _not_found()
+        body = feeds.render_feed(spec, now, base_url)
     return Response(body, 200, headers=headers, content_type=CALENDAR)
 
 
 def _not_found() -> Response:
-    return Response("No such calendar.\n", 404, content_type="text/plain; charset=utf-8")
+    return Response(gettext("No such calendar.") + "\n", 404,
+                    content_type="text/plain; charset=utf-8")
 
 
-def _headers(private: bool, version: feeds.FeedVersion) -> dict[str, str]:
+def _headers(private: bool, version: feeds.FeedVersion, language: str) -> dict[str, str]:
     headers = {
         "ETag": version.etag,
         "Last-Modified": http_date(version.last_modified),
         "Cache-Control": PRIVATE_CACHE if private else PUBLIC_CACHE,
+        "Content-Language": language,
     }
+
     if private:
         headers["X-Robots-Tag"] = "noindex, nofollow"
         headers["Referrer-Policy"] = "no-referrer"

@@ -37,6 +37,9 @@ class User(UserMixin, Base):
     # Part of the id every session and remember cookie carries: raising it (sign-out,
     # password change, "sign out everywhere") makes every cookie issued before void.
     session_generation: Mapped[int] = mapped_column(default=0, server_default=text("0"))
+    # The language their e-mails are written in ('da', 'en'): set when they sign up or
+    # switch; None (never chosen) means the library's DEFAULT_LANGUAGE.
+    language: Mapped[str | None] = mapped_column(String(8))
 
     memberships: Mapped[list[Membership]] = relationship(
         back_populates="user", cascade="all, delete-orphan"

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from flask_babel import gettext
 from sqlalchemy import func, select
 
 from app.db import unit_of_work, write_transaction
 from app.extensions import db
+from app.i18n import LANGUAGES
 from app.models import User
 from app.services.errors import AlreadyExists, NotFound, RuleViolation
 
@@ -28,7 +30,8 @@ def validate_email(email: str) -> str:
     email = normalise_email(email)
     local, _, domain = email.partition("@")
     if not local or "." not in domain or len(email) > 254 or any(c.isspace() for c in email):
-        raise RuleViolation.single("email", "invalid_email", "Enter a valid e-mail address.")
+        raise RuleViolation.single("email", "invalid_email",
+                                   gettext("Enter a valid e-mail address."))
     return email
 
 
@@ -37,10 +40,11 @@ def validate_password(password: str) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
         raise RuleViolation.single(
             "password", "password_too_short",
-            f"Use at least {MIN_PASSWORD_LENGTH} characters.",
+            gettext("Use at least %(count)s characters.", count=MIN_PASSWORD_LENGTH),
         )
     if len(password) > MAX_PASSWORD_LENGTH:
-        raise RuleViolation.single("password", "password_too_long", "That password is too long.")
+        raise RuleViolation.single("password", "password_too_long",
+                                   gettext("That password is too long."))
 
 
 def find_user_by_email(email: str) -> User | None:
@@ -49,20 +53,25 @@ def find_user_by_email(email: str) -> User | None:
 
 
 @write_transaction
-def create_user(email: str, password: str | None, role: str = "member", name: str = "") -> User:
-    """A new user; a password of None makes an account that cannot sign in yet."""
+def create_user(email: str, password: str | None, role: str = "member", name: str = "",
+                language: str | None = None) -> User:
+    """A new user; a password of None makes an account that cannot sign in yet.
+
+    ``language`` ('da' or 'en') is the one their e-mails are written in."""
     email = validate_email(email)
     if role not in ("staff", "member"):
-        raise RuleViolation.single("role", "invalid_role", "Role is staff or member.")
+        raise RuleViolation.single("role", "invalid_role", gettext("Role is staff or member."))
     if password is not None:
         validate_password(password)
     if find_user_by_email(email) is not None:
-        raise AlreadyExists("An account with that e-mail address already exists.", "email")
+        raise AlreadyExists(gettext("An account with that e-mail address already exists."),
+                            "email")
     user = User(
         email=email,
         name=name.strip()[:120],
         role=role,
         password_hash=_hasher.hash(password) if password is not None else None,
+        language=language if language in LANGUAGES else None,
     )
     db.session.add(user)
     db.session.flush()
@@ -101,12 +110,21 @@ def change_password(user: User, current_password: str, new_password: str) -> Non
     """
     if not _password_matches(user, current_password):
         raise RuleViolation.single("current_password", "wrong_password",
-                                   "That is not your current password.")
+                                   gettext("That is not your current password."))
     validate_password(new_password)
     new_hash = _hasher.hash(new_password)
     with unit_of_work():
         user.password_hash = new_hash
         user.session_generation = User.session_generation + 1
+
+
+@write_transaction
+def set_language(user: User, language: str) -> None:
+    """Remember the language the user reads Agora in (their e-mails come in it)."""
+    if language not in LANGUAGES:
+        raise RuleViolation.single("language", "invalid_language",
+                                   gettext("Choose Danish or English."))
+    user.language = language
 
 
 @write_transaction
@@ -120,6 +138,7 @@ def end_sessions_of(email: str) -> User:
     """End every session of the user with that e-mail (for administrators)."""
     user = find_user_by_email(email)
     if user is None:
-        raise NotFound(f"No user with e-mail {email}.")
+        raise NotFound(gettext("No user with e-mail %(email)s.", email=email))
+
     end_sessions(user)
     return user

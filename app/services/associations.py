@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import gettext
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
@@ -21,7 +22,7 @@ def get_association(association_id: int) -> Association:
     """The association, or NotFound."""
     association = db.session.get(Association, association_id)
     if association is None:
-        raise NotFound(f"No association {association_id}.")
+        raise NotFound(gettext("No association %(id)s.", id=association_id))
     return association
 
 
@@ -77,10 +78,10 @@ def create_association(creator: User, data: dict[str, Any]) -> Association:
 def update_association(actor: User, association: Association, changes: dict[str, Any]) -> None:
     """Change details (admins, staff) and verification (staff only)."""
     if not is_admin(actor, association):
-        raise Forbidden("Only the association's admins and staff may change it.")
+        raise Forbidden(gettext("Only the association's admins and staff may change it."))
     if "verified" in changes:
         if not actor.is_staff:
-            raise Forbidden("Only library staff verify associations.")
+            raise Forbidden(gettext("Only library staff verify associations."))
         verified = changes.pop("verified")
         if verified and not association.verified:
             announce_association(association, "verified")
@@ -99,12 +100,12 @@ def update_association(actor: User, association: Association, changes: dict[str,
 def add_member(actor: User, association: Association, email: str, role: str) -> Membership:
     """Add an existing account to the association, or change its role there."""
     if not is_admin(actor, association):
-        raise Forbidden("Only the association's admins and staff may add members.")
+        raise Forbidden(gettext("Only the association's admins and staff may add members."))
     user = find_user_by_email(email)
     if user is None:
         raise RuleViolation.single(
             "email", "unknown_user",
-            "No Agora account uses that e-mail address; ask them to sign up first.",
+            gettext("No Agora account uses that e-mail address; ask them to sign up first."),
         )
     membership = membership_of(user, association)
     if membership is None:
@@ -120,14 +121,15 @@ def add_member(actor: User, association: Association, email: str, role: str) -> 
 def remove_member(actor: User, association: Association, user_id: int) -> None:
     """Remove a member; the last admin stays (an association always has someone in charge)."""
     if not is_admin(actor, association) and actor.id != user_id:
-        raise Forbidden("Only the association's admins and staff may remove members.")
+        raise Forbidden(gettext("Only the association's admins and staff may remove members."))
     membership = db.session.get(Membership, (association.id, user_id))
     if membership is None:
-        raise NotFound("That person is not a member.")
+        raise NotFound(gettext("That person is not a member."))
     admins = [m for m in association.memberships if m.role == "admin"]
     if membership.role == "admin" and len(admins) == 1:
         raise RuleViolation.single(
-            "user_id", "last_admin", "Make someone else admin before the last admin leaves."
+            "user_id", "last_admin",
+            gettext("Make someone else admin before the last admin leaves."),
         )
     db.session.delete(membership)
     db.session.flush()
@@ -235,4 +237,5 @@ def _ensure_name_free(name: str) -> None:
     """A clear 409 in the common case; the unique index on name_key settles races."""
     taken = db.session.scalar(select(Association.id).where(Association.name_key == name_key(name)))
     if taken is not None:
-        raise AlreadyExists("An association with that name exists.", "name")
+        raise AlreadyExists(gettext("An association with that name exists."), "name")
+

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 from typing import Any
 
+from flask_babel import gettext
 from sqlalchemy import select
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
@@ -65,9 +66,10 @@ def check_window(start: datetime, end: datetime, limit: timedelta = MAX_WINDOW) 
     check_in_range(start, "start")
     check_in_range(end, "end")
     if end <= start:
-        raise _bad_window("end_before_start", "'end' must come after 'start'.")
+        raise _bad_window("end_before_start", gettext("'end' must come after 'start'."))
     if end - start > limit:
-        raise _bad_window("window_too_long", f"Ask for at most {limit.days} days at a time.")
+        raise _bad_window("window_too_long",
+                          gettext("Ask for at most %(days)s days at a time.", days=limit.days))
     return Interval(start, end)
 
 
@@ -187,17 +189,22 @@ class RoomMatch:
 def check_slot(slot: Slot) -> Slot:
     """A search's time: end after start, at most 31 days; weekly for under a week, 52 weeks."""
     if slot.end <= slot.start:
-        raise _bad("end", "end_before_start", "The end must come after the start.")
+        raise _bad("end", "end_before_start", gettext("The end must come after the start."))
     if slot.end - slot.start > MAX_WINDOW:
-        raise _bad("end", "window_too_long", f"Ask for at most {MAX_WINDOW.days} days at a time.")
+        raise _bad("end", "window_too_long",
+                   gettext("Ask for at most %(days)s days at a time.", days=MAX_WINDOW.days))
     if slot.until is not None:
         first = slot.start.date()
         if slot.end - slot.start >= timedelta(days=7):
-            raise _bad("until", "window_too_long", "A weekly search needs less than a week.")
+            raise _bad("until", "window_too_long",
+                       gettext("A weekly search needs less than a week."))
         if slot.until < first:
-            raise _bad("until", "until_before_start", "The last week comes before the first date.")
+            raise _bad("until", "until_before_start",
+                       gettext("The last week comes before the first date."))
         if (slot.until - first).days // 7 + 1 > MAX_WEEKS:
-            raise _bad("until", "too_many_weeks", f"Ask for at most {MAX_WEEKS} weeks.")
+            raise _bad("until", "too_many_weeks",
+                       gettext("Ask for at most %(weeks)s weeks.", weeks=MAX_WEEKS))
+
     return slot
 
 

@@ -12,6 +12,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 from typing import Any
 
+from flask_babel import gettext, ngettext
+
+from app.i18n import format_local
 from app.services.errors import FieldError
 from calendars import Interval, covers, open_intervals, overlaps
 
@@ -46,8 +49,9 @@ class BranchHours:
 
 
 def local_label(instant: datetime, zone: tzinfo) -> str:
-    """A short local time for messages: 'Tue 2027-03-02 18:00'."""
-    return instant.astimezone(zone).strftime("%a %Y-%m-%d %H:%M")
+    """A local time for messages, in the reader's language: 'Tue 2 Mar 2027, 18:00'."""
+    return format_local(instant, zone)
+
 
 
 def check_grid(occurrence: Interval, rules: RoomRules, zone: tzinfo) -> list[FieldError]:
@@ -57,10 +61,14 @@ def check_grid(occurrence: Interval, rules: RoomRules, zone: tzinfo) -> list[Fie
         local = instant.astimezone(zone)
         minutes = local.hour * 60 + local.minute
         if local.second or local.microsecond or minutes % rules.slot_minutes:
+            clock = local.strftime("%H:%M:%S")
             errors.append(FieldError(
                 name, "not_on_slot_grid",
-                f"The {name} {local:%H:%M:%S} is not on this room's "
-                f"{rules.slot_minutes}-minute grid.",
+                (gettext("The start %(time)s is not on this room's %(minutes)s-minute grid.",
+                         time=clock, minutes=rules.slot_minutes)
+                 if name == "start" else
+                 gettext("The end %(time)s is not on this room's %(minutes)s-minute grid.",
+                         time=clock, minutes=rules.slot_minutes)),
             ))
     return errors
 
@@ -69,11 +77,13 @@ def check_duration(occurrence: Interval, rules: RoomRules) -> list[FieldError]:
     """At least ``min_minutes``, at most ``max_minutes``."""
     minutes = occurrence.duration / timedelta(minutes=1)
     if minutes < rules.min_minutes:
-        return [FieldError("end", "too_short",
-                           f"Bookings of this room last at least {rules.min_minutes} minutes.")]
+        return [FieldError("end", "too_short", gettext(
+            "Bookings of this room last at least %(minutes)s minutes.",
+            minutes=rules.min_minutes))]
     if minutes > rules.max_minutes:
-        return [FieldError("end", "too_long",
-                           f"Bookings of this room last at most {rules.max_minutes} minutes.")]
+        return [FieldError("end", "too_long", gettext(
+            "Bookings of this room last at most %(minutes)s minutes.",
+            minutes=rules.max_minutes))]
     return []
 
 
@@ -85,16 +95,18 @@ def check_lead_and_horizon(
     if not staff and occurrence.start < now + timedelta(hours=rules.lead_hours):
         errors.append(FieldError(
             "start", "too_late_to_book",
-            f"{local_label(occurrence.start, zone)} is less than {rules.lead_hours} hours away; "
-            "this room is booked at least that far ahead.",
+            gettext("%(when)s is less than %(hours)s hours away; "
+                    "this room is booked at least that far ahead.",
+                    when=local_label(occurrence.start, zone), hours=rules.lead_hours),
         ))
     if occurrence.start > now + timedelta(days=rules.horizon_days):
         errors.append(FieldError(
             "start", "beyond_horizon",
-            f"{local_label(occurrence.start, zone)} is more than {rules.horizon_days} days ahead.",
+            gettext("%(when)s is more than %(days)s days ahead.",
+                    when=local_label(occurrence.start, zone), days=rules.horizon_days),
         ))
     if occurrence.end <= now:
-        errors.append(FieldError("start", "in_the_past", "That time has already passed."))
+        errors.append(FieldError("start", "in_the_past", gettext("That time has already passed.")))
     return errors
 
 
@@ -102,17 +114,21 @@ def check_open(occurrence: Interval, hours: BranchHours) -> list[FieldError]:
     """Inside opening hours and outside every closure."""
     for closure, reason in hours.closures:
         if overlaps(closure, occurrence):
-            why = f" ({reason})" if reason else ""
+            when = local_label(occurrence.start, hours.zone)
             return [FieldError(
                 "start", "branch_closed",
-                f"The branch is closed on {local_label(occurrence.start, hours.zone)}{why}.",
+                gettext("The branch is closed on %(when)s (%(reason)s).", when=when,
+                        reason=reason) if reason
+                else gettext("The branch is closed on %(when)s.", when=when),
             )]
     spans = open_intervals(hours.opening_hours, [], hours.zone, occurrence.start, occurrence.end)
     if not covers(spans, occurrence):
         return [FieldError(
             "start", "outside_opening_hours",
-            f"{local_label(occurrence.start, hours.zone)}–"
-            f"{occurrence.end.astimezone(hours.zone):%H:%M} is outside the branch's opening hours.",
+            gettext("%(start)s–%(end)s is outside the branch's opening hours.",
+                    start=local_label(occurrence.start, hours.zone),
+                    end=format_local(occurrence.end, hours.zone, "time")),
+
         )]
     return []
 
@@ -137,9 +153,10 @@ def check_quota(
         used = weeks[week]
         hours = sum((i.duration for i in used), timedelta()) / timedelta(hours=1)
         if max_bookings is not None and len(used) > max_bookings:
-            errors.append(_quota_error(week, f"{max_bookings} bookings"))
+            errors.append(_quota_error(week, ngettext(
+                "%(num)s booking", "%(num)s bookings", max_bookings)))
         elif max_hours is not None and hours > max_hours:
-            errors.append(_quota_error(week, f"{max_hours} hours"))
+            errors.append(_quota_error(week, gettext("%(hours)s hours", hours=max_hours)))
     return _dedupe(errors)
 
 
@@ -151,8 +168,9 @@ def _iso_week(instant: datetime, zone: tzinfo) -> tuple[int, int]:
 def _quota_error(week: tuple[int, int], limit: str) -> FieldError:
     return FieldError(
         "association_id", "quota_exceeded",
-        f"In week {week[1]} of {week[0]} this would take the association over its "
-        f"{limit} a week in this branch.",
+        gettext("In week %(week)s of %(year)s this would take the association over its "
+                "%(limit)s a week in this branch.", week=week[1], year=week[0], limit=limit),
+
     )
 
 

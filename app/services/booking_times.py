@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta, tzinfo
 
+from flask_babel import gettext
+
 from calendars import TimeInputError, check_in_range, expand_series, parse_instant, parse_rrule
 
 _NAIVE = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$")
@@ -28,7 +30,8 @@ def parse_booking_time(text: str, zone: tzinfo, field: str) -> datetime:
         if _naive_code(wall, zone) == "nonexistent_local_time":
             raise TimeInputError(
                 "nonexistent_local_time", field,
-                f"{text} does not exist in {zone}: the clocks skip that hour.",
+                gettext("%(time)s does not exist in %(zone)s: the clocks skip that hour.",
+                        time=text, zone=zone),
             )
     return instant
 
@@ -50,10 +53,13 @@ def _naive_code(wall: datetime, zone: tzinfo) -> str:
 def _naive_message(text: str, wall: datetime, zone: tzinfo) -> str:
     code = _naive_code(wall, zone)
     if code == "ambiguous_local_time":
-        return f"{text} happens twice in {zone} (clocks go back): add the UTC offset."
+        return gettext("%(time)s happens twice in %(zone)s (clocks go back): add the UTC offset.",
+                       time=text, zone=zone)
     if code == "nonexistent_local_time":
-        return f"{text} does not exist in {zone}: the clocks skip that hour."
-    return f"{text} has no UTC offset: add one, e.g. {text}+01:00 or {text}Z."
+        return gettext("%(time)s does not exist in %(zone)s: the clocks skip that hour.",
+                       time=text, zone=zone)
+    return gettext("%(time)s has no UTC offset: add one, e.g. %(time)s+01:00 or %(time)sZ.",
+                   time=text)
 
 
 @dataclass(frozen=True)
@@ -85,7 +91,8 @@ def plan_series(
     pairs = expand_series(start.astimezone(zone), end - start, rule, zone, exdates)
     if not pairs:
         raise TimeInputError("invalid_rrule", "recurrence.rrule",
-                             "The rule and exdates leave no occurrence.")
+                             gettext("The rule and exdates leave no occurrence."))
+
     return [Planned(s, s, e) for s, e in pairs]
 
 

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta, tzinfo
 from itertools import pairwise
 from typing import Any, TypeVar
 
+from flask_babel import gettext
 from sqlalchemy import ColumnElement, insert, or_, select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import joinedload, selectinload
@@ -21,6 +22,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from app.db import in_unit_of_work, write_transaction
 from app.extensions import db
+from app.i18n import status_name
 from app.models import (
     Association,
     Booking,
@@ -130,7 +132,7 @@ def _room_for_request(room_id: int) -> Room:
     room = db.session.get(Room, room_id, options=_WITH_BRANCH)
     if room is None or not room.bookable:
         raise RuleViolation.single(
-            "room_id", "unknown_room", f"There is no bookable room {room_id}."
+            "room_id", "unknown_room", gettext("There is no bookable room %(id)s.", id=room_id)
         )
     return room
 
@@ -142,18 +144,19 @@ def _authorise_booker(actor: User, association_id: int | None) -> Association | 
             return None
         raise RuleViolation.single(
             "association_id", "association_required",
-            "Choose the association you are booking for.",
+            gettext("Choose the association you are booking for."),
         )
     association = db.session.get(Association, association_id)
     if association is None:
         raise RuleViolation.single("association_id", "unknown_association",
-                                   f"There is no association {association_id}.")
+                                   gettext("There is no association %(id)s.", id=association_id))
     if not actor.is_staff and membership_of(actor, association) is None:
-        raise Forbidden("You can only book for associations you belong to.")
+        raise Forbidden(gettext("You can only book for associations you belong to."))
     if not association.verified:
         raise RuleViolation.single(
             "association_id", "association_not_verified",
-            f"{association.name} is not verified yet; library staff verify new associations.",
+            gettext("%(name)s is not verified yet; library staff verify new associations.",
+                    name=association.name),
         )
     return association
 
@@ -164,13 +167,15 @@ def _layout_of(room: Room, layout_id: int | None) -> Layout | None:
     layout = db.session.get(Layout, layout_id)
     if layout is None or layout.room_id != room.id:
         raise RuleViolation.single("layout_id", "unknown_layout",
-                                   f"Room {room.name} has no layout {layout_id}.")
+                                   gettext("Room %(room)s has no layout %(id)s.",
+                                           room=room.name, id=layout_id))
     return layout
 
 
 def _check_order(start: datetime, end: datetime) -> None:
     if end <= start:
-        raise RuleViolation.single("end", "end_before_start", "The end must come after the start.")
+        raise RuleViolation.single("end", "end_before_start",
+                                   gettext("The end must come after the start."))
 
 
 def _without_exdates(plan: list[Planned], exdates: list[datetime], zone: tzinfo, *,
@@ -180,19 +185,20 @@ def _without_exdates(plan: list[Planned], exdates: list[datetime], zone: tzinfo,
         return plan
     if not series:
         raise RuleViolation.single("recurrence.exdates", "invalid_exdate",
-                                   "Exdates need a recurrence rule.")
+                                   gettext("Exdates need a recurrence rule."))
     starts = {p.start for p in plan}
     for index, exdate in enumerate(exdates):
         if exdate not in starts:
             raise RuleViolation.single(
                 f"recurrence.exdates[{index}]", "invalid_exdate",
-                f"{exdate.astimezone(zone).isoformat()} is not an occurrence of the series.",
+                gettext("%(when)s is not an occurrence of the series.",
+                        when=exdate.astimezone(zone).isoformat()),
             )
     excluded = set(exdates)
     remaining = [p for p in plan if p.start not in excluded]
     if not remaining:
         raise TimeInputError("invalid_rrule", "recurrence.rrule",
-                             "The rule and exdates leave no occurrence.")
+                             gettext("The rule and exdates leave no occurrence."))
     return remaining
 
 
@@ -253,7 +259,7 @@ def _refuse_self_overlap(active: Sequence[Planned], room: Room, zone: tzinfo) ->
         if later.start < earlier.end + buffer:
             raise Conflict(
                 conflicts=[_span_json(room.id, earlier.start, earlier.end, zone)],
-                detail="Two occurrences of this booking would overlap.",
+                detail=gettext("Two occurrences of this booking would overlap."),
             )
 
 
@@ -351,9 +357,10 @@ def _conflict(
     clashing = [_span_json(booking.room.id, s, s + duration, zone) for s in sorted(clashes)]
     suggestions = suggestions_for(booking.room, first, first + duration, booking.attendees,
                                   actor, now, exclude_booking_id=booking.id)
-    detail = (f"{len(clashes)} of the requested occurrences clash with other bookings."
+    detail = (gettext("%(count)s of the requested occurrences clash with other bookings.",
+                      count=len(clashes))
               if len(clashes) > 1 or booking.rrule else
-              "The room (or a room sharing its floor) is booked at that time.")
+              gettext("The room (or a room sharing its floor) is booked at that time."))
     return Conflict(conflicts=listed, suggestions=suggestions, detail=detail,
                     extra={"clashing_occurrences": clashing})
 
@@ -420,7 +427,7 @@ def _retrying_lost_race(action: Callable[[], T]) -> T:
             if not conflicts.is_lost_race(error):
                 raise
             db.session.rollback()
-    raise Conflict(detail="Another booking took this time a moment ago.")
+    raise Conflict(detail=gettext("Another booking took this time a moment ago."))
 
 
 # --------------------------------------------------------------------- access
@@ -437,7 +444,7 @@ def get_booking(booking_id: int, viewer: User, *, to_change: bool = False) -> Bo
     booking = db.session.get(Booking, booking_id, with_for_update=to_change or None,
                              populate_existing=to_change)
     if booking is None or not may_view(viewer, booking):
-        raise NotFound(f"No booking {booking_id}.")
+        raise NotFound(gettext("No booking %(id)s.", id=booking_id))
     return booking
 
 
@@ -465,7 +472,8 @@ def may_change(actor: User, booking: Booking) -> bool:
 def _changeable(booking_id: int, actor: User) -> Booking:
     booking = get_booking(booking_id, actor, to_change=True)
     if not may_change(actor, booking):
-        raise Forbidden("Only the booker, the association's admins and staff may change it.")
+        raise Forbidden(gettext(
+            "Only the booker, the association's admins and staff may change it."))
     return booking
 
 
@@ -516,7 +524,8 @@ def _update(actor: User, booking_id: int, changes: BookingChanges, now: datetime
         if booking.rrule and any(o.start <= now for o in booking.occurrences):
             raise RuleViolation.single(
                 "start", "series_started",
-                "This series has begun: change one occurrence, or this and the following ones.",
+                gettext("This series has begun: change one occurrence, "
+                        "or this and the following ones."),
             )
         exdates = [datetime.fromisoformat(e) for e in booking.exdates]
         plan = _carry_exceptions(plan_series(start, end, zone, booking.rrule, exdates),
@@ -541,7 +550,8 @@ def _apply_details(booking: Booking, changes: BookingChanges) -> None:
 
 def _require_active(booking: Booking) -> None:
     if booking.status not in ACTIVE_STATUSES:
-        raise RuleViolation.single("status", "not_active", f"This booking is {booking.status}.")
+        raise RuleViolation.single("status", "not_active", gettext(
+            "This booking is %(status)s.", status=status_name(booking.status)))
 
 
 def _current_plan(booking: Booking) -> list[Planned]:
@@ -613,11 +623,11 @@ def find_occurrence(booking: Booking, start_text: str) -> Occurrence:
     try:
         instant = parse_booking_time(start_text.replace(" ", "+"), zone, "start")
     except ValueError:
-        raise NotFound("No occurrence starts then.") from None
+        raise NotFound(gettext("No occurrence starts then.")) from None
     for occurrence in booking.occurrences:
         if instant in (occurrence.start, occurrence.original_start):
             return occurrence
-    raise NotFound("No occurrence of this booking starts then.")
+    raise NotFound(gettext("No occurrence of this booking starts then."))
 
 
 def change_occurrence(
@@ -638,7 +648,8 @@ def _change_one(
     _require_active(booking)
     occurrence = find_occurrence(booking, start_text)
     if occurrence.status not in ACTIVE_STATUSES or occurrence.end <= now:
-        raise RuleViolation.single("start", "not_active", "That occurrence cannot be changed.")
+        raise RuleViolation.single("start", "not_active",
+                                   gettext("That occurrence cannot be changed."))
     zone = get_zone(booking.room.branch.timezone)
     start = parse_booking_time(changes.start, zone, "start") if changes.start else occurrence.start
     end = parse_booking_time(changes.end, zone, "end") if changes.end else (
@@ -668,7 +679,8 @@ def _change_following(
     booking = _changeable(booking_id, actor)
     _require_active(booking)
     if not booking.rrule:
-        raise RuleViolation.single("scope", "not_a_series", "Only a series can be split.")
+        raise RuleViolation.single("scope", "not_a_series",
+                                   gettext("Only a series can be split."))
     pivot = find_occurrence(booking, start_text)
     zone = get_zone(booking.room.branch.timezone)
     first = booking.occurrences[0]
@@ -802,13 +814,14 @@ def decide(actor: User, booking_id: int, approve: bool, reason: str = "",
     """Staff approve (confirm) or reject a pending booking or whole series."""
     now = now or utcnow()
     if not actor.is_staff:
-        raise Forbidden("Only library staff approve bookings.")
+        raise Forbidden(gettext("Only library staff approve bookings."))
     booking = get_booking(booking_id, actor, to_change=True)
     if booking.status != "pending":
-        raise RuleViolation.single("status", "not_pending", f"This booking is {booking.status}.")
+        raise RuleViolation.single("status", "not_pending", gettext(
+            "This booking is %(status)s.", status=status_name(booking.status)))
     if not approve and not reason.strip():
         raise RuleViolation.single("reason", "reason_required",
-                                   "Say why, so the association knows what to change.")
+                                   gettext("Say why, so the association knows what to change."))
     pending = [o for o in booking.occurrences if o.status == "pending"]
     _set_status(pending, "confirmed" if approve else "rejected", now)
     booking.status = "confirmed" if approve else "rejected"
@@ -822,7 +835,7 @@ def decide(actor: User, booking_id: int, approve: bool, reason: str = "",
 def pending_queue(actor: User, limit: int = 50, after_id: int | None = None) -> list[Booking]:
     """Pending bookings, oldest request first (staff)."""
     if not actor.is_staff:
-        raise Forbidden("Only library staff see the approval queue.")
+        raise Forbidden(gettext("Only library staff see the approval queue."))
     return keyset_page(select(Booking).where(Booking.status == "pending"), Booking.id,
                        limit, after_id)
 
@@ -830,7 +843,8 @@ def pending_queue(actor: User, limit: int = 50, after_id: int | None = None) -> 
 def over_capacity_queue(actor: User, limit: int = 200) -> list[Booking]:
     """Active bookings flagged as holding more people than their room now allows (staff)."""
     if not actor.is_staff:
-        raise Forbidden("Only library staff see the bookings over capacity.")
+        raise Forbidden(gettext("Only library staff see the bookings over capacity."))
+
     return list(db.session.scalars(
         select(Booking)
         .where(Booking.capacity_flag.is_not(None), Booking.status.in_(ACTIVE_STATUSES))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import gettext
 from sqlalchemy import select
 
 from app.db import write_transaction
@@ -25,7 +26,7 @@ def create_branch(data: dict[str, Any]) -> Branch:
     closures = [_closure(i, c) for i, c in enumerate(data.get("closures", []))]
     taken = select(Branch.id).where(Branch.name_key == name_key(data["name"]))
     if db.session.scalar(taken) is not None:
-        raise AlreadyExists("A branch with that name exists.", "name")
+        raise AlreadyExists(gettext("A branch with that name exists."), "name")
     branch = Branch(
         name=data["name"],
         address=data.get("address", ""),
@@ -46,7 +47,8 @@ def _check_rule_pack(key: str) -> None:
         get_rule_pack(key)
     except (KeyError, ValueError):
         raise RuleViolation.single(
-            "rule_pack", "unknown_rule_pack", f"No rule pack called {key!r}."
+            "rule_pack", "unknown_rule_pack",
+            gettext("No rule pack called %(name)s.", name=repr(key)),
         ) from None
 
 
@@ -55,7 +57,8 @@ def _closure(index: int, data: dict[str, Any]) -> Closure:
     end = parse_instant(data["end"], f"closures[{index}].end")
     if end <= start:
         raise RuleViolation.single(
-            f"closures[{index}].end", "end_before_start", "A closure must end after it starts."
+            f"closures[{index}].end", "end_before_start",
+            gettext("A closure must end after it starts."),
         )
     return Closure(start=start, end=end, reason=data.get("reason", ""))
 
@@ -64,7 +67,8 @@ def get_branch(branch_id: int) -> Branch:
     """The branch, or NotFound."""
     branch = db.session.get(Branch, branch_id)
     if branch is None:
-        raise NotFound(f"No branch {branch_id}.")
+        raise NotFound(gettext("No branch %(id)s.", id=branch_id))
+
     return branch
 
 

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import gettext
+
 from app.models import Layout, Room
 from app.services.errors import FieldError
 from layouts import (
@@ -73,11 +75,20 @@ def check_attendees(attendees: int, room: Room, layout: Layout | None) -> list[F
     capacity = capacity_of(room, layout)
     if attendees <= capacity:
         return []
-    what = f"the layout '{layout.name}'" if layout is not None else room.name
-    why = " (it no longer fits the room)" if layout is not None and not layout.valid else ""
+    if layout is None:
+        message = gettext("%(attendees)s people is more than %(what)s holds: its capacity is "
+                          "%(capacity)s.", attendees=attendees, what=room.name, capacity=capacity)
+    elif layout.valid:
+        message = gettext("%(attendees)s people is more than the layout '%(what)s' holds: its "
+                          "capacity is %(capacity)s.", attendees=attendees, what=layout.name,
+                          capacity=capacity)
+    else:
+        message = gettext("%(attendees)s people is more than the layout '%(what)s' holds: its "
+                          "capacity is %(capacity)s (it no longer fits the room).",
+                          attendees=attendees, what=layout.name, capacity=capacity)
     return [FieldError(
-        "attendees", "capacity_exceeded",
-        f"{attendees} people is more than {what} holds: its capacity is {capacity}{why}.",
+        "attendees", "capacity_exceeded", message,
+
     )]
 
 

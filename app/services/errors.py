@@ -5,11 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from app.i18n import N_
+
 
 class AgoraError(Exception):
     """Base of every domain error."""
 
-    title = "Request failed"
+    title = N_("Request failed")
 
     def __init__(self, detail: str = "") -> None:
         super().__init__(detail or self.title)
@@ -19,25 +21,25 @@ class AgoraError(Exception):
 class NotFound(AgoraError):
     """The thing does not exist, or the caller may not see it."""
 
-    title = "Not found"
+    title = N_("Not found")
 
 
 class Unauthenticated(AgoraError):
     """No valid credentials came with a request that needs them."""
 
-    title = "Not signed in"
+    title = N_("Not signed in")
 
 
 class Forbidden(AgoraError):
     """The caller is known but may not do this."""
 
-    title = "Not allowed"
+    title = N_("Not allowed")
 
 
 class BadInput(AgoraError):
     """The request is malformed (syntax, types): 400, with the fields at fault if known."""
 
-    title = "Malformed request"
+    title = N_("Malformed request")
 
     def __init__(self, detail: str = "", errors: list[FieldError] | None = None) -> None:
         super().__init__(detail)
@@ -47,7 +49,7 @@ class BadInput(AgoraError):
 class AlreadyExists(AgoraError):
     """A unique thing (an e-mail, an association name) is taken."""
 
-    title = "Already exists"
+    title = N_("Already exists")
 
     def __init__(self, detail: str, field: str = "") -> None:
         super().__init__(detail)
@@ -70,7 +72,7 @@ class FieldError:
 class RuleViolation(AgoraError):
     """A well-formed request that breaks a rule: 422 with every broken rule."""
 
-    title = "A rule is broken"
+    title = N_("A rule is broken")
 
     def __init__(self, errors: list[FieldError], extra: dict[str, Any] | None = None) -> None:
         super().__init__("; ".join(e.message for e in errors))
@@ -89,9 +91,9 @@ class Conflict(AgoraError):
 
     conflicts: list[dict[str, Any]] = field(default_factory=list)
     suggestions: list[dict[str, Any]] = field(default_factory=list)
-    detail: str = "The room is already booked at that time."
+    detail: str = N_("The room is already booked at that time.")
     extra: dict[str, Any] = field(default_factory=dict)
-    title = "Booking conflict"
+    title = N_("Booking conflict")
 
     def __post_init__(self) -> None:
         Exception.__init__(self, self.detail)

@@ -17,6 +17,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
 from urllib.parse import urlsplit
 
+from flask_babel import gettext
 from sqlalchemy import (
     Boolean,
     ColumnElement,
@@ -31,6 +32,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.sql.selectable import TextualSelect
 
 from app.extensions import db
+from app.i18n import N_, status_name
 from app.models import (
     Association,
     Booking,
@@ -62,8 +64,8 @@ WINDOW_BACK = timedelta(days=30)
 WINDOW_AHEAD = timedelta(days=365)
 MAX_EVENTS = 1000
 MAX_BYTES = 1_000_000
-PRIVATE_TITLE = "Booked"
-FORMAT_VERSION = 1  # raise when the feed's wording changes, so every ETag changes
+PRIVATE_TITLE = N_("Booked")
+FORMAT_VERSION = 2  # raise when the feed's wording changes, so every ETag changes
 
 PUBLIC_KINDS = ("room", "freebusy", "branch", "association")
 _FEED_TOKEN = re.compile(rf"^{TOKEN_PREFIX['feed']}[A-Za-z0-9_-]{{43}}$")
@@ -122,8 +124,8 @@ def room_feed(room_id: int, base_url: str) -> FeedSpec:
     room = _get(Room, room_id)
     return FeedSpec(
         "room", room.id, f"{room.name}, {room.branch.name}",
-        f"Bookings of {room.name} at {room.branch.name}. Private bookings show as "
-        f"{PRIVATE_TITLE}.",
+        gettext("Bookings of %(room)s at %(branch)s. Private bookings show as %(booked)s.",
+                room=room.name, branch=room.branch.name, booked=gettext(PRIVATE_TITLE)),
         room.branch.timezone, f"{base_url}/rooms/{room.id}", room.branch_id,
     )
 
@@ -132,8 +134,10 @@ def freebusy_feed(room_id: int, base_url: str) -> FeedSpec:
     """A room's busy times (its own bookings, those of rooms sharing its floor, closures)."""
     room = _get(Room, room_id)
     return FeedSpec(
-        "freebusy", room.id, f"{room.name}, {room.branch.name}: busy times",
-        f"When {room.name} at {room.branch.name} is taken.",
+        "freebusy", room.id,
+        gettext("%(room)s, %(branch)s: busy times", room=room.name, branch=room.branch.name),
+        gettext("When %(room)s at %(branch)s is taken.", room=room.name,
+                branch=room.branch.name),
         room.branch.timezone, f"{base_url}/rooms/{room.id}", room.branch_id,
     )
 
@@ -142,8 +146,8 @@ def branch_feed(branch_id: int, base_url: str) -> FeedSpec:
     """A branch's public events and its closures."""
     branch = _get(Branch, branch_id)
     return FeedSpec(
-        "branch", branch.id, f"{branch.name}: events",
-        f"Public events at {branch.name}, and the days it is closed.",
+        "branch", branch.id, gettext("%(branch)s: events", branch=branch.name),
+        gettext("Public events at %(branch)s, and the days it is closed.", branch=branch.name),
         branch.timezone, f"{base_url}/", branch.id,
     )
 
@@ -153,7 +157,7 @@ def association_feed(association_id: int, base_url: str) -> FeedSpec:
     association = _get(Association, association_id)
     return FeedSpec(
         "association", association.id, association.name,
-        f"Public bookings of {association.name}.", None,
+        gettext("Public bookings of %(name)s.", name=association.name), None,
         f"{base_url}/associations/{association.id}",
     )
 
@@ -162,11 +166,12 @@ def private_feed(token: str, base_url: str) -> FeedSpec:
     """One user's bookings in full; an unknown or revoked token is NotFound."""
     found = find_active_token(token, "feed")
     if found is None:
-        raise NotFound("No such feed.")
+        raise NotFound(gettext("No such feed."))
     user = found.user
     return FeedSpec(
-        "private", user.id, "My bookings",
-        f"Every booking of {user.name or user.email}, pending ones as tentative.",
+        "private", user.id, gettext("My bookings"),
+        gettext("Every booking of %(name)s, pending ones as tentative.",
+                name=user.name or user.email),
         None, f"{base_url}/profile",
     )
 
@@ -188,7 +193,7 @@ def feed_spec(kind: str, subject: int | str, base_url: str) -> FeedSpec:
 def _get(model: type, key: int):
     row = db.session.get(model, key)
     if row is None:
-        raise NotFound(f"No {model.__name__.lower()} {key}.")
+        raise NotFound(gettext("No such calendar."))
     return row
 
 
@@ -310,11 +315,12 @@ def _version_statement(kind: str) -> TextualSelect:
     )
 
 
-def feed_version(kind: str, subject: int | str, now: datetime, base_url: str
-                 ) -> FeedVersion | None:
+def feed_version(kind: str, subject: int | str, now: datetime, base_url: str,
+                 language: str = "") -> FeedVersion | None:
     """The feed's ETag and Last-Modified from one aggregate query; None if there is no feed.
 
-    ``subject`` is the room, branch or association id, or the private feed's token.
+    ``subject`` is the room, branch or association id, or the private feed's token; each
+    ``language`` of a feed has its own ETag.
     """
     if kind == "private":
         if not _FEED_TOKEN.match(str(subject)):
@@ -331,7 +337,8 @@ def feed_version(kind: str, subject: int | str, now: datetime, base_url: str
         return None
     stamps = [value for value in row if isinstance(value, datetime)]
     last_modified = max([window.start + WINDOW_BACK, *stamps])
-    key = repr((FORMAT_VERSION, kind, base_url, window.start, tuple(row)))
+    key = repr((FORMAT_VERSION, kind, base_url, language, window.start, tuple(row)))
+
     digest = hashlib.sha256(key.encode()).hexdigest()[:32]
     return FeedVersion(f'"{digest}"', last_modified.replace(microsecond=0))
 
@@ -425,7 +432,7 @@ def feed_event(
     common = {
         "uid": booking.uid,
         "sequence": booking.sequence,
-        "title": booking.title if shown else PRIVATE_TITLE,
+        "title": booking.title if shown else gettext(PRIVATE_TITLE),
         "description": _description(booking, shown, full),
         "location": f"{booking.room.branch.name}, {booking.room.name}",
         "url": _event_link(booking, base_url, full=full),
@@ -491,17 +498,18 @@ def _exceptions(
 def _description(booking: Booking, shown: bool, full: bool) -> str:
     lines = []
     if shown and booking.association is not None:
-        lines.append(f"Booked by {booking.association.name}")
+        lines.append(gettext("Booked by %(name)s", name=booking.association.name))
     if booking.layout is not None:
-        lines.append(f"Layout: {booking.layout.name} (capacity {booking.layout.capacity})")
+        lines.append(gettext("Layout: %(name)s (capacity %(capacity)s)",
+                             name=booking.layout.name, capacity=booking.layout.capacity))
     elif booking.room.max_attendees:
-        lines.append(f"Capacity {booking.room.max_attendees}")
+        lines.append(gettext("Capacity %(capacity)s", capacity=booking.room.max_attendees))
     if full:
-        lines.append(f"Attendees: {booking.attendees}")
+        lines.append(gettext("Attendees: %(count)s", count=booking.attendees))
         if booking.status == "pending":
-            lines.append("Awaiting approval by library staff.")
+            lines.append(gettext("Awaiting approval by library staff."))
         if booking.status in ("rejected", "cancelled") and booking.status_reason:
-            lines.append(f"{booking.status.capitalize()}: {booking.status_reason}")
+            lines.append(f"{status_name(booking.status).capitalize()}: {booking.status_reason}")
     if shown and booking.description:
         lines += ["", booking.description]
     return "\n".join(lines)
@@ -516,13 +524,13 @@ def _closure_entries(spec: FeedSpec, window: Window, base_url: str) -> list[Feed
     for closure in db.session.scalars(_closures_in(spec.branch_id, window)):
         first, last = _local_days(closure.start, closure.end, zone)
         hours = _partial_hours(closure.start, closure.end, zone)
-        reason = closure.reason or "Closed"
         entries.append(FeedAllDay(
             uid=feed_uid("closure", closure.id, domain),
-            title=f"Closed: {reason}" if closure.reason else "Closed",
+            title=(gettext("Closed: %(reason)s", reason=closure.reason) if closure.reason
+                   else gettext("Closed")),
             first_day=first,
             last_day_exclusive=last,
-            description=f"The library is closed {hours}." if hours else "",
+            description=gettext("The library is closed %(hours)s.", hours=hours) if hours else "",
         ))
     return entries
 
@@ -538,7 +546,11 @@ def _partial_hours(start: datetime, end: datetime, zone) -> str:
     local_start, local_end = start.astimezone(zone), end.astimezone(zone)
     if local_start.time() == time() and local_end.time() == time():
         return ""
-    return f"from {local_start:%Y-%m-%d %H:%M} to {local_end:%Y-%m-%d %H:%M}"
+    stamp = "%Y-%m-%d %H:%M"
+    return gettext("from %(start)s to %(end)s", start=local_start.strftime(stamp),
+                   end=local_end.strftime(stamp))
+
+
 
 
 def _render_freebusy(spec: FeedSpec, window: Window, base_url: str) -> bytes:

@@ -6,6 +6,7 @@ from collections import Counter
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from flask_babel import gettext
 from sqlalchemy import select
 
 from app.db import write_transaction
@@ -137,7 +138,7 @@ def get_layout(layout_id: int) -> Layout:
     """The layout, or NotFound."""
     layout = db.session.get(Layout, layout_id)
     if layout is None:
-        raise NotFound(f"No layout {layout_id}.")
+        raise NotFound(gettext("No layout %(id)s.", id=layout_id))
     return layout
 
 
@@ -150,8 +151,9 @@ def _require_valid(room: Room, value: LayoutValue) -> dict[str, Any]:
     ]
     if result["capacity"] < 1:
         errors.append(FieldError("items", "layout_holds_nobody",
-                                 f"This layout holds nobody: {result['sentence']} Add seats "
-                                 "or choose a style that fits the room."))
+                                 gettext("This layout holds nobody: %(why)s Add seats "
+                                         "or choose a style that fits the room.",
+                                         why=result["sentence"])))
     if errors:
         raise RuleViolation(errors, extra={"violations": result["violations"]})
     return result
@@ -190,7 +192,8 @@ def _ensure_name_free(room: Room, name: str) -> None:
         select(Layout.id).where(Layout.room_id == room.id, Layout.name == name)
     )
     if taken is not None:
-        raise AlreadyExists("This room already has a layout with that name.", "name")
+        raise AlreadyExists(gettext("This room already has a layout with that name."), "name")
+
 
 
 def setup_sheet(branch: Branch, day: date) -> list[dict[str, Any]]:

@@ -20,15 +20,17 @@ from email.utils import format_datetime, make_msgid, parseaddr
 from typing import Any
 from urllib.parse import urlsplit
 
+from flask_babel import force_locale, gettext, ngettext
 from markupsafe import escape
 from sqlalchemy import select, update
 
 from app.db import unit_of_work
 from app.extensions import db
+from app.i18n import N_, format_local, known_language
 from app.models import Association, Booking, JoinRequest, OutboxMessage, User, utcnow
 from app.models.booking import ACTIVE_STATUSES
 from app.services.feeds import feed_event
-from calendars import build_invitation, get_zone, local_text
+from calendars import build_invitation, get_zone
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +60,7 @@ class MailSettings:
     smtp_password: str = ""
     smtp_starttls: bool = False
     timeout: float = SMTP_TIMEOUT_SECONDS
+    default_language: str = "da"  # for a recipient who never chose one
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> MailSettings:
@@ -70,6 +73,7 @@ class MailSettings:
             smtp_username=config.get("SMTP_USERNAME") or "",
             smtp_password=config.get("SMTP_PASSWORD") or "",
             smtp_starttls=_flag(config.get("SMTP_STARTTLS")),
+            default_language=config.get("DEFAULT_LANGUAGE") or "da",
         )
 
     @property
@@ -140,8 +144,10 @@ def booking_message(booking: Booking, kind: str, settings: MailSettings) -> dict
     if user is None or not user.email or not user.active:
         return None
     method = "CANCEL" if kind in ("cancelled", "rejected") else "REQUEST"
-    subject, text, html = compose(booking, kind, settings)
-    ics = _invitation(booking, method, user.email, settings)
+    # In the recipient's language, whoever's request (a staff member's) caused it.
+    with force_locale(known_language(user.language, settings.default_language)):
+        subject, text, html = compose(booking, kind, settings)
+        ics = _invitation(booking, method, user.email, settings)
     now = utcnow()
     return {"to": user.email, "subject": subject[:SUBJECT_LIMIT], "text": text, "html": html,
             "ics": ics, "method": method if ics is not None else None,
@@ -174,60 +180,71 @@ def _invitation(booking: Booking, method: str, to: str, settings: MailSettings) 
 
 # ------------------------------------------------------------------ wording
 
+# Marked here, translated when an e-mail is composed (in its recipient's language).
 _HEADLINES = {
-    "created": "Booking confirmed",
-    "created_pending": "Booking request received",
-    "approved": "Booking approved",
-    "rejected": "Booking not approved",
-    "changed": "Booking changed",
-    "cancelled": "Booking cancelled",
-    "over_capacity": "Booking needs a change",
+    "created": N_("Booking confirmed"),
+    "created_pending": N_("Booking request received"),
+    "approved": N_("Booking approved"),
+    "rejected": N_("Booking not approved"),
+    "changed": N_("Booking changed"),
+    "cancelled": N_("Booking cancelled"),
+    "over_capacity": N_("Booking needs a change"),
 }
 _SENTENCES = {
-    "created": "is confirmed.",
-    "created_pending": "is received. Library staff will approve it, and you will hear from us.",
-    "approved": "is approved: the room is yours.",
-    "rejected": "was not approved.",
-    "changed": "has changed; the attached invitation carries the new details.",
-    "cancelled": "is cancelled.",
-    "over_capacity": ("is still booked, but after a change to the room or its layout it holds "
-                      "fewer people than you booked for. Please lower the number of attendees "
-                      "or choose another layout or room, or contact the library."),
+    "created": N_('Your booking "%(title)s" of %(place)s is confirmed.'),
+    "created_pending": N_('Your booking "%(title)s" of %(place)s is received. Library staff '
+                          'will approve it, and you will hear from us.'),
+    "approved": N_('Your booking "%(title)s" of %(place)s is approved: the room is yours.'),
+    "rejected": N_('Your booking "%(title)s" of %(place)s was not approved.'),
+    "changed": N_('Your booking "%(title)s" of %(place)s has changed; the attached '
+                  'invitation carries the new details.'),
+    "cancelled": N_('Your booking "%(title)s" of %(place)s is cancelled.'),
+    "over_capacity": N_('Your booking "%(title)s" of %(place)s is still booked, but after a '
+                        'change to the room or its layout it holds fewer people than you '
+                        'booked for. Please lower the number of attendees or choose another '
+                        'layout or room, or contact the library.'),
 }
 
 
 def compose(booking: Booking, kind: str, settings: MailSettings) -> tuple[str, str, str]:
-    """The subject, plain text and HTML of the e-mail about a change."""
+    """The subject, plain text and HTML of the e-mail about a change, in the current
+    language (``booking_message`` sets the recipient's)."""
     key = "created_pending" if kind == "created" and booking.status == "pending" else kind
     room = booking.room
     place = f"{room.name}, {room.branch.name}"
     when = _when(booking)
     url = f"{settings.base_url}/bookings/{booking.id}"
-    subject = f"{_HEADLINES[key]}: {booking.title} ({when})"
+    subject = f"{gettext(_HEADLINES[key])}: {booking.title} ({when})"
     name = booking.booked_by.name if booking.booked_by else ""
-    facts = [("What", booking.title), ("Where", place), ("When", when)]
+    facts = [(gettext("What"), booking.title), (gettext("Where"), place),
+             (gettext("When"), when)]
     if booking.layout is not None:
-        facts.append(("Layout", f"{booking.layout.name} (capacity {booking.layout.capacity})"))
-    facts.append(("Attendees", str(booking.attendees)))
+        facts.append((gettext("Layout"), gettext(
+            "%(name)s (capacity %(capacity)s)", name=booking.layout.name,
+            capacity=booking.layout.capacity)))
+    facts.append((gettext("Attendees"), str(booking.attendees)))
     if kind in ("rejected", "cancelled") and booking.status_reason:
-        facts.append(("Reason", booking.status_reason))
+        facts.append((gettext("Reason"), booking.status_reason))
     if kind == "over_capacity" and booking.capacity_flag:
-        facts.append(("Reason", booking.capacity_flag))
-    sentence = f'Your booking "{booking.title}" of {place} {_SENTENCES[key]}'
+        facts.append((gettext("Reason"), booking.capacity_flag))
+    sentence = gettext(_SENTENCES[key], title=booking.title, place=place)
+    hello = gettext("Hello %(name)s,", name=name) if name else gettext("Hello,")
+    see = gettext("See the booking")
+    attached = gettext("The attached invitation (invite.ics) updates your calendar.")
     text = "\n".join([
-        f"Hello {name}," if name else "Hello,", "", sentence, "",
+        hello, "", sentence, "",
         *(f"{label}: {value}" for label, value in facts), "",
-        f"See the booking: {url}", "",
-        "The attached invitation (invite.ics) updates your calendar.", "",
-        "Agora, your library's room booking",
+        f"{see}: {url}", "",
+        attached, "",
+        gettext("Agora, your library's room booking"),
     ])
     rows = "".join(f"<tr><th>{escape(label)}</th><td>{escape(value)}</td></tr>"
                    for label, value in facts)
     html = (
-        f"<p>{escape(f'Hello {name},' if name else 'Hello,')}</p>"
+        f"<p>{escape(hello)}</p>"
         f"<p>{escape(sentence)}</p><table>{rows}</table>"
-        f'<p><a href="{escape(url)}">See the booking</a></p>'
-        "<p>The attached invitation (invite.ics) updates your calendar.</p>"
+        f'<p><a href="{escape(url)}">{escape(see)}</a></p>'
+        f"<p>{escape(attached)}</p>"
     )
     return subject, text, html
 
@@ -238,9 +255,10 @@ def _when(booking: Booking) -> str:
     active = [o for o in rows if o.status in ACTIVE_STATUSES]
     first = (active or rows or [None])[0]
     start, end = (first.start, first.end) if first else (booking.start, booking.end)
-    text = f"{local_text(start, zone)}–{local_text(end, zone, 'time')}"
+    text = f"{format_local(start, zone)}–{format_local(end, zone, 'time')}"
     if len(active) > 1:
-        text += f", and {len(active) - 1} more"
+        text = ngettext("%(when)s, and %(num)s more", "%(when)s, and %(num)s more",
+                        len(active) - 1, when=text)
     return text
 
 
@@ -260,7 +278,8 @@ def association_messages(news: AssociationNews, settings: MailSettings) -> list[
     for user in recipients:
         if not user.email or not user.active:
             continue
-        subject, text, html = compose_association(news, user, settings)
+        with force_locale(known_language(user.language, settings.default_language)):
+            subject, text, html = compose_association(news, user, settings)
         messages.append({"to": user.email, "subject": subject[:SUBJECT_LIMIT], "text": text,
                          "html": html, "ics": None, "method": None, "booking_id": None,
                          "kind": news.kind, "created_at": now, "attempts": 0,
@@ -270,49 +289,55 @@ def association_messages(news: AssociationNews, settings: MailSettings) -> list[
 
 def compose_association(news: AssociationNews, to: User,
                         settings: MailSettings) -> tuple[str, str, str]:
-    """The subject, plain text and HTML of an e-mail about an association."""
+    """The subject, plain text and HTML of an e-mail about an association, in the
+    current language (the caller forces the recipient's)."""
     association, request = news.association, news.join_request
     page = f"{settings.base_url}/associations/{association.id}"
     name = association.name
-    link = ("See the association", page)
+    link = (gettext("See the association"), page)
     quote = ""
     if news.kind == "join_request":
         asker = request.user
         who = f"{asker.name} ({asker.email})" if asker.name else asker.email
-        subject = f"{asker.name or asker.email} asks to join {name}"
-        sentences = [f"{who} asks to join {name}."]
+        subject = gettext("%(who)s asks to join %(name)s", who=asker.name or asker.email,
+                          name=name)
+        sentences = [gettext("%(who)s asks to join %(name)s.", who=who, name=name)]
         quote = request.message
-        sentences.append("As an admin of the association you can accept or decline the "
-                         "request on its page.")
-        link = ("Answer the request", page)
+        sentences.append(gettext("As an admin of the association you can accept or decline "
+                                 "the request on its page."))
+        link = (gettext("Answer the request"), page)
     elif news.kind == "join_accepted":
-        subject = f"Welcome to {name}"
-        sentences = [f"Your request to join {name} is accepted: you are now a member."]
+        subject = gettext("Welcome to %(name)s", name=name)
+        sentences = [gettext("Your request to join %(name)s is accepted: you are now a "
+                             "member.", name=name)]
         if association.verified:
-            sentences.append("You can book the library's rooms for the association.")
+            sentences.append(gettext("You can book the library's rooms for the association."))
     elif news.kind == "join_declined":
-        subject = f"Your request to join {name}"
-        sentences = [f"Your request to join {name} was declined."]
+        subject = gettext("Your request to join %(name)s", name=name)
+        sentences = [gettext("Your request to join %(name)s was declined.", name=name)]
         if association.contact_email:
-            sentences.append(f"To ask why, write to the association: "
-                             f"{association.contact_email}.")
+            sentences.append(gettext("To ask why, write to the association: %(address)s.",
+                                     address=association.contact_email))
     else:
-        subject = f"{name} is verified: you can now book rooms"
-        sentences = [f"Library staff have verified your association {name}.",
-                     "You, and every member of the association, can now book the library's "
-                     "rooms for it."]
-        link = ("Find a room", f"{settings.base_url}/rooms")
-    greeting = f"Hello {to.name}," if to.name else "Hello,"
+        subject = gettext("%(name)s is verified: you can now book rooms", name=name)
+        sentences = [gettext("Library staff have verified your association %(name)s.",
+                             name=name),
+                     gettext("You, and every member of the association, can now book the "
+                             "library's rooms for it.")]
+        link = (gettext("Find a room"), f"{settings.base_url}/rooms")
+    greeting = gettext("Hello %(name)s,", name=to.name) if to.name else gettext("Hello,")
+    their_message = gettext("Their message:")
     text = "\n".join([
         greeting, "", *sentences,
-        *(["", "Their message:", quote] if quote else []), "",
+        *(["", their_message, quote] if quote else []), "",
         f"{link[0]}: {link[1]}", "",
-        "Agora, your library's room booking",
+        gettext("Agora, your library's room booking"),
     ])
     html = (
         f"<p>{escape(greeting)}</p>"
         + "".join(f"<p>{escape(sentence)}</p>" for sentence in sentences)
-        + (f"<p>Their message:</p><blockquote>{escape(quote)}</blockquote>" if quote else "")
+        + (f"<p>{escape(their_message)}</p><blockquote>{escape(quote)}</blockquote>"
+           if quote else "")
         + f'<p><a href="{escape(link[1])}">{escape(link[0])}</a></p>'
     )
     return subject, text, html

@@ -18,6 +18,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from flask_babel import gettext
 from sqlalchemy import select
 
 from app.extensions import db
@@ -58,7 +59,8 @@ def reconcile(room: Room, old_floor_id: int, now: datetime, *, force: bool,
     }
     if (misfits or broken_layouts) and not force:
         raise Conflict(
-            detail="This change breaks layouts or future bookings; send force=true to apply it.",
+            detail=gettext("This change breaks layouts or future bookings; "
+                           "send force=true to apply it."),
             extra={"report": report},
         )
     resolve(misfits, now)
@@ -81,7 +83,9 @@ def refuse_unless_forced(misfits: list[Misfit], detail: str, *, force: bool,
     """The report of ``misfits``; 409 with it unless ``force``."""
     report = report_misfits(misfits, viewer)
     if misfits and not force:
-        raise Conflict(detail=f"{detail} Send force=true to apply it anyway.",
+        raise Conflict(detail=gettext("%(detail)s Send force=true to apply it anyway.",
+                                      detail=detail),
+
                        extra={"bookings": report})
     return report
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from flask_babel import gettext
 from sqlalchemy import delete, select
 
 from app.db import write_transaction
@@ -30,7 +31,7 @@ def get_room(room_id: int) -> Room:
     """The room, or NotFound."""
     room = db.session.get(Room, room_id)
     if room is None:
-        raise NotFound(f"No room {room_id}.")
+        raise NotFound(gettext("No room %(id)s.", id=room_id))
     return room
 
 
@@ -67,7 +68,7 @@ def create_room(branch: Branch, data: dict[str, Any]) -> Room:
     if db.session.scalar(
         select(Room.id).where(Room.branch_id == branch.id, Room.name == data["name"])
     ) is not None:
-        raise AlreadyExists("A room with that name exists in this branch.", "name")
+        raise AlreadyExists(gettext("A room with that name exists in this branch."), "name")
     floor = get_or_create_floor(branch, data.get("floor", "Ground floor"))
     room = Room(
         branch=branch,
@@ -96,11 +97,14 @@ def check_rules(rules: dict[str, Any]) -> dict[str, Any]:
     for name, (low, high) in RULE_LIMITS.items():
         value = rules.get(name)
         if value is not None and not low <= value <= high:
-            errors.append((f"rules.{name}", f"{name} must be between {low} and {high}."))
+            errors.append((f"rules.{name}", gettext(
+                "%(name)s must be between %(low)s and %(high)s.", name=name, low=low, high=high)))
     minimum = rules.get("min_minutes", 30)
     maximum = rules.get("max_minutes", 480)
     if maximum < minimum:
-        errors.append(("rules.max_minutes", "max_minutes must be at least min_minutes."))
+        errors.append(("rules.max_minutes",
+                       gettext("max_minutes must be at least min_minutes.")))
+
     if errors:
         raise RuleViolation([FieldError(f, "invalid_rule", m) for f, m in errors])
     return {k: v for k, v in rules.items() if v is not None}
@@ -175,7 +179,7 @@ def _apply_plain_changes(room: Room, changes: dict[str, Any]) -> None:
         taken = db.session.scalar(select(Room.id).where(
             Room.branch_id == room.branch_id, Room.name == changes["name"], Room.id != room.id))
         if taken is not None:
-            raise AlreadyExists("A room with that name exists in this branch.", "name")
+            raise AlreadyExists(gettext("A room with that name exists in this branch."), "name")
         room.name = changes["name"]
     if "floor" in changes and changes["floor"] != room.floor.name:
         room.floor = get_or_create_floor(room.branch, changes["floor"])

@@ -6,6 +6,7 @@ import hashlib
 import re
 import secrets
 
+from flask_babel import gettext
 from sqlalchemy import bindparam, select
 
 from app.db import write_transaction
@@ -43,7 +44,7 @@ def revoke_token(token_id: int, owner: User | None = None) -> ApiToken:
     """Revoke a token (an owner may only revoke their own); revoking twice is harmless."""
     token = db.session.get(ApiToken, token_id)
     if token is None or (owner is not None and token.user_id != owner.id):
-        raise NotFound(f"No token {token_id}.")
+        raise NotFound(gettext("No token %(id)s.", id=token_id))
     if token.revoked_at is None:
         token.revoked_at = utcnow()
     return token
@@ -66,10 +67,11 @@ def user_for_authorization_header(header: str) -> User:
     """The user an ``Authorization: Bearer`` header stands for; 401 when it is not valid."""
     scheme, _, value = header.strip().partition(" ")
     if scheme.lower() != "bearer" or not value.strip():
-        raise Unauthenticated("Use 'Authorization: Bearer <token>'.")
+        raise Unauthenticated(gettext("Use 'Authorization: Bearer <token>'."))
     token = find_active_token(value.strip(), "api")
     if token is None:
-        raise Unauthenticated("The token is not valid or has been revoked.")
+        raise Unauthenticated(gettext("The token is not valid or has been revoked."))
+
     return token.user
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from flask_babel import gettext
 from sqlalchemy import Select, and_, or_, select
 from sqlalchemy.orm import joinedload
 
@@ -118,9 +119,11 @@ def _event_of(row) -> EventOccurrence:
 def check_window(start: datetime, end: datetime) -> None:
     """A listing window must end after it starts and span at most MAX_WINDOW."""
     if end <= start:
-        raise BadInput("'end' must be after 'start'.")
+        raise BadInput(gettext("'end' must be after 'start'."))
     if end - start > MAX_WINDOW:
-        raise BadInput(f"The window may span at most {MAX_WINDOW.days} days.")
+        raise BadInput(gettext("The window may span at most %(days)s days.",
+                               days=MAX_WINDOW.days))
+
 
 
 def public_occurrences(
@@ -174,7 +177,7 @@ def public_booking(booking_id: int) -> Booking:
                  joinedload(Booking.association))
     )
     if booking is None:
-        raise NotFound(f"No public event {booking_id}.")
+        raise NotFound(gettext("No public event %(id)s.", id=booking_id))
     return booking
 
 
@@ -215,8 +218,10 @@ def event_calendar(booking_id: int, base_url: str) -> bytes:
     booking = public_booking(booking_id)
     event = feed_event(booking, base_url, full=False)
     if event is None:
-        raise NotFound(f"No public event {booking_id}.")
-    meta = FeedMeta(booking.title, f"{booking.title} at {booking.room.branch.name}",
+        raise NotFound(gettext("No public event %(id)s.", id=booking_id))
+    meta = FeedMeta(booking.title, gettext("%(title)s at %(branch)s", title=booking.title,
+                                           branch=booking.room.branch.name),
+
                     booking.room.branch.timezone, event.url)
     return build_feed(meta, [event])
 

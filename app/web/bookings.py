@@ -50,8 +50,8 @@ def book_room(room_id: int):
             form.association_id.errors.append(error.detail)
         else:
             booking = result.booking
-            flash("Booked." if booking.status == "confirmed"
-                  else "Requested: library staff will confirm it.")
+            flash(gettext("Booked.") if booking.status == "confirmed"
+                  else gettext("Requested: library staff will confirm it."))
             return redirect(url_for("web.booking_detail", booking_id=booking.id))
     status = 409 if conflict else (422 if form.errors else 200)
     return render_template("web/book.html", room=room, form=form, conflict=conflict,
@@ -63,10 +63,11 @@ def _booking_form(room: Room, prefill: MultiDict | None = None) -> BookingForm:
     mine = [a for a in associations.associations_of(current_user) if a.verified]
     choices = [SelectChoice(str(a.id), a.name) for a in mine]
     if current_user.is_staff:
-        choices.insert(0, SelectChoice("0", "The library itself"))
+        choices.insert(0, SelectChoice("0", gettext("The library itself")))
     form.association_id.choices = choices
-    form.layout_id.choices = [SelectChoice("0", "No particular layout")] + [
-        SelectChoice(str(layout.id), f"{layout.name} (up to {layout.capacity})")
+    form.layout_id.choices = [SelectChoice("0", gettext("No particular layout"))] + [
+        SelectChoice(str(layout.id), gettext("%(name)s (up to %(capacity)s)",
+                                             name=layout.name, capacity=layout.capacity))
         for layout in layout_service.bookable_layouts(room)]
     return form
 
@@ -286,7 +287,8 @@ def booking_decide(booking_id: int, decision: str):
     except RuleViolation as error:
         flash(error.detail)
     else:
-        flash("Approved." if decision == "approve" else "Rejected.")
+        flash(gettext("Approved.") if decision == "approve" else gettext("Rejected."))
+
     return redirect(url_for("web.booking_detail", booking_id=booking_id))
 
 

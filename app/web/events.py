@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Response, abort, current_app, render_template, request
+from flask_babel import gettext
 
 from app.models import utcnow
 from app.services import whats_on
@@ -42,4 +43,6 @@ def _date_arg(name: str) -> date | None:
             raise ValueError(raw)
         return date.fromisoformat(raw)
     except ValueError:
-        abort(400, description=f"'{name}' must be a date written as YYYY-MM-DD.")
+        abort(400, description=gettext("'%(name)s' must be a date written as YYYY-MM-DD.",
+                                       name=name))
+

@@ -5,9 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask import render_template, request
+from flask_babel import gettext
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
+from app.i18n import amenity_name
 from app.services import branches, rooms
 from app.services.availability import Slot, check_slot, search_rooms
 from app.services.errors import BadInput
@@ -21,10 +23,11 @@ def find_room():
     """The search form; with a query, the rooms that hold the group and are free, best first."""
     every_branch = branches.branches_by_name()
     form = FindForm(formdata=request.args or None)
-    form.amenities.choices = [SelectChoice(a, a.replace("_", " ")) for a in
+    form.amenities.choices = [SelectChoice(a, amenity_name(a)) for a in
                               rooms.amenities_in_use()]
-    form.branch_id.choices = [SelectChoice("0", "Every branch")] + [
-        SelectChoice(str(b.id), b.name) for b in every_branch]
+    form.branch_id.choices = [SelectChoice("0", gettext("Every branch"))] + [
+        SelectChoice
+(str(b.id), b.name) for b in every_branch]
     chosen = [b for b in every_branch if b.id == form.branch_id.data] or every_branch
     if chosen:
         form.today = min(datetime.now(get_zone(b.timezone)).date() for b in chosen)

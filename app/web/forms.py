@@ -1,7 +1,7 @@
 """Forms of the web pages."""
 
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -26,8 +26,10 @@ from wtforms.validators import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from app.forms import AgoraForm
 
-class AssociationForm(FlaskForm):
+
+class AssociationForm(AgoraForm):
     """A new association."""
 
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
@@ -36,7 +38,7 @@ class AssociationForm(FlaskForm):
     website = URLField(_l("Website"), validators=[Optional(), URL(), Length(max=300)])
 
 
-class MemberForm(FlaskForm):
+class MemberForm(AgoraForm):
     """Add a member by e-mail."""
 
     email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=254)])
@@ -44,30 +46,30 @@ class MemberForm(FlaskForm):
                                             SelectChoice("admin", _l("Admin"))])
 
 
-class JoinForm(FlaskForm):
+class JoinForm(AgoraForm):
     """Ask to join an association, with a word to its admins."""
 
     message = TextAreaField(_l("A message to the admins (optional)"),
                             validators=[Optional(), Length(max=1000)])
 
 
-class BookingForm(FlaskForm):
+class BookingForm(AgoraForm):
     """Book a room: local date and times in the branch's zone, once or weekly."""
 
-    association_id = SelectField("For", coerce=int)
-    title = StringField("Title", validators=[DataRequired(), Length(max=200)])
-    attendees = IntegerField("People", validators=[DataRequired(), NumberRange(1, 100_000)])
-    day = DateField("Date", validators=[DataRequired()])
-    start = TimeField("From", validators=[DataRequired()])
-    end = TimeField("Until", validators=[DataRequired()])
-    layout_id = SelectField("Layout", coerce=int)
-    weeks = IntegerField("Repeat weekly, times", default=1,
+    association_id = SelectField(_l("For"), coerce=int)
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    attendees = IntegerField(_l("People"), validators=[DataRequired(), NumberRange(1, 100_000)])
+    day = DateField(_l("Date"), validators=[DataRequired()])
+    start = TimeField(_l("From"), validators=[DataRequired()])
+    end = TimeField(_l("Until"), validators=[DataRequired()])
+    layout_id = SelectField(_l("Layout"), coerce=int)
+    weeks = IntegerField(_l("Repeat weekly, times"), default=1,
                          validators=[DataRequired(), NumberRange(1, 52)])
-    public = BooleanField("Show in the library's public calendar")
-    description = TextAreaField("Notes for staff and members", validators=[Length(max=5000)])
+    public = BooleanField(_l("Show in the library's public calendar"))
+    description = TextAreaField(_l("Notes for staff and members"), validators=[Length(max=5000)])
 
 
-class MoveForm(FlaskForm):
+class MoveForm(AgoraForm):
     """Move one date of a booking: a new local day and times in the branch's zone."""
 
     day = DateField(_l("Date"), validators=[DataRequired()])
@@ -75,10 +77,10 @@ class MoveForm(FlaskForm):
     end = TimeField(_l("Until"), validators=[DataRequired()])
 
 
-class ReasonForm(FlaskForm):
+class ReasonForm(AgoraForm):
     """A staff decision, with a reason when rejecting."""
 
-    reason = TextAreaField("Reason", validators=[Length(max=2000)])
+    reason = TextAreaField(_l("Reason"), validators=[Length(max=2000)])
 
 
 class CheckboxesField(SelectMultipleField):
@@ -88,7 +90,7 @@ class CheckboxesField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class FindForm(FlaskForm):
+class FindForm(AgoraForm):
     """Find a room: a local date and times, a group size, amenities; optionally weekly.
 
     A GET form (no CSRF: it changes nothing, and its address can be bookmarked).
@@ -98,29 +100,29 @@ class FindForm(FlaskForm):
     class Meta:
         csrf = False
 
-    day = DateField("Date", validators=[InputRequired("Pick a date.")])
-    start = TimeField("From", validators=[InputRequired("Pick a start time.")])
-    end = TimeField("To", validators=[InputRequired("Pick an end time.")])
-    attendees = IntegerField("Number of people", validators=[
-        InputRequired("How many people?"),
-        NumberRange(1, 100_000, "Between 1 and 100000 people.")])
-    amenities = CheckboxesField("Amenities", choices=[])
-    branch_id = SelectField("Branch", coerce=int, default=0)
-    until = DateField("Every week until (optional)", validators=[Optional()])
+    day = DateField(_l("Date"), validators=[InputRequired(_l("Pick a date."))])
+    start = TimeField(_l("From"), validators=[InputRequired(_l("Pick a start time."))])
+    end = TimeField(_l("To"), validators=[InputRequired(_l("Pick an end time."))])
+    attendees = IntegerField(_l("Number of people"), validators=[
+        InputRequired(_l("How many people?")),
+        NumberRange(1, 100_000, _l("Between 1 and 100000 people."))])
+    amenities = CheckboxesField(_l("Amenities"), choices=[])
+    branch_id = SelectField(_l("Branch"), coerce=int, default=0)
+    until = DateField(_l("Every week until (optional)"), validators=[Optional()])
 
     today = None
 
     def validate_day(self, field: DateField) -> None:
         """Not a date that has passed."""
         if self.today is not None and field.data is not None and field.data < self.today:
-            raise ValidationError("That date has passed.")
+            raise ValidationError(gettext("That date has passed."))
 
     def validate_end(self, field: TimeField) -> None:
         """After the start, on the same day."""
         if self.start.data is not None and field.data is not None and field.data <= self.start.data:
-            raise ValidationError("'To' must come after 'From'.")
+            raise ValidationError(gettext("'To' must come after 'From'."))
 
     def validate_until(self, field: DateField) -> None:
         """Not before the first date."""
         if self.day.data is not None and field.data is not None and field.data < self.day.data:
-            raise ValidationError("Pick a date on or after the first date.")
+            raise ValidationError(gettext("Pick a date on or after the first date."))

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime, tzinfo
+from datetime import date, datetime, time, tzinfo
 from typing import Any
 
+from app.i18n import amenity_name, format_local
 from app.web import bp
-from calendars import get_zone, local_text
+from calendars import get_zone
 
 
 def zone_of(where: Any) -> tzinfo:
@@ -28,7 +29,37 @@ def zone_of(where: Any) -> tzinfo:
 @bp.app_template_filter("local")
 def local(instant: datetime | None, where: Any, style: str = "datetime") -> str:
     """``{{ booking.start|local(booking) }}``: the instant in the zone of the branch it
-    happens at, as 'Tue 08 Dec 2026, 18:00' (``style`` 'date' or 'time' for less)."""
+    happens at, in the reader's language: 'Tue 8 Dec 2026, 18:00', 'tirs. 8. dec. 2026
+    18.00' (``style`` 'date', 'time', 'day' or 'short_date' for less)."""
     if instant is None:
         return "—"
-    return local_text(instant, zone_of(where), style)
+    return format_local(instant, zone_of(where), style)
+
+
+@bp.app_template_filter("day")
+def day(value: date | datetime | None, style: str = "day") -> str:
+    """``{{ day.date|day }}``: a local date (or a wall-clock datetime's date) as the reader
+    reads it: 'Tuesday 8 December 2026', 'tirsdag 8. december 2026'."""
+    if value is None:
+        return "—"
+    if isinstance(value, datetime):
+        value = value.date()
+    return format_local(value, None, style)
+
+
+@bp.app_template_filter("clock")
+def clock(value: datetime | time | None) -> str:
+    """``{{ start|clock }}``: a wall-clock time as the reader writes it: '18:00', '18.00'."""
+    if value is None:
+        return "—"
+    if isinstance(value, datetime):
+        value = value.time()  # the wall clock it already shows
+
+    return format_local(value, None, "time")
+
+
+
+@bp.app_template_filter("amenity")
+def amenity(name: str) -> str:
+    """``{{ a|amenity }}``: an amenity as the reader says it."""
+    return amenity_name(name)

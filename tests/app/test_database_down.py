@@ -30,7 +30,7 @@ def unreachable_client(request, tmp_path):
         "TESTING": True, "ENV_NAME": "testing", "RATELIMIT_ENABLED": False,
         "DATABASE_URL": UNREACHABLE[request.param](tmp_path),
         "INSTANCE_PATH": str(tmp_path / "instance"),
-        "SECRET_KEY": "test-secret-" + uuid.uuid4().hex,
+        "SECRET_KEY": "test-secret-" + uuid.uuid4().hex, "DEFAULT_LANGUAGE": "en",
         "PROPAGATE_EXCEPTIONS": False,
     })
     yield app.test_client()
@@ -70,7 +70,7 @@ def test_a_database_error_that_is_not_an_outage_stays_a_500(tmp_path):
         "TESTING": True, "ENV_NAME": "testing", "RATELIMIT_ENABLED": False,
         "DATABASE_URL": f"sqlite:///{tmp_path / 'empty.sqlite3'}",
         "INSTANCE_PATH": str(tmp_path / "instance"), "PROPAGATE_EXCEPTIONS": False,
-        "SECRET_KEY": "test-secret-" + uuid.uuid4().hex,
+        "SECRET_KEY": "test-secret-" + uuid.uuid4().hex, "DEFAULT_LANGUAGE": "en",
     })
     response = app.test_client().get("/api/v1/branches")
     assert response.status_code == 500

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from urllib.parse import quote
 
 import pytest
 from werkzeug.http import http_date
@@ -149,10 +150,11 @@ def test_a_user_creates_sees_once_and_revokes_a_private_feed_on_the_profile(clie
                                                "feed-csrf_token": csrf_token(client, "/profile")})
     assert page.status_code == 200
     html = page.get_data(as_text=True)
-    (https,) = set(re.findall(r'value="(http://agora\.test/calendars/private/[^"]+\.ics)"', html))
+    (https,) = set(re.findall(
+        r'value="(http://agora\.test/calendars/private/[^"]+\.ics\?lang=en)"', html))
     webcal = "webcal://" + https.removeprefix("http://")
     assert f'href="{webcal}"' in html
-    assert "https://calendar.google.com/calendar/r?cid=" + webcal in html
+    assert "https://calendar.google.com/calendar/r?cid=" + quote(webcal, safe=":/") in html
     assert len(https) < 256 and len(webcal) < 256
     path = https.removeprefix("http://agora.test")
     assert client.get(path).status_code == 200
@@ -168,9 +170,14 @@ def test_a_user_creates_sees_once_and_revokes_a_private_feed_on_the_profile(clie
 
 
 def assert_offers(html: str, feed_path: str) -> None:
+    """The page offers the feed in the reader's language (English in tests)."""
+    feed_path += "?lang=en"
     assert f'href="webcal://agora.test{feed_path}"' in html
     assert f'value="http://agora.test{feed_path}"' in html
-    assert f"https://calendar.google.com/calendar/r?cid=webcal://agora.test{feed_path}" in html
+    google = "https://calendar.google.com/calendar/r?cid=" + quote(
+        f"webcal://agora.test{feed_path}", safe=":/")
+    assert google in html
+
 
 
 def test_the_room_page_offers_its_feeds_as_webcal_https_and_google_links(client, room):

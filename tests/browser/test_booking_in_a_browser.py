@@ -26,7 +26,7 @@ def served(tmp_path):
 
 def test_a_member_signs_in_books_and_sees_the_clash_the_second_time(browser, served):
     base, world = served
-    page = browser.new_page()
+    page = browser.new_page(locale="en-GB")
     # Chromium reports whatever the Content-Security-Policy refuses on the console.
     refused = []
     page.on("console", lambda message: refused.append(message.text)

@@ -31,7 +31,7 @@ def served(tmp_path):
 def test_a_member_finds_a_room_for_25_and_books_it_from_the_filled_in_form(
         browser, served, tmp_path):
     base, world = served
-    page = browser.new_page(viewport={"width": 390, "height": 844})
+    page = browser.new_page(locale="en-GB", viewport={"width": 390, "height": 844})
     refused: list[str] = []
     page.on("console", lambda message: refused.append(message.text)
             if "Content Security Policy" in message.text else None)

@@ -42,7 +42,7 @@ def test_a_citizen_finds_tonights_event_and_its_calendar_in_two_clicks_on_a_phon
     browser, served, tmp_path
 ):
     base, world = served
-    context = browser.new_context(viewport=PHONE, accept_downloads=True)
+    context = browser.new_context(locale="en-GB", viewport=PHONE, accept_downloads=True)
     page = context.new_page()
     clicks = 0
     page.goto(f"{base}/")
@@ -60,7 +60,7 @@ def test_a_citizen_finds_tonights_event_and_its_calendar_in_two_clicks_on_a_phon
     assert no_sideways_scroll(page)
     webcal = page.get_by_role("link", name="Subscribe (webcal)").get_attribute("href")
     assert webcal.startswith("webcal://")
-    assert webcal.endswith(f"/calendars/branches/{world['branch']}/events.ics")
+    assert webcal.endswith(f"/calendars/branches/{world['branch']}/events.ics?lang=en")
     keep_screenshot(page, "event_390")
     page.screenshot(path=str(tmp_path / "event_390.png"), full_page=True)
 

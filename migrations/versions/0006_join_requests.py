@@ -1,13 +1,13 @@
 """Join requests: people asking to join an association, answered by its admins.
 
-Revision ID: 0006_i11assoc_join_requests
+Revision ID: 0006_join_requests
 Revises: 0005_capacity_flags
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0006_i11assoc_join_requests"
+revision = "0006_join_requests"
 down_revision = "0005_capacity_flags"
 branch_labels = None
 depends_on = None
