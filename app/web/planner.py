@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, render_template
+from flask import abort, render_template, url_for
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -131,6 +131,7 @@ def _editor(room: Room, layout: Layout | None):
     }
     return render_template(
         "web/layout_editor.html", room=room, layout=layout, state=state,
+        api_base=url_for("api.furniture").rsplit("/", 1)[0],
         strings=_strings(), kinds=[(key, KIND_NAMES.get(key, kind.name))
                                    for key, kind in CATALOGUE.items()],
         styles=[(style, STYLE_NAMES[style]) for style in STYLES if style in STYLE_NAMES],
@@ -148,7 +149,6 @@ def _strings() -> dict[str, Any]:
         "items_at_fault": gettext("Items at fault: %(items)s"),
         "binding": gettext("The capacity is %(capacity)s: %(limit)s is the binding limit."),
         "capacity": gettext("Capacity: %(capacity)s"),
-        "checking": gettext("Checking the layout…"),
         "check_failed": gettext("The layout could not be checked: %(reason)s"),
         "saved": gettext("Saved: %(name)s holds %(capacity)s."),
         "not_saved": gettext("Not saved: %(reason)s"),

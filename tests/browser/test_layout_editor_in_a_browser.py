@@ -33,9 +33,12 @@ def _library(app) -> dict:
     layout = layout_service.create_layout(rooms.get_room(room.id), {
         "name": "One chair", "style": "custom",
         "items": [{"kind": "chair", "x": 2.0, "y": 6.0, "rotation": 0}]})
+    three = layout_service.create_layout(rooms.get_room(room.id), {
+        "name": "Three chairs", "style": "custom",
+        "items": [{"kind": "chair", "x": 2.0 + i, "y": 6.0, "rotation": 0} for i in range(3)]})
     theatre = layout_service.propose(rooms.get_room(room.id), "theatre", None)
     staff = make_user("staff")
-    return {"room": room.id, "layout": layout.id, "email": staff.email,
+    return {"room": room.id, "layout": layout.id, "three": three.id, "email": staff.email,
             "theatre": {"capacity": theatre["capacity"], "binding": theatre["binding"]}}
 
 
@@ -235,6 +238,51 @@ def test_staff_move_and_rotate_an_item_with_the_keyboard_alone(browser, served):
     saved = requests.get(f"{base}/api/v1/layouts/{world['layout']}", timeout=10).json()
     assert saved["items"] == [{"kind": "chair", "x": 2.3, "y": 6.02, "rotation": 30.0}]
     assert saved["revision"] == 2
+    assert refused == []
+    context.close()
+
+
+def test_staff_select_several_by_shift_click_and_box_duplicate_delete_and_undo(
+        browser, served):
+    base, world = served
+    context, page, refused = _staff_page(browser, served)
+    _open(page, f"{base}/layouts/{world['three']}/edit")
+    items = page.locator(".item-layer .item")
+    assert items.count() == 3
+
+    page.mouse.click(**_on_screen(page, 2.0, 6.0))
+    page.keyboard.down("Shift")
+    page.mouse.click(**_on_screen(page, 3.0, 6.0))
+    page.keyboard.up("Shift")
+    assert page.inner_text("#selection-legend") == "2 selected"
+    assert page.locator(".item-layer .item.selected").count() == 2
+
+    seen = _previews(page)
+    page.click("#duplicate")
+    _wait_for_preview(page, seen)
+    assert items.count() == 5
+    assert items.nth(3).get_attribute("aria-label") == "Chair 4 at 2.6 m, 5.4 m, 0°"
+    assert page.locator(".item-layer .item.selected").count() == 2
+
+    seen = _previews(page)
+    page.click("#delete")
+    _wait_for_preview(page, seen)
+    assert items.count() == 3
+
+    _drag(page, _on_screen(page, 1.0, 7.5), _on_screen(page, 4.6, 5.2))
+    assert page.inner_text("#selection-legend") == "3 selected"
+    seen = _previews(page)
+    page.click("#delete")
+    _wait_for_preview(page, seen)
+    assert items.count() == 0
+    assert page.inner_text("#capacity-figure") == "Capacity: 0"
+
+    seen = _previews(page)
+    page.click("#undo")
+    _wait_for_preview(page, seen)
+    assert items.count() == 3
+    assert page.inner_text("#capacity-figure") == "Capacity: 3"
+    keep_screenshot(page, "layout_editor_several")
     assert refused == []
     context.close()
 
