@@ -268,8 +268,7 @@ def _too_far(room: RoomShape, items: list[Item], rules: RulePack) -> list[Violat
 def _free_floor_checks(room: RoomShape, items: list[Item], shapes: list[Polygon],
                        rules: RulePack) -> list[Violation]:
     """Accessible route from the doors, and a turning circle somewhere on the free floor."""
-    blocked = unary_union([*shapes, *room.obstacles]) if (shapes or room.obstacles) else None
-    free = room.outline.difference(blocked) if blocked is not None else room.outline
+    free = _free_floor(room, shapes)
     violations = []
     if free.buffer(-TURNING_DIAMETER / 2).is_empty:
         violations.append(Violation("no_turning_space",
@@ -278,15 +277,38 @@ def _free_floor_checks(room: RoomShape, items: list[Item], shapes: list[Polygon]
     return violations
 
 
-def _accessible_route(room: RoomShape, items: list[Item], shapes: list[Polygon],
-                      free, rules: RulePack) -> list[Violation]:
-    if not room.doors:
-        return [Violation("no_accessible_route", "The room has no door.")]
+def _free_floor(room: RoomShape, shapes: list[Polygon]):
+    """The room's floor that neither furniture nor obstacles cover."""
+    blocked = unary_union([*shapes, *room.obstacles]) if (shapes or room.obstacles) else None
+    return room.outline.difference(blocked) if blocked is not None else room.outline
+
+
+def _route_centres(room: RoomShape, free):
+    """Where the centre line of a 0.9 m wide route from a door can run (None if nowhere)."""
     centres = free.buffer(-ROUTE_WIDTH / 2 + 0.01)
     parts = [p for p in shapely.get_parts(centres) if not p.is_empty]
     reached = [p for p in parts if any(
         p.distance(door.segment) <= ROUTE_WIDTH / 2 + 0.02 for door in room.doors)]
-    route = unary_union(reached) if reached else None
+    return unary_union(reached) if reached else None
+
+
+def exit_plan(room: RoomShape, layout: Layout) -> tuple[list[Polygon], Polygon | None]:
+    """What a plan shows of the way out: each door's clear zone, and the free floor a
+    0.9 m wide route reaches from the doors (None where no such route leads in)."""
+    zones = [door_zone(room, door) for door in room.doors]
+    free = _free_floor(room, [footprint(item) for item in layout.items])
+    centres = _route_centres(room, free) if room.doors else None
+    if centres is None:
+        return zones, None
+    route = centres.buffer(ROUTE_WIDTH / 2 - 0.01).intersection(free)
+    return zones, None if route.is_empty else route
+
+
+def _accessible_route(room: RoomShape, items: list[Item], shapes: list[Polygon],
+                      free, rules: RulePack) -> list[Violation]:
+    if not room.doors:
+        return [Violation("no_accessible_route", "The room has no door.")]
+    route = _route_centres(room, free)
     targets = sorted(route_targets(room, items, shapes, rules))
     if route is None:
         if targets or not items:

@@ -24,3 +24,14 @@ def room_with_layouts(branch, name: str, sizes: list[int], **overrides: Any):
             "name": f"{size} chairs", "style": "theatre", "items": chairs(size)})
         assert layout.capacity == min(size, overrides.get("max_attendees") or size)
     return room
+
+
+PILLAR = (4.8, 3.8, 5.2, 4.2)
+
+
+def room_with_pillar(branch, name: str = "Hall with a pillar", **overrides: Any):
+    """A 10 x 8 m room with a door in each end wall and a 0.4 m pillar in its middle
+    (x 4.8-5.2, y 3.8-4.2), no cap unless told."""
+    return make_room(branch, rect(0, 0, 10, 8), name=name, floor=f"{name} floor",
+                     doors=[door(0, 1, 0, 2.2), door(10, 1, 10, 2.2)],
+                     obstacles=[rect(*PILLAR)], **{"max_attendees": None, **overrides})

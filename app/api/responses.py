@@ -357,11 +357,20 @@ class ViolationOut(Out):
     severity: Literal["error", "warning"]
 
 
+class ExitPlanOut(Out):
+    """What a plan draws of the way out: per door its clear zone (polygons), and the free
+    floor a 0.9 m route from the doors reaches (polygons; empty where none leads in)."""
+
+    door_zones: list[list[Geometry]]
+    route: list[Geometry]
+
+
 class LayoutPreview(CapacityOut):
-    """A layout checked and measured, not saved."""
+    """A layout checked and measured, not saved, with its exits drawn."""
 
     valid: bool
     violations: list[ViolationOut]
+    plan: ExitPlanOut
 
 
 class LayoutProposal(CapacityOut):

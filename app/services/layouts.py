@@ -6,7 +6,9 @@ from collections import Counter
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+import shapely
 from flask_babel import gettext
+from shapely.geometry import Polygon
 from sqlalchemy import select
 
 from app.db import write_transaction
@@ -29,8 +31,10 @@ from layouts import (
     arrange,
     capacity_to_json,
     compute_capacity,
+    exit_plan,
     layout_from_json,
     layout_to_json,
+    polygon_to_geojson,
     validate_layout,
 )
 from layouts.layout import Layout as LayoutValue
@@ -57,8 +61,21 @@ def _violation_json(violation: Any) -> dict[str, Any]:
 
 
 def preview(room: Room, body: dict[str, Any]) -> dict[str, Any]:
-    """Validate and measure a layout without saving it."""
-    return evaluate(room, layout_from_json(body))
+    """Validate and measure a layout without saving it, with what a plan draws of the way
+    out: the doors' clear zones and the free floor a route from the doors reaches."""
+    value = layout_from_json(body)
+    zones, route = exit_plan(shape_of(room), value)
+    return {**evaluate(room, value), "plan": {
+        "door_zones": [_polygons(zone) for zone in zones],
+        "route": _polygons(route) if route is not None else [],
+    }}
+
+
+def _polygons(geometry: Any) -> list[dict[str, Any]]:
+    """A (multi)polygon as a list of GeoJSON polygons, simplified to the centimetre."""
+    simple = geometry.simplify(0.01)
+    return [polygon_to_geojson(part) for part in shapely.get_parts(simple)
+            if isinstance(part, Polygon) and not part.is_empty]
 
 
 @write_transaction
@@ -175,6 +192,23 @@ def layout_summaries(room: Room) -> list[dict[str, Any]]:
         summaries.append({"id": layout.id, "name": layout.name, "capacity": layout.capacity,
                           "binding": layout.binding, "reason": reason})
     return summaries
+
+
+def capacity_report(layout: Layout) -> dict[str, Any]:
+    """What a poster of the layout states: every limit with its number and reason, the
+    binding one, the rule pack's citation, and the room's exits (door clear widths)."""
+    room = layout.room
+    capacity = measure(room, layout_from_json(layout_json(layout)))
+    return {
+        "capacity": capacity_of(room, layout),
+        "limits": [{"key": limit.key, "value": limit.value, "reason": limit.reason}
+                   for limit in capacity.limits],
+        "binding": capacity.binding,
+        "sentence": capacity.sentence,
+        "citation": capacity.citation,
+        "disclaimer": capacity.disclaimer,
+        "exits": [float(door["width"]) for door in room.doors],
+    }
 
 
 def _items_field(items: list[int]) -> str:
