@@ -131,15 +131,15 @@ def room_week(room: Room, asked: date | None, now: datetime, *, staff: bool = Fa
     zone = get_zone(room.branch.timezone)
     today = now.astimezone(zone).date()
     this_monday = _monday(today)
-    monday = _monday(check_reach(asked or today, today, "week"))
+    monday = check_reach(_monday(asked or today), this_monday, "week")
     days = [monday + timedelta(days=n) for n in range(7)]
     window = Interval(_midnight(days[0], zone), _midnight(days[-1] + timedelta(days=1), zone))
     calendar = rooms_calendar([room], window)[room.id]
     frame = _frame(room.branch, zone, days, calendar.booked)
     week = [_room_day(room, calendar, day, zone, now, staff) for day in days]
     return Week(room, monday, this_monday, frame, week,
-                _within(monday - timedelta(weeks=1), today, _monday),
-                _within(monday + timedelta(weeks=1), today, _monday))
+                _within(monday - timedelta(weeks=1), this_monday),
+                _within(monday + timedelta(weeks=1), this_monday))
 
 
 def branch_day(branch: Branch, asked: date | None, now: datetime, *,
@@ -161,15 +161,16 @@ def branch_day(branch: Branch, asked: date | None, now: datetime, *,
 
 
 def check_reach(asked: date, today: date, name: str) -> date:
-    """A date within two years of today either way (a 400 beyond, as the page cannot show it)."""
+    """A date (or a week's Monday) within two years of today's (a 400 beyond)."""
     if abs(asked - today) > REACH:
         message = gettext("Pick a date within two years of today.")
         raise BadInput(message, [FieldError(name, "out_of_reach", message)])
     return asked
 
 
-def _within(day: date, today: date, align=lambda d: d) -> date | None:
-    return day if abs(align(day) - align(today)) <= REACH else None
+def _within(day: date, today: date) -> date | None:
+    """``day`` if a page may show it (for the links to the day or week before and after)."""
+    return day if abs(day - today) <= REACH else None
 
 
 def _monday(day: date) -> date:

@@ -9,7 +9,9 @@ from html import unescape
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from sqlalchemy import event
 
+from app.extensions import db
 from tests.booking_helpers import book, make_booker, make_hall
 from tests.builders import PASSWORD, future_day, local, make_branch, make_room, utcnow_local
 from tests.web_helpers import sign_in
@@ -216,6 +218,11 @@ def test_a_week_too_far_away_is_a_400(client, room):
     assert "Pick a date within two years of today." in response.get_data(as_text=True)
     last = page(client, room, week=(far - timedelta(weeks=6)).isoformat())
     assert 'id="next-week"' not in last and 'id="previous-week"' in last
+    today = utcnow_local().date()
+    # The oldest week is asked for by its Monday, though that is more than two years ago.
+    oldest = today - timedelta(days=today.weekday(), weeks=104)
+    first = page(client, room, week=oldest.isoformat())
+    assert 'id="previous-week"' not in first and 'id="next-week"' in first
 
 
 def test_free_time_beyond_the_rooms_horizon_is_free_but_not_a_link(client, branch):
@@ -309,3 +316,30 @@ def test_the_week_reads_in_danish_for_a_danish_reader(client, room):
     assert "Ugen som liste" in text and "Optaget" in text and "Ledigt" in text
     monday = day - timedelta(days=1)
     assert f"mandag {monday.day}. " in text and "Næste uge →" in text
+
+
+def occurrence_reads(client, path: str, **query) -> int:
+    """How many statements read occurrences while the page is rendered."""
+    seen: list[str] = []
+
+    def count(conn, cursor, statement, parameters, context, executemany):
+        if statement.lstrip().startswith("SELECT") and "occurrence" in statement:
+            seen.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        assert client.get(path, query_string=query).status_code == 200
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    return len(seen)
+
+
+def test_a_week_and_a_branch_day_read_occurrences_once_however_busy(client, app):
+    hall = make_hall(make_branch(opening_hours=WEEKDAYS))
+    day = tuesday()
+    for hour in (9, 11, 13, 15):
+        for room in (hall.half_a, hall.half_b, hall.beside):
+            book(client, make_booker(), room, local(day, hour), local(day, hour + 1))
+    assert occurrence_reads(client, f"/rooms/{hall.hall.id}", week=day.isoformat()) == 1
+    assert occurrence_reads(client, f"/branches/{hall.hall.branch_id}/day",
+                            day=day.isoformat()) == 1
