@@ -12,11 +12,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 from typing import Any
 
-from sqlalchemy import and_, case, select
+from sqlalchemy import select
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from app.extensions import db
-from app.models import Booking, Branch, CellRoom, Layout, Occurrence, Room, User, utcnow
+from app.models import Branch, CellRoom, Layout, Occurrence, Room, User, utcnow
 from app.models.booking import ACTIVE_STATUSES
 from app.services import conflicts
 from app.services.booking_rules import (
@@ -109,43 +109,17 @@ class RoomCalendar:
     opening: list[Interval]
 
 
-# A private booking's title never leaves the database: only a confirmed public one's does.
-_SHOWN_TITLE = case((and_(Booking.public.is_(True), Booking.status == "confirmed",
-                          Occurrence.status == "confirmed"), Booking.title), else_=None)
-
-
 def rooms_calendar(rooms: list[Room], window: Interval) -> dict[int, RoomCalendar]:
     """Availability and bookings of many rooms from one query of occurrences (a calendar page)."""
-    mine, theirs = aliased(CellRoom), aliased(CellRoom)
-    ids = [room.id for room in rooms]
-    seen: set[tuple[int, int]] = set()
-    blocks: dict[int, list[Interval]] = {room_id: [] for room_id in ids}
-    booked: dict[int, list[Booked]] = {room_id: [] for room_id in ids}
-    rows = db.session.execute(
-        select(mine.room_id, Occurrence.id, Occurrence.start, Occurrence.end,
-               Occurrence.block_start, Occurrence.block_end, Occurrence.status,
-               Booking.id, _SHOWN_TITLE)
-        .join(theirs, theirs.cell_id == mine.cell_id)
-        .join(Occurrence, Occurrence.room_id == theirs.room_id)
-        .join(Booking, Booking.id == Occurrence.booking_id)
-        .where(mine.room_id.in_(ids),
-               Occurrence.status.in_(ACTIVE_STATUSES),
-               Occurrence.block_start < window.end,
-               Occurrence.block_start > window.start - conflicts.MAX_BLOCK,
-               Occurrence.block_end > window.start)
-    ) if ids else ()
-    for room_id, occurrence_id, start, end, block_start, block_end, status, booking_id, title \
-            in rows:
-        if (room_id, occurrence_id) in seen:  # the rooms share several cells
-            continue
-        seen.add((room_id, occurrence_id))
-        blocks[room_id].append(Interval(block_start, block_end))
-        if start < window.end and end > window.start:
-            booked[room_id].append(Booked(start, end, status == "pending", title,
-                                          booking_id if title is not None else None))
+    found = conflicts.booked_around_rooms([room.id for room in rooms], window)
+    blocks = {room_id: [b.block for b in items] for room_id, items in found.items()}
+    booked = {room_id: [Booked(b.start, b.end, b.pending, b.public_title,
+                               b.booking_id if b.public_title is not None else None)
+                        for b in items if b.start < window.end and b.end > window.start]
+              for room_id, items in found.items()}
     openings = _openings_by_branch(rooms, window)
     return {room.id: RoomCalendar(
-        _availability(sorted(blocks[room.id]), openings[room.branch_id], window),
+        _availability(blocks[room.id], openings[room.branch_id], window),
         sorted(booked[room.id], key=lambda b: (b.start, b.end)), openings[room.branch_id])
         for room in rooms}
 
