@@ -343,3 +343,16 @@ def test_a_week_and_a_branch_day_read_occurrences_once_however_busy(client, app)
     assert occurrence_reads(client, f"/rooms/{hall.hall.id}", week=day.isoformat()) == 1
     assert occurrence_reads(client, f"/branches/{hall.hall.branch_id}/day",
                             day=day.isoformat()) == 1
+
+
+def test_a_closure_closes_its_day_in_the_week(client, app):
+    day = tuesday()
+    branch = make_branch(opening_hours=WEEKDAYS, closures=[{
+        "start": local(day, 0).isoformat(), "end": local(day + timedelta(days=1), 0).isoformat(),
+        "reason": "Staff training"}])
+    room = make_room(branch)
+    text = page(client, room, week=day.isoformat())
+    assert [(c["kinds"], c["r"], c["s"]) for c in cells(grid(text)) if c["c"] == 3] == [
+        (["closed"], 2, 52)]
+    tuesday_list = week_list(text).split("<h4>")[2]
+    assert "Closed</p>" in tuesday_list and "Book from" not in tuesday_list
