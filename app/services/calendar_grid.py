@@ -34,7 +34,7 @@ DEFAULT_HOURS = (8, 20)
 class FreeSlot:
     """A piece of free time (at most an hour, on the hour); ``book_end`` is where a booking
     started here would end (at least the room's shortest booking), or None when it cannot
-    be booked online (past, too soon, too far ahead, too short)."""
+    be booked online (past, too soon, too far ahead, too short, or the room is retired)."""
 
     start: datetime
     end: datetime
@@ -224,7 +224,7 @@ def _room_day(room: Room, calendar: RoomCalendar, day: date, zone: tzinfo, now: 
     periods += [Period("blocked", i.start, i.end) for i in subtract(busy, shown)]
     rules = RoomRules.of(room)
     for free in _clip(calendar.availability.free, whole):
-        slots = tuple(_slot(piece, free, rules, zone, now, staff)
+        slots = tuple(_slot(piece, free, rules, zone, now, staff, room.bookable)
                       for piece in _hours_of(free, zone))
         periods.append(Period("free", free.start, free.end, slots=slots))
     order = {"closed": 0, "blocked": 1, "booked": 2, "free": 3}
@@ -251,14 +251,14 @@ def _hours_of(free: Interval, zone: tzinfo) -> list[Interval]:
 
 
 def _slot(piece: Interval, free: Interval, rules: RoomRules, zone: tzinfo, now: datetime,
-          staff: bool) -> FreeSlot:
+          staff: bool, bookable: bool) -> FreeSlot:
     """A free piece, and where a booking from its start would end if one may be made online."""
     end = max(piece.end, piece.start + timedelta(minutes=rules.min_minutes))
     wanted = Interval(piece.start, end)
     same_day = (end - timedelta(microseconds=1)).astimezone(zone).date() == \
         piece.start.astimezone(zone).date() and end.astimezone(zone).time() != time.min
-    if (piece.start < now or end > free.end or not same_day or check_grid(wanted, rules, zone)
-            or check_duration(wanted, rules)
+    if (not bookable or piece.start < now or end > free.end or not same_day
+            or check_grid(wanted, rules, zone) or check_duration(wanted, rules)
             or check_lead_and_horizon(wanted, rules, now, zone, staff=staff)):
         return FreeSlot(piece.start, piece.end, None)
     return FreeSlot(piece.start, piece.end, end)

@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import event
 
 from app.extensions import db
+from app.services import rooms
 from tests.booking_helpers import book, make_booker, make_hall
 from tests.builders import PASSWORD, future_day, local, make_branch, make_room, utcnow_local
 from tests.web_helpers import sign_in
@@ -356,3 +357,12 @@ def test_a_closure_closes_its_day_in_the_week(client, app):
         (["closed"], 2, 52)]
     tuesday_list = week_list(text).split("<h4>")[2]
     assert "Closed</p>" in tuesday_list and "Book from" not in tuesday_list
+
+
+def test_a_retired_room_shows_its_week_without_links_to_book(client, room):
+    rooms.retire_room(room)
+    db.session.commit()
+    text = page(client, room, week=tuesday().isoformat())
+    free = [c for c in cells(grid(text)) if "free" in c["kinds"]]
+    assert free and all(c["href"] is None for c in free)
+    assert "Book from:" not in week_list(text)
