@@ -203,12 +203,22 @@ class RoomSpan(SpanOut):
     room_id: Id
 
 
+class BookedOut(SpanOut):
+    """A booking that fills a room's time: a public event's title and id, else neither."""
+
+    status: Literal["confirmed", "pending"]
+    title: str | None
+    event_id: Id | None
+
+
 class Availability(Out):
-    """A room's busy and free ranges in a window, within its opening hours and rules."""
+    """A room's busy and free ranges in a window, within its opening hours and rules, and
+    the bookings that fill it (its own and those of rooms overlapping it)."""
 
     room_id: Id
     busy: list[SpanOut]
     free: list[SpanOut]
+    booked: list[BookedOut]
 
 
 class RoomAvailability(Availability):

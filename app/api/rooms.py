@@ -98,16 +98,12 @@ def delete_room(room_id: int):
 @query(start=instant_param("from", required=True),
        end=instant_param("until (at most 31 days after start)", required=True))
 def room_availability(room_id: int):
-    """Busy and free intervals of the room between ``start`` and ``end`` (at most 31 days)."""
+    """Busy and free intervals of the room between ``start`` and ``end`` (at most 31 days),
+    and the bookings in it: a public event by title, any other only as booked."""
     room = rooms.get_room(room_id)
     window = availability.check_window(_instant_arg("start"), _instant_arg("end"))
-    result = availability.room_availability(room, window)
-    zone = get_zone(room.branch.timezone)
-    return jsonify({
-        "room_id": room.id,
-        "busy": [_span(i, zone) for i in result.busy],
-        "free": [_span(i, zone) for i in result.free],
-    })
+    found = availability.rooms_calendar([room], window)[room.id]
+    return jsonify({"room_id": room.id, **_calendar_json(found, get_zone(room.branch.timezone))})
 
 
 @bp.get("/branches/<int:branch_id>/availability")
@@ -115,18 +111,26 @@ def room_availability(room_id: int):
 @query(start=instant_param("from", required=True),
        end=instant_param("until (at most 31 days after start)", required=True))
 def branch_availability(branch_id: int):
-    """Busy and free intervals of every bookable room of a branch, from one query."""
+    """Busy and free intervals and the bookings of every bookable room of a branch, from one
+    query of occurrences."""
     branch = get_branch(branch_id)
     window = availability.check_window(_instant_arg("start"), _instant_arg("end"))
     bookable = rooms.bookable_rooms(branch.id)
     zone = get_zone(branch.timezone)
-    found = availability.rooms_availability(bookable, window)
+    found = availability.rooms_calendar(bookable, window)
     return jsonify({"items": [
-        {"room_id": room.id, "name": room.name,
-         "busy": [_span(i, zone) for i in found[room.id].busy],
-         "free": [_span(i, zone) for i in found[room.id].free]}
+        {"room_id": room.id, "name": room.name, **_calendar_json(found[room.id], zone)}
         for room in bookable
     ], "next_cursor": None})
+
+
+def _calendar_json(found: availability.RoomCalendar, zone) -> dict:
+    return {
+        "busy": [_span(i, zone) for i in found.availability.busy],
+        "free": [_span(i, zone) for i in found.availability.free],
+        "booked": [{**_span(b, zone), "status": "pending" if b.pending else "confirmed",
+                    "title": b.title, "event_id": b.event_id} for b in found.booked],
+    }
 
 
 @bp.get("/search")

@@ -91,6 +91,41 @@ def rooms_availability(rooms: list[Room], window: Interval) -> dict[int, Availab
             for room in rooms}
 
 
+@dataclass(frozen=True)
+class Booked:
+    """A booking as anyone may see it on a calendar: only a public event shows its title."""
+
+    start: datetime
+    end: datetime
+    pending: bool
+    title: str | None = None
+    event_id: int | None = None
+
+
+@dataclass(frozen=True)
+class RoomCalendar:
+    """A room's availability and the bookings that fill it (its own and overlapping rooms')."""
+
+    availability: Availability
+    booked: list[Booked]
+    opening: list[Interval]
+
+
+def rooms_calendar(rooms: list[Room], window: Interval) -> dict[int, RoomCalendar]:
+    """Availability and bookings of many rooms from one query of occurrences (a calendar page)."""
+    found = conflicts.booked_around_rooms([room.id for room in rooms], window)
+    blocks = {room_id: [b.block for b in items] for room_id, items in found.items()}
+    booked = {room_id: [Booked(b.start, b.end, b.pending, b.public_title,
+                               b.booking_id if b.public_title is not None else None)
+                        for b in items if b.start < window.end and b.end > window.start]
+              for room_id, items in found.items()}
+    openings = _openings_by_branch(rooms, window)
+    return {room.id: RoomCalendar(
+        _availability(blocks[room.id], openings[room.branch_id], window),
+        sorted(booked[room.id], key=lambda b: (b.start, b.end)), openings[room.branch_id])
+        for room in rooms}
+
+
 def _availability(blocks: list[Interval], opening: list[Interval],
                   window: Interval) -> Availability:
     busy = merge(blocks)

@@ -9,6 +9,7 @@ from app.web import (  # noqa: E402,F401
     closures,
     events,
     find,
+    grids,
     language,
     localtime,
     planner,

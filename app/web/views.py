@@ -11,9 +11,8 @@ from flask_login import current_user, login_required
 
 from app.auth.forms import EmptyForm
 from app.extensions import db
-from app.models import Association, Room, User, utcnow
+from app.models import Association, User, utcnow
 from app.services import associations, branches, whats_on
-from app.services import layouts as layout_service
 from app.services.errors import AlreadyExists, Forbidden, NotFound, RuleViolation
 from app.web import bp
 from app.web.forms import AssociationForm, JoinForm, MemberForm
@@ -34,16 +33,6 @@ def index():
 def rooms():
     """The branches and their rooms."""
     return render_template("web/rooms.html", branches=branches.branches_by_name())
-
-
-@bp.route("/rooms/<int:room_id>")
-def room(room_id: int):
-    """One room: what it is, what it holds."""
-    room = db.session.get(Room, room_id)
-    if room is None:
-        abort(404)
-    return render_template("web/room.html", room=room,
-                           layouts=layout_service.layout_summaries(room))
 
 
 @bp.route("/associations")

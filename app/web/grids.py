@@ -1,0 +1,54 @@
+"""Calendar pages: a room's week grid and a branch's day, busy and free at a glance."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import abort, render_template, request
+from flask_babel import gettext
+from flask_login import current_user
+
+from app.extensions import db
+from app.models import Branch, Room, utcnow
+from app.services import calendar_grid
+from app.services import layouts as layout_service
+from app.web import bp
+
+
+@bp.route("/rooms/<int:room_id>")
+def room(room_id: int):
+    """One room: what it is, what it holds, and its week, busy and free (``?week=`` any day)."""
+    room = db.session.get(Room, room_id)
+    if room is None:
+        abort(404)
+    week = calendar_grid.room_week(room, _date_arg("week"), utcnow(), staff=_staff())
+    return render_template("web/room.html", room=room, week=week,
+                           layouts=layout_service.layout_summaries(room))
+
+
+@bp.route("/branches/<int:branch_id>/day")
+def branch_day(branch_id: int):
+    """Every bookable room of a branch on one day (``?day=``), hour by hour."""
+    branch = db.session.get(Branch, branch_id)
+    if branch is None:
+        abort(404)
+    found = calendar_grid.branch_day(branch, _date_arg("day"), utcnow(), staff=_staff())
+    return render_template("web/branch_day.html", branch=branch, grid=found)
+
+
+def _date_arg(name: str) -> date | None:
+    """An optional YYYY-MM-DD query parameter; a 400 page that says so for anything else."""
+    raw = request.args.get(name)
+    if not raw:
+        return None
+    try:
+        if len(raw) != len("YYYY-MM-DD"):
+            raise ValueError(raw)
+        return date.fromisoformat(raw)
+    except ValueError:
+        abort(400, description=gettext("'%(name)s' must be a date written as YYYY-MM-DD.",
+                                       name=name))
+
+
+def _staff() -> bool:
+    return current_user.is_authenticated and current_user.is_staff
