@@ -1,10 +1,14 @@
 """Forms of the web pages."""
 
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
     EmailField,
+    HiddenField,
     IntegerField,
     SelectField,
     SelectMultipleField,
@@ -25,6 +29,8 @@ from wtforms.validators import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from calendars.recurrence import MAX_COUNT
+
 
 class AssociationForm(FlaskForm):
     """A new association."""
@@ -43,20 +49,72 @@ class MemberForm(FlaskForm):
                                         SelectChoice("admin", "Admin")])
 
 
-class BookingForm(FlaskForm):
-    """Book a room: local date and times in the branch's zone, once or weekly."""
+REPEATS = (
+    SelectChoice("none", _l("Does not repeat")),
+    SelectChoice("weekly", _l("Every week")),
+    SelectChoice("fortnightly", _l("Every other week")),
+    SelectChoice("monthly", _l("Every month, on the same weekday (e.g. the 2nd Tuesday)")),
+)
+ENDS = (
+    SelectChoice("count", _l("After a number of times")),
+    SelectChoice("until", _l("On a date")),
+)
 
-    association_id = SelectField("For", coerce=int)
-    title = StringField("Title", validators=[DataRequired(), Length(max=200)])
-    attendees = IntegerField("People", validators=[DataRequired(), NumberRange(1, 100_000)])
-    day = DateField("Date", validators=[DataRequired()])
-    start = TimeField("From", validators=[DataRequired()])
-    end = TimeField("Until", validators=[DataRequired()])
-    layout_id = SelectField("Layout", coerce=int)
-    weeks = IntegerField("Repeat weekly, times", default=1,
-                         validators=[DataRequired(), NumberRange(1, 52)])
-    public = BooleanField("Show in the library's public calendar")
-    description = TextAreaField("Notes for staff and members", validators=[Length(max=5000)])
+
+class BookingForm(FlaskForm):
+    """Book a room: local date and times in the branch's zone, once or repeating.
+
+    A series repeats weekly, every other week or monthly on the same weekday of the
+    month (the 2nd Tuesday, the last Friday: how associations plan), and ends after a
+    number of times or on a date. ``skip_dates`` lists local dates (YYYY-MM-DD) to leave
+    out: the dates a check found taken, when the member books only the free ones.
+    """
+
+    association_id = SelectField(_l("For"), coerce=int)
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    attendees = IntegerField(_l("People"), validators=[DataRequired(), NumberRange(1, 100_000)])
+    day = DateField(_l("Date"), validators=[DataRequired()])
+    start = TimeField(_l("From"), validators=[DataRequired()])
+    end = TimeField(_l("Until"), validators=[DataRequired()])
+    layout_id = SelectField(_l("Layout"), coerce=int)
+    repeat = SelectField(_l("Repeat"), choices=REPEATS, default="none")
+    ends = SelectField(_l("Ends"), choices=ENDS, default="count")
+    count = IntegerField(_l("Number of times"), default=10, validators=[
+        Optional(), NumberRange(1, MAX_COUNT, _l("Between 1 and %(max)s times.", max=MAX_COUNT))])
+    until = DateField(_l("Last date"), validators=[Optional()])
+    public = BooleanField(_l("Show in the library's public calendar"))
+    description = TextAreaField(_l("Notes for staff and members"),
+                                validators=[Length(max=5000)])
+    skip_dates = HiddenField()
+
+    def validate_end(self, field: TimeField) -> None:
+        """After the start, on the same day."""
+        if self.start.data is not None and field.data is not None and field.data <= self.start.data:
+            raise ValidationError(_l("'Until' must come after 'From'."))
+
+    def validate_count(self, field: IntegerField) -> None:
+        """Needed when a series ends after a number of times."""
+        if self.repeat.data != "none" and self.ends.data == "count" and field.data is None:
+            raise ValidationError(_l("How many times?"))
+
+    def validate_until(self, field: DateField) -> None:
+        """Needed when a series ends on a date, and not before the first date."""
+        if self.repeat.data == "none" or self.ends.data != "until":
+            return
+        if field.data is None:
+            raise ValidationError(_l("Pick the last date."))
+        if self.day.data is not None and field.data < self.day.data:
+            raise ValidationError(_l("Pick a date on or after the first date."))
+
+    def skipped(self) -> list[date]:
+        """The local dates to leave out of the series (unreadable ones are ignored)."""
+        found = []
+        for text in (self.skip_dates.data or "").split(","):
+            try:
+                found.append(date.fromisoformat(text.strip()))
+            except ValueError:
+                continue
+        return found
 
 
 class ReasonForm(FlaskForm):
