@@ -166,6 +166,11 @@ class BookingCheck:
         return is_small_group(self.attendees, self.capacity)
 
     @property
+    def first_clash(self) -> DateCheck | None:
+        """The first date something is booked in the way (the suggestions replace it)."""
+        return next((d for d in self.dates if d.clashes), None)
+
+    @property
     def taken(self) -> list[DateCheck]:
         """The dates that are not free."""
         return [d for d in self.dates if not d.free]
@@ -213,9 +218,9 @@ def check_booking(actor: User, data: BookingInput, now: datetime | None = None) 
         for index, p in enumerate(plan)
     ]
     capacity = capacity_of(room, booking.layout)
-    first_taken = next((d for d in dates if d.clashes), None)
-    suggestions = (alternatives(room, first_taken.start, first_taken.end, booking.attendees,
-                                actor, now) if first_taken else [])
+    first_clash = next((d for d in dates if d.clashes), None)
+    suggestions = (alternatives(room, first_clash.start, first_clash.end, booking.attendees,
+                                actor, now) if first_clash else [])
     smaller = (smaller_free_rooms(room, capacity, plan[0].start, plan[0].end,
                                   booking.attendees, actor, now)
                if is_small_group(booking.attendees, capacity) else [])

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext, ngettext
@@ -64,7 +64,9 @@ def book_room(room_id: int):
     zone = get_zone(room.branch.timezone)
     return render_template(
         "web/book.html", room=room, form=form, conflict=conflict, check=check,
-        suggestions=_with_links(form, check.suggestions, zone) if check else [],
+        suggestions=_with_links(form, check.suggestions, zone,
+                                check.first_clash.start.astimezone(zone).date())
+        if check and check.first_clash else [],
         smaller_rooms=_with_links(form, check.smaller_rooms, zone) if check else [],
         skip=",".join(d.start.astimezone(zone).date().isoformat() for d in check.taken)
         if check else "",
@@ -189,18 +191,20 @@ def _attach(form: BookingForm, error: RuleViolation | TimeInputError) -> None:
         (target.errors if target is not None else form.form_errors).append(message)
 
 
-def _with_links(form: BookingForm, alternatives: list[Alternative],
-                zone: tzinfo) -> list[tuple[Alternative, str]]:
+def _with_links(form: BookingForm, alternatives: list[Alternative], zone: tzinfo,
+                taken_day: date | None = None) -> list[tuple[Alternative, str]]:
     """Each alternative with the booking form of its room filled in with what was typed
     here, at the alternative's time and with the layout that holds the group."""
     links = []
     for alternative in alternatives:
         start, end = alternative.start.astimezone(zone), alternative.end.astimezone(zone)
+        # A series keeps its first date: the alternative moves it as it moves the taken date.
+        first = form.day.data + (start.date() - taken_day) if taken_day else start.date()
         links.append((alternative, url_for(
             "web.book_room", room_id=alternative.room.id,
             layout_id=alternative.layout.id if alternative.layout else 0,
             association_id=form.association_id.data, title=form.title.data,
-            attendees=form.attendees.data, day=start.date().isoformat(),
+            attendees=form.attendees.data, day=first.isoformat(),
             start=start.strftime("%H:%M"), end=end.strftime("%H:%M"),
             repeat=form.repeat.data, ends=form.ends.data,
             count=form.count.data if form.count.data else None,

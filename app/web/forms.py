@@ -8,7 +8,6 @@ from wtforms import (
     BooleanField,
     DateField,
     EmailField,
-    HiddenField,
     IntegerField,
     SelectField,
     SelectMultipleField,
@@ -85,7 +84,7 @@ class BookingForm(FlaskForm):
     public = BooleanField(_l("Show in the library's public calendar"))
     description = TextAreaField(_l("Notes for staff and members"),
                                 validators=[Length(max=5000)])
-    skip_dates = HiddenField()
+    skip_dates = StringField()  # sent by the 'book only the free dates' button, not rendered
 
     def validate_end(self, field: TimeField) -> None:
         """After the start, on the same day."""
