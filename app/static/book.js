@@ -115,7 +115,8 @@ function requestBody() {
 
 function when(startText, endText) {
   const zone = form.dataset.zone;
-  const lang = document.documentElement.lang || "en";
+  const given = document.documentElement.lang || "en";
+  const lang = given === "en" ? "en-GB" : given; // a Danish library writes English the British way
   const day = new Intl.DateTimeFormat(lang, {
     timeZone: zone, weekday: "short", day: "numeric", month: "short", year: "numeric",
     hour: "2-digit", minute: "2-digit",

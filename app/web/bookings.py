@@ -22,7 +22,7 @@ from app.services.capacity import capacity_of
 from app.services.errors import Conflict, Forbidden, NotFound, RuleViolation
 from app.web import bp
 from app.web.forms import BookingForm, ReasonForm
-from calendars import Interval, TimeInputError, get_zone, localize, to_rfc3339
+from calendars import Interval, RecurrenceError, TimeInputError, get_zone, localize, to_rfc3339
 
 PREFILL = ("association_id", "title", "attendees", "day", "start", "end", "layout_id",
            "repeat", "ends", "count", "until", "public")
@@ -50,7 +50,7 @@ def book_room(room_id: int):
         try:
             data = _booking_input(room, form)
             result = bookings.create_booking(current_user, data)
-        except (RuleViolation, TimeInputError) as error:
+        except (RuleViolation, TimeInputError, RecurrenceError) as error:
             _attach(form, error)
             check = _check_quietly(data) if isinstance(error, RuleViolation) else None
         except Conflict as error:
@@ -90,7 +90,7 @@ def _check_quietly(data: BookingInput) -> bookings.BookingCheck | None:
     request itself cannot be read (its errors are next to the fields already)."""
     try:
         return bookings.check_booking(current_user, data)
-    except (RuleViolation, TimeInputError, Forbidden):
+    except (RuleViolation, TimeInputError, RecurrenceError, Forbidden):
         return None
 
 
@@ -180,7 +180,7 @@ def _booking_input(room: Room, form: BookingForm) -> BookingInput:
     )
 
 
-def _attach(form: BookingForm, error: RuleViolation | TimeInputError) -> None:
+def _attach(form: BookingForm, error: RuleViolation | TimeInputError | RecurrenceError) -> None:
     items = ([(e.field, e.message) for e in error.errors] if isinstance(error, RuleViolation)
              else [(error.field, error.message)])
     fields_of = FIELD_OF | {"recurrence.rrule": form.ends.data if form.ends.data == "until"

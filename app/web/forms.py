@@ -91,19 +91,20 @@ class BookingForm(FlaskForm):
         if self.start.data is not None and field.data is not None and field.data <= self.start.data:
             raise ValidationError(_l("'Until' must come after 'From'."))
 
-    def validate_count(self, field: IntegerField) -> None:
-        """Needed when a series ends after a number of times."""
-        if self.repeat.data != "none" and self.ends.data == "count" and field.data is None:
-            raise ValidationError(_l("How many times?"))
-
-    def validate_until(self, field: DateField) -> None:
-        """Needed when a series ends on a date, and not before the first date."""
-        if self.repeat.data == "none" or self.ends.data != "until":
-            return
-        if field.data is None:
-            raise ValidationError(_l("Pick the last date."))
-        if self.day.data is not None and field.data < self.day.data:
-            raise ValidationError(_l("Pick a date on or after the first date."))
+    def validate(self, extra_validators=None) -> bool:
+        """The fields, then the end the repeat needs: a number of times or a last date."""
+        valid = super().validate(extra_validators)
+        if self.repeat.data == "none":
+            return valid
+        if self.ends.data == "count" and self.count.data is None and not self.count.errors:
+            self.count.errors = [*self.count.errors, _l("How many times?")]
+        if self.ends.data == "until" and not self.until.errors:
+            if self.until.data is None:
+                self.until.errors = [*self.until.errors, _l("Pick the last date.")]
+            elif self.day.data is not None and self.until.data < self.day.data:
+                self.until.errors = [*self.until.errors,
+                                     _l("Pick a date on or after the first date.")]
+        return valid and not (self.count.errors or self.until.errors)
 
     def skipped(self) -> list[date]:
         """The local dates to leave out of the series (unreadable ones are ignored)."""
