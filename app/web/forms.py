@@ -120,7 +120,7 @@ class BookingForm(FlaskForm):
 class ReasonForm(FlaskForm):
     """A staff decision, with a reason when rejecting."""
 
-    reason = TextAreaField("Reason", validators=[Length(max=2000)])
+    reason = TextAreaField(_l("Reason"), validators=[Length(max=2000)])
 
 
 class CheckboxesField(SelectMultipleField):

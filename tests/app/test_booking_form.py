@@ -8,6 +8,7 @@ from datetime import date, datetime, time, timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from flask_babel import refresh
 from sqlalchemy import func, select
 
 from app.extensions import db
@@ -303,3 +304,12 @@ def test_the_check_is_for_members_of_the_association_only(client, app, room):
                            json=check_body(booker, room))
     assert response.status_code == 403
     assert client.post("/api/v1/bookings/check", json=check_body(booker, room)).status_code == 401
+
+
+def test_the_form_and_its_live_messages_speak_danish(client, signed_in, room):
+    refresh()  # the test's app context keeps the language of the requests before
+    page = client.get(f"/rooms/{room.id}/book",
+                      headers={"Accept-Language": "da"}).get_data(as_text=True)
+    assert "<legend>Gentag</legend>" in page
+    assert 'data-msg-only-free="Book kun de {num} ledige datoer"' in page
+    assert "Hver anden uge" in page
