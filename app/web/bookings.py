@@ -63,14 +63,22 @@ def book_room(room_id: int):
     status = 409 if conflict else (422 if form.errors else 200)
     zone = get_zone(room.branch.timezone)
     return render_template(
-        "web/book.html", room=room, form=form, conflict=conflict, check=check,
-        suggestions=_with_links(form, check.suggestions, zone,
-                                check.first_clash.start.astimezone(zone).date())
-        if check and check.first_clash else [],
-        smaller_rooms=_with_links(form, check.smaller_rooms, zone) if check else [],
-        skip=",".join(d.start.astimezone(zone).date().isoformat() for d in check.taken)
-        if check else "",
+        "web/book.html", room=room, form=form, check=check,
+        **(_report(form, check, zone) if check else {}),
         capacities=_capacities(room), week=_week_ahead(room), zone=zone), status
+
+
+def _report(form: BookingForm, check: bookings.BookingCheck, zone: tzinfo) -> dict:
+    """What the page shows of a check: alternatives as filled-in links, and the local
+    dates the 'book only the free dates' button leaves out."""
+    first_clash = check.first_clash
+    return {
+        "suggestions": _with_links(form, check.suggestions, zone,
+                                   first_clash.start.astimezone(zone).date())
+        if first_clash else [],
+        "smaller_rooms": _with_links(form, check.smaller_rooms, zone),
+        "skip": ",".join(d.start.astimezone(zone).date().isoformat() for d in check.taken),
+    }
 
 
 def _booked(result: bookings.BookingResult, form: BookingForm):
