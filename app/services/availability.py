@@ -347,7 +347,7 @@ def alternatives(
     Nearest means: the same time in another room of the branch that holds the group
     (the snuggest first, so the group is not lost in a hall), then the same room at the
     nearest free time of the same length (within a week either way). Other rooms take
-    at most three places, so the same room is always offered too when it is free nearby.
+    at most two places, so the same room is always offered too when it is free nearby.
     """
     same_room = _nearest_free_slots(room, start, end, actor, now, exclude_booking_id)
     others = [match for match in search_rooms(Interval(start, end), attendees, set(),
