@@ -16,9 +16,9 @@ from app.api.openapi import (
     query,
     responds,
 )
-from app.api.present import booking_json
+from app.api.present import booking_check_json, booking_json
 from app.api.request import page, page_params, query_int
-from app.api.responses import BookingCreated, BookingOut, Page
+from app.api.responses import BookingCheckOut, BookingCreated, BookingOut, Page
 from app.api.schemas import BookingIn, BookingPatch, DecisionIn
 from app.services import bookings
 from app.services.bookings import BookingChanges, BookingInput
@@ -32,7 +32,14 @@ from calendars import parse_instant
 def create_booking(body: BookingIn):
     """Book a room (once or as a series): 201 confirmed or pending, 409 clash, 422 rule."""
     user = signed_in_user()
-    data = BookingInput(
+    result = bookings.create_booking(user, _booking_input(body))
+    answer = booking_json(result.booking)
+    answer["skipped"] = result.skipped
+    return jsonify(answer), 201
+
+
+def _booking_input(body: BookingIn) -> BookingInput:
+    return BookingInput(
         room_id=body.room_id,
         layout_id=body.layout_id,
         title=body.title,
@@ -46,10 +53,16 @@ def create_booking(body: BookingIn):
         exdates=tuple(body.recurrence.exdates) if body.recurrence else (),
         skip_conflicts=body.skip_conflicts,
     )
-    result = bookings.create_booking(user, data)
-    answer = booking_json(result.booking)
-    answer["skipped"] = result.skipped
-    return jsonify(answer), 201
+
+
+@bp.post("/bookings/check")
+@responds(BookingCheckOut)
+@accepts(BookingIn, role="member")
+def check_booking(body: BookingIn):
+    """Dry run of a create (the same body): which dates are free, which clash and with
+    what, which rules fail, the layout's capacity; nothing is booked. 403/422 as create."""
+    user = signed_in_user()
+    return jsonify(booking_check_json(bookings.check_booking(user, _booking_input(body))))
 
 
 @bp.get("/bookings")

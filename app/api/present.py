@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from app.models import Association, Booking, Branch, JoinRequest, Room, User
+from app.services.availability import Alternative
+from app.services.bookings import BookingCheck
 from app.services.capacity import capacity_of
 from app.services.feeds import event_page_url
 from app.services.whats_on import EventOccurrence, PublicEvent
@@ -189,4 +191,32 @@ def public_event_json(event: PublicEvent, base_url: str) -> dict[str, Any]:
         ],
         "url": event_page_url(base_url, booking.id),
         "ics_url": f"{event_page_url(base_url, booking.id)}.ics",
+    }
+
+
+def alternative_json(alternative: Alternative, zone: tzinfo) -> dict[str, Any]:
+    """Another room or time to book, by the room's name and what it holds."""
+    layout = alternative.layout
+    return {"room_id": alternative.room.id, "room_name": alternative.room.name,
+            "layout_id": layout.id if layout else None,
+            "layout_name": layout.name if layout else None,
+            "capacity": alternative.capacity,
+            "start": to_rfc3339(alternative.start, zone), "end": to_rfc3339(alternative.end, zone)}
+
+
+def booking_check_json(check: BookingCheck) -> dict[str, Any]:
+    """A dry run's answer, in the branch's zone."""
+    zone = ZoneInfo(check.room.branch.timezone)
+    return {
+        "ok": check.ok,
+        "dates": [{"start": to_rfc3339(d.start, zone), "end": to_rfc3339(d.end, zone),
+                   "free": d.free, "clashes": list(d.clashes), "problems": list(d.problems)}
+                  for d in check.dates],
+        "errors": [{"field": e.field, "code": e.code, "message": e.message}
+                   for e in check.errors],
+        "capacity": check.capacity,
+        "attendees": check.attendees,
+        "small_group": check.small_group,
+        "suggestions": [alternative_json(a, zone) for a in check.suggestions],
+        "smaller_rooms": [alternative_json(a, zone) for a in check.smaller_rooms],
     }

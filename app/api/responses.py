@@ -321,6 +321,51 @@ class BookingCreated(BookingOut):
     skipped: list[RoomSpan]
 
 
+class CheckedDate(Out):
+    """One date of a checked request: free, or the titles in its way (null: not yours
+    to see) and the rules it breaks."""
+
+    start: AwareDatetime
+    end: AwareDatetime
+    free: bool
+    clashes: list[str | None]
+    problems: list[str]
+
+
+class RuleError(Out):
+    """A rule the whole request breaks, as a 422 would list it."""
+
+    field: str
+    code: str
+    message: str
+
+
+class AlternativeOut(Out):
+    """Another room or time: the room by name, what it holds (with which layout), when."""
+
+    room_id: Id
+    room_name: str
+    layout_id: Id | None
+    layout_name: str | None
+    capacity: int
+    start: AwareDatetime
+    end: AwareDatetime
+
+
+class BookingCheckOut(Out):
+    """A dry run of a create: per date, the request's rules, the layout's capacity, and
+    alternatives (on a clash; smaller rooms for a small group)."""
+
+    ok: bool
+    dates: list[CheckedDate]
+    errors: list[RuleError]
+    capacity: int
+    attendees: int
+    small_group: bool
+    suggestions: list[AlternativeOut]
+    smaller_rooms: list[AlternativeOut]
+
+
 class ItemOut(Out):
     """A piece of furniture: its kind, centre (metres) and rotation (degrees)."""
 

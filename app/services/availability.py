@@ -364,6 +364,57 @@ def _busy_by_room(rooms: list[Room], span: Interval) -> dict[int, list[Interval]
             for room_id, others in neighbours.items()}
 
 
+@dataclass(frozen=True)
+class Alternative:
+    """Somewhere else or some other time to meet: a room, what it holds, and when."""
+
+    room: Room
+    layout: Layout | None
+    capacity: int
+    start: datetime
+    end: datetime
+
+
+def alternatives(
+    room: Room,
+    start: datetime,
+    end: datetime,
+    attendees: int,
+    actor: User,
+    now: datetime,
+    exclude_booking_id: int | None = None,
+) -> list[Alternative]:
+    """Up to five alternatives to a taken time, nearest first.
+
+    Nearest means: the same time in another room of the branch that holds the group
+    (the snuggest first, so the group is not lost in a hall), then the same room at the
+    nearest free time of the same length (within a week either way). Other rooms take
+    at most two places, so the same room is always offered too when it is free nearby.
+    """
+    same_room = _nearest_free_slots(room, start, end, actor, now, exclude_booking_id)
+    others = [match for match in search_rooms(Interval(start, end), attendees, set(),
+                                              room.branch_id, now=now, staff=actor.is_staff)
+              if match.room.id != room.id]
+    here = best_fit(room, attendees) or (None, capacity_of(room, None))
+    picks = [Alternative(m.room, m.layout, m.capacity, start, end)
+             for m in others[:MAX_SUGGESTIONS - SAME_ROOM_SUGGESTIONS]]
+    picks += [Alternative(room, here[0], here[1], s, e)
+              for s, e in same_room[:MAX_SUGGESTIONS - len(picks)]]
+    return picks
+
+
+def smaller_free_rooms(
+    room: Room, capacity: int, start: datetime, end: datetime, attendees: int, actor: User,
+    now: datetime, limit: int = 3,
+) -> list[Alternative]:
+    """Other rooms of the branch free at that time that hold the group and less than
+    ``capacity``, the snuggest first."""
+    return [Alternative(m.room, m.layout, m.capacity, start, end)
+            for m in search_rooms(Interval(start, end), attendees, set(), room.branch_id,
+                                  now=now, staff=actor.is_staff)
+            if m.room.id != room.id and m.capacity < capacity][:limit]
+
+
 def suggestions_for(
     room: Room,
     start: datetime,
@@ -373,21 +424,11 @@ def suggestions_for(
     now: datetime,
     exclude_booking_id: int | None = None,
 ) -> list[dict[str, Any]]:
-    """Up to five alternatives: the nearest free slots of the same length in the same room,
-    then other rooms of the branch free at that time that hold the attendees."""
+    """The alternatives to a taken time as a 409 answer lists them (see ``alternatives``)."""
     zone = get_zone(room.branch.timezone)
-    same_room = _nearest_free_slots(room, start, end, actor, now, exclude_booking_id)
-    others = [
-        match.room for match in search_rooms(Interval(start, end), attendees, set(),
-                                             room.branch_id, now=now, staff=actor.is_staff)
-        if match.room.id != room.id
-    ]
-    picks = [(room.id, s, e) for s, e in same_room[:SAME_ROOM_SUGGESTIONS]]
-    picks += [(r.id, start, end) for r in others[: MAX_SUGGESTIONS - len(picks)]]
-    picks += [(room.id, s, e) for s, e in same_room[SAME_ROOM_SUGGESTIONS:]]
     return [
-        {"room_id": room_id, "start": to_rfc3339(s, zone), "end": to_rfc3339(e, zone)}
-        for room_id, s, e in picks[:MAX_SUGGESTIONS]
+        {"room_id": a.room.id, "start": to_rfc3339(a.start, zone), "end": to_rfc3339(a.end, zone)}
+        for a in alternatives(room, start, end, attendees, actor, now, exclude_booking_id)
     ]
 
 

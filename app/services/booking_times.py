@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta, tzinfo
+from datetime import UTC, date, datetime, timedelta, tzinfo
 
 from flask_babel import gettext
 
@@ -101,3 +101,27 @@ def rrule_until(rrule: str, until: datetime) -> str:
     parts = [p for p in parse_rrule(rrule).split(";")
              if p.split("=")[0].upper() not in ("COUNT", "UNTIL")]
     return ";".join([*parts, f"UNTIL={until.astimezone(UTC):%Y%m%dT%H%M%SZ}"])
+
+
+REPEATS = ("none", "weekly", "fortnightly", "monthly")
+_WEEKDAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+
+
+def repeat_rule(repeat: str, first_day: date, count: int | None = None,
+                until: date | None = None) -> str | None:
+    """The recurrence rule of a form's plain choice, from the first date; None for once.
+
+    Monthly keeps the weekday of the month ("the 2nd Tuesday"); a fifth weekday becomes
+    "the last" so that the series has one every month. The series ends after ``count``
+    times or on ``until`` (a local date, its whole day included).
+    """
+    if repeat == "none":
+        return None
+    if repeat not in REPEATS:
+        raise ValueError(f"unknown repeat {repeat!r}")
+    if repeat == "monthly":
+        nth = (first_day.day - 1) // 7 + 1
+        head = f"FREQ=MONTHLY;BYDAY={-1 if nth == 5 else nth}{_WEEKDAY_CODES[first_day.weekday()]}"
+    else:
+        head = "FREQ=WEEKLY;INTERVAL=2" if repeat == "fortnightly" else "FREQ=WEEKLY"
+    return f"{head};UNTIL={until:%Y%m%d}" if until is not None else f"{head};COUNT={count or 1}"

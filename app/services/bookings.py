@@ -7,6 +7,7 @@ database itself refuse a double booking.
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -39,7 +40,7 @@ from app.services import conflicts
 from app.services.associations import is_admin, membership_of
 from app.services.booking_rules import BranchHours, RoomRules, check_occurrences, check_quota
 from app.services.booking_times import Planned, parse_booking_time, plan_series, rrule_until
-from app.services.capacity import check_attendees
+from app.services.capacity import capacity_of, check_attendees
 from app.services.closures import closures_touching
 from app.services.errors import Conflict, FieldError, Forbidden, NotFound, RuleViolation
 from app.services.mail import announce
@@ -85,6 +86,14 @@ def create_booking(actor: User, data: BookingInput, now: datetime | None = None)
 
 @write_transaction
 def _create(actor: User, data: BookingInput, now: datetime) -> BookingResult:
+    booking, plan = _prepare(actor, data, now)
+    skipped = _place(booking, plan, actor, now, skip_conflicts=data.skip_conflicts)
+    announce(booking, "created")
+    return BookingResult(booking, skipped)
+
+
+def _prepare(actor: User, data: BookingInput, now: datetime) -> tuple[Booking, list[Planned]]:
+    """The booking a request asks for (not yet in the session) and its planned occurrences."""
     room = _room_for_request(data.room_id)
     zone = get_zone(room.branch.timezone)
     association = _authorise_booker(actor, data.association_id)
@@ -114,9 +123,115 @@ def _create(actor: User, data: BookingInput, now: datetime) -> BookingResult:
         created_at=now,
         updated_at=now,
     )
-    skipped = _place(booking, plan, actor, now, skip_conflicts=data.skip_conflicts)
-    announce(booking, "created")
-    return BookingResult(booking, skipped)
+    return booking, plan
+
+
+# ---------------------------------------------------------------------- check
+
+
+@dataclass(frozen=True)
+class DateCheck:
+    """One planned date of a request: free, or what is in its way (clashes, broken rules)."""
+
+    start: datetime
+    end: datetime
+    clashes: tuple[str | None, ...] = ()
+    problems: tuple[str, ...] = ()
+
+    @property
+    def free(self) -> bool:
+        """Nothing clashes and no time rule refuses it."""
+        return not self.clashes and not self.problems
+
+
+@dataclass(frozen=True)
+class BookingCheck:
+    """What a create would answer, without booking: per date, the booking-wide rules,
+    the layout's capacity, and alternatives when something is in the way."""
+
+    room: Room
+    dates: list[DateCheck]
+    errors: list[FieldError]
+    capacity: int
+    attendees: int
+    suggestions: list[Any]
+    smaller_rooms: list[Any]
+
+    @property
+    def ok(self) -> bool:
+        """A create with this request would succeed now."""
+        return not self.errors and all(d.free for d in self.dates)
+
+    @property
+    def small_group(self) -> bool:
+        """The group is small for the room (see ``is_small_group``)."""
+        return is_small_group(self.attendees, self.capacity)
+
+    @property
+    def first_clash(self) -> DateCheck | None:
+        """The first date something is booked in the way (the suggestions replace it)."""
+        return next((d for d in self.dates if d.clashes), None)
+
+    @property
+    def taken(self) -> list[DateCheck]:
+        """The dates that are not free."""
+        return [d for d in self.dates if not d.free]
+
+
+_OCCURRENCE_FIELD = re.compile(r"^occurrences\[(\d+)\]\.")
+
+
+def check_booking(actor: User, data: BookingInput, now: datetime | None = None) -> BookingCheck:
+    """Dry run of ``create_booking``: the same rules and clash checks, nothing written.
+
+    Unknown rooms, layouts or associations, unreadable times and rules still raise
+    (as on create); the rules a booking can break date by date, and the clashes, are
+    reported per date. Read-only: no lock is taken, so the answer may be stale by
+    the time the booking is sent, and the create checks again.
+    """
+    from app.services.availability import alternatives, smaller_free_rooms
+
+    now = now or utcnow()
+    booking, plan = _prepare(actor, data, now)
+    room = booking.room
+    zone = get_zone(room.branch.timezone)
+    series = data.rrule is not None
+    problems: dict[int, list[str]] = {}
+    errors: list[FieldError] = []
+    for error in check_occurrences([Interval(p.start, p.end) for p in plan], RoomRules.of(room),
+                                   _hours_of(room.branch, zone, plan), now,
+                                   staff=actor.is_staff):
+        match = _OCCURRENCE_FIELD.match(error.field)
+        if match:
+            problems.setdefault(int(match[1]), []).append(error.message)
+        elif not series and error.field in ("start", "end"):
+            problems.setdefault(0, []).append(error.message)
+        else:
+            errors.append(error)
+    errors += check_attendees(booking.attendees, room, booking.layout)
+    if booking.association is not None and not actor.is_staff:
+        errors += _quota_errors(booking, plan, zone)
+    clashes = _clashes(booking, plan, room, conflicts.share_of_floor(room.id).room_ids)
+    dates = [
+        DateCheck(p.start, p.end,
+                  tuple(c.title if _may_see_title(actor, c) else None
+                        for c in clashes.get(p.original_start, ())),
+                  tuple(problems.get(index, ())))
+        for index, p in enumerate(plan)
+    ]
+    capacity = capacity_of(room, booking.layout)
+    first_clash = next((d for d in dates if d.clashes), None)
+    suggestions = (alternatives(room, first_clash.start, first_clash.end, booking.attendees,
+                                actor, now) if first_clash else [])
+    smaller = (smaller_free_rooms(room, capacity, plan[0].start, plan[0].end,
+                                  booking.attendees, actor, now)
+               if is_small_group(booking.attendees, capacity) else [])
+    return BookingCheck(room, dates, errors, capacity, booking.attendees, suggestions, smaller)
+
+
+def is_small_group(attendees: int, capacity: int) -> bool:
+    """A group under a third of what the room holds: a smaller room would serve it better."""
+    return attendees * 3 < capacity
 
 
 def _normalised_rrule(rrule: str) -> str:

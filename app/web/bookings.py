@@ -3,7 +3,7 @@ staff approval queue."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, tzinfo
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext, ngettext
@@ -16,46 +16,106 @@ from app.extensions import db
 from app.models import Booking, Occurrence, Room, utcnow
 from app.services import associations, bookings
 from app.services import layouts as layout_service
-from app.services.availability import room_availability
+from app.services.availability import Alternative, room_availability
+from app.services.booking_times import repeat_rule
 from app.services.bookings import BookingChanges, BookingInput
+from app.services.capacity import capacity_of
 from app.services.errors import Conflict, Forbidden, NotFound, RuleViolation
 from app.web import bp
 from app.web.forms import BookingForm, MoveForm, ReasonForm
-from calendars import Interval, TimeInputError, get_zone, localize, to_rfc3339
+from calendars import Interval, RecurrenceError, TimeInputError, get_zone, localize, to_rfc3339
 
-PREFILL = ("association_id", "title", "attendees", "day", "start", "end", "layout_id", "weeks")
+PREFILL = ("association_id", "title", "attendees", "day", "start", "end", "layout_id",
+           "repeat", "ends", "count", "until", "public")
 FIELD_OF = {"start": "start", "end": "end", "attendees": "attendees", "title": "title",
-            "association_id": "association_id", "layout_id": "layout_id",
-            "recurrence.rrule": "weeks"}
+            "association_id": "association_id", "layout_id": "layout_id"}
 
 
 @bp.route("/rooms/<int:room_id>/book", methods=["GET", "POST"])
 @login_required
 def book_room(room_id: int):
-    """The booking form of a room; errors come back next to their fields."""
+    """The booking form of a room; errors come back next to their fields.
+
+    When a booking cannot be made, the same check the page's script asks the API for
+    (``bookings.check_booking``) says which dates are taken, offers to book only the free
+    ones, and names other rooms and times; without JavaScript the page still works.
+    """
     room = _room_or_404(room_id)
     prefill = _prefill() if request.method == "GET" else None
     form = _booking_form(room, prefill)
+    conflict = check = None
     if prefill:
         _check_prefill(form, prefill)
-    conflict = None
+        check = _prefilled_check(room, form, prefill)
     if form.validate_on_submit():
         try:
-            result = bookings.create_booking(current_user, _booking_input(room, form))
-        except (RuleViolation, TimeInputError) as error:
+            data = _booking_input(room, form)
+            result = bookings.create_booking(current_user, data)
+        except (RuleViolation, TimeInputError, RecurrenceError) as error:
             _attach(form, error)
+            check = _check_quietly(data) if isinstance(error, RuleViolation) else None
         except Conflict as error:
             conflict = error
+            check = _check_quietly(data)
         except Forbidden as error:
             form.association_id.errors.append(error.detail)
         else:
-            booking = result.booking
-            flash(gettext("Booked.") if booking.status == "confirmed"
-                  else gettext("Requested: library staff will confirm it."))
-            return redirect(url_for("web.booking_detail", booking_id=booking.id))
+            return _booked(result, form)
     status = 409 if conflict else (422 if form.errors else 200)
-    return render_template("web/book.html", room=room, form=form, conflict=conflict,
-                           week=_week_ahead(room), zone=get_zone(room.branch.timezone)), status
+    zone = get_zone(room.branch.timezone)
+    return render_template(
+        "web/book.html", room=room, form=form, check=check,
+        **(_report(form, check, zone) if check else {}),
+        capacities=_capacities(room), week=_week_ahead(room), zone=zone), status
+
+
+def _report(form: BookingForm, check: bookings.BookingCheck, zone: tzinfo) -> dict:
+    """What the page shows of a check: alternatives as filled-in links, and the local
+    dates the 'book only the free dates' button leaves out."""
+    first_clash = check.first_clash
+    return {
+        "suggestions": _with_links(form, check.suggestions, zone,
+                                   first_clash.start.astimezone(zone).date())
+        if first_clash else [],
+        "smaller_rooms": _with_links(form, check.smaller_rooms, zone),
+        "skip": ",".join(d.start.astimezone(zone).date().isoformat() for d in check.taken),
+    }
+
+
+def _booked(result: bookings.BookingResult, form: BookingForm):
+    booking = result.booking
+    left_out = len(form.skipped())
+    if left_out:
+        flash(ngettext("Booked; %(num)s taken date was left out.",
+                       "Booked; %(num)s taken dates were left out.", left_out))
+    else:
+        flash(gettext("Booked.") if booking.status == "confirmed"
+              else gettext("Requested: library staff will confirm it."))
+    return redirect(url_for("web.booking_detail", booking_id=booking.id))
+
+
+def _check_quietly(data: BookingInput) -> bookings.BookingCheck | None:
+    """The dry run of what was sent, to show per date what is in the way; None if the
+    request itself cannot be read (its errors are next to the fields already)."""
+    try:
+        return bookings.check_booking(current_user, data)
+    except (RuleViolation, TimeInputError, RecurrenceError, Forbidden):
+        return None
+
+
+def _prefilled_check(room: Room, form: BookingForm,
+                     given: MultiDict) -> bookings.BookingCheck | None:
+    """A link that names the time and the group (Find a room, a suggestion) is checked at
+    once, so the page says what is free before anything is typed."""
+    if form.errors or not all(given.get(k) for k in ("day", "start", "end", "attendees")):
+        return None
+    if form.association_id.data is None and form.association_id.choices:
+        form.association_id.data = int(form.association_id.choices[0].value)
+    try:
+        data = _booking_input(room, form)
+    except TimeInputError:
+        return None
+    return _check_quietly(data)
 
 
 def _booking_form(room: Room, prefill: MultiDict | None = None) -> BookingForm:
@@ -72,22 +132,26 @@ def _booking_form(room: Room, prefill: MultiDict | None = None) -> BookingForm:
     return form
 
 
+def _capacities(room: Room) -> dict[int, int]:
+    """What the room holds with each choice of the layout select (0: no particular layout)."""
+    found = {0: capacity_of(room, None)}
+    found.update({layout.id: capacity_of(room, layout)
+                  for layout in layout_service.bookable_layouts(room)})
+    return found
+
+
 def _prefill() -> MultiDict | None:
-    """The fields a link may fill in (from Find a room, say); 'until' becomes a week count."""
+    """The fields a link may fill in (from Find a room, or a suggestion).
+
+    A link with only ``until`` (Find a room's weekly search) asks for a weekly series
+    ending that day.
+    """
     given = MultiDict([(k, v) for k, v in request.args.items(multi=True) if k in PREFILL])
-    until = request.args.get("until")
-    if until:
-        given["weeks"] = str(_weeks_until(given.get("day", ""), until))
+    if given.get("until") and "repeat" not in given:
+        given["repeat"] = "weekly"
+    if given.get("until") and "ends" not in given:
+        given["ends"] = "until"
     return given or None
-
-
-def _weeks_until(day: str, until: str) -> int | str:
-    """How many weekly dates from ``day`` up to ``until``; the text itself if either is no date."""
-    try:
-        first, last = date.fromisoformat(day), date.fromisoformat(until)
-    except ValueError:
-        return until
-    return (last - first).days // 7 + 1
 
 
 def _check_prefill(form: BookingForm, given: MultiDict) -> None:
@@ -102,10 +166,17 @@ def _booking_input(room: Room, form: BookingForm) -> BookingInput:
     zone = get_zone(room.branch.timezone)
     start = localize(datetime.combine(form.day.data, form.start.data), zone, "start")
     end = localize(datetime.combine(form.day.data, form.end.data), zone, "end")
-    weeks = form.weeks.data or 1
+    series = form.repeat.data != "none"
+    rrule = repeat_rule(form.repeat.data, form.day.data,
+                        count=form.count.data if form.ends.data == "count" else None,
+                        until=form.until.data if form.ends.data == "until" else None)
+    skipped = form.skipped() if series else []
+    exdates = tuple(
+        to_rfc3339(localize(datetime.combine(day, form.start.data), zone, "start"), zone)
+        for day in skipped)
     return BookingInput(
         room_id=room.id,
-        title=form.title.data.strip(),
+        title=(form.title.data or "").strip(),
         attendees=form.attendees.data,
         start=to_rfc3339(start, zone),
         end=to_rfc3339(end, zone),
@@ -113,17 +184,41 @@ def _booking_input(room: Room, form: BookingForm) -> BookingInput:
         description=form.description.data or "",
         association_id=form.association_id.data or None,
         public=bool(form.public.data),
-        rrule=f"FREQ=WEEKLY;COUNT={weeks}" if weeks > 1 else None,
+        rrule=rrule,
+        exdates=exdates,
     )
 
 
-def _attach(form: BookingForm, error: RuleViolation | TimeInputError) -> None:
+def _attach(form: BookingForm, error: RuleViolation | TimeInputError | RecurrenceError) -> None:
     items = ([(e.field, e.message) for e in error.errors] if isinstance(error, RuleViolation)
              else [(error.field, error.message)])
+    fields_of = FIELD_OF | {"recurrence.rrule": form.ends.data if form.ends.data == "until"
+                            else "count"}
     for field, message in items:
-        name = FIELD_OF.get(field.split(".", 1)[-1] if field.startswith("occurrences[") else field)
+        name = fields_of.get(field.split(".", 1)[-1] if field.startswith("occurrences[") else field)
         target = getattr(form, name, None) if name else None
         (target.errors if target is not None else form.form_errors).append(message)
+
+
+def _with_links(form: BookingForm, alternatives: list[Alternative], zone: tzinfo,
+                taken_day: date | None = None) -> list[tuple[Alternative, str]]:
+    """Each alternative with the booking form of its room filled in with what was typed
+    here, at the alternative's time and with the layout that holds the group."""
+    links = []
+    for alternative in alternatives:
+        start, end = alternative.start.astimezone(zone), alternative.end.astimezone(zone)
+        # A series keeps its first date: the alternative moves it as it moves the taken date.
+        first = form.day.data + (start.date() - taken_day) if taken_day else start.date()
+        links.append((alternative, url_for(
+            "web.book_room", room_id=alternative.room.id,
+            layout_id=alternative.layout.id if alternative.layout else 0,
+            association_id=form.association_id.data, title=form.title.data,
+            attendees=form.attendees.data, day=first.isoformat(),
+            start=start.strftime("%H:%M"), end=end.strftime("%H:%M"),
+            repeat=form.repeat.data, ends=form.ends.data,
+            count=form.count.data if form.count.data else None,
+            until=form.until.data.isoformat() if form.until.data else None)))
+    return links
 
 
 def _week_ahead(room: Room):

@@ -1,5 +1,7 @@
 """Forms of the web pages."""
 
+from datetime import date
+
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from wtforms import (
@@ -27,6 +29,7 @@ from wtforms.validators import (
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.forms import AgoraForm
+from calendars.recurrence import MAX_COUNT
 
 
 class AssociationForm(AgoraForm):
@@ -53,8 +56,26 @@ class JoinForm(AgoraForm):
                             validators=[Optional(), Length(max=1000)])
 
 
+REPEATS = (
+    SelectChoice("none", _l("Does not repeat")),
+    SelectChoice("weekly", _l("Every week")),
+    SelectChoice("fortnightly", _l("Every other week")),
+    SelectChoice("monthly", _l("Every month, on the same weekday (e.g. the 2nd Tuesday)")),
+)
+ENDS = (
+    SelectChoice("count", _l("After a number of times")),
+    SelectChoice("until", _l("On a date")),
+)
+
+
 class BookingForm(AgoraForm):
-    """Book a room: local date and times in the branch's zone, once or weekly."""
+    """Book a room: local date and times in the branch's zone, once or repeating.
+
+    A series repeats weekly, every other week or monthly on the same weekday of the
+    month (the 2nd Tuesday, the last Friday: how associations plan), and ends after a
+    number of times or on a date. ``skip_dates`` lists local dates (YYYY-MM-DD) to leave
+    out: the dates a check found taken, when the member books only the free ones.
+    """
 
     association_id = SelectField(_l("For"), coerce=int)
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
@@ -63,10 +84,45 @@ class BookingForm(AgoraForm):
     start = TimeField(_l("From"), validators=[DataRequired()])
     end = TimeField(_l("Until"), validators=[DataRequired()])
     layout_id = SelectField(_l("Layout"), coerce=int)
-    weeks = IntegerField(_l("Repeat weekly, times"), default=1,
-                         validators=[DataRequired(), NumberRange(1, 52)])
+    repeat = SelectField(_l("Repeat"), choices=REPEATS, default="none")
+    ends = SelectField(_l("Ends"), choices=ENDS, default="count")
+    count = IntegerField(_l("Number of times"), default=10, validators=[
+        Optional(), NumberRange(1, MAX_COUNT, _l("Between 1 and %(max)s times.", max=MAX_COUNT))])
+    until = DateField(_l("Last date"), validators=[Optional()])
     public = BooleanField(_l("Show in the library's public calendar"))
-    description = TextAreaField(_l("Notes for staff and members"), validators=[Length(max=5000)])
+    description = TextAreaField(_l("Notes for staff and members"),
+                                validators=[Length(max=5000)])
+    skip_dates = StringField()  # sent by the 'book only the free dates' button, not rendered
+
+    def validate_end(self, field: TimeField) -> None:
+        """After the start, on the same day."""
+        if self.start.data is not None and field.data is not None and field.data <= self.start.data:
+            raise ValidationError(_l("'Until' must come after 'From'."))
+
+    def validate(self, extra_validators=None) -> bool:
+        """The fields, then the end the repeat needs: a number of times or a last date."""
+        valid = super().validate(extra_validators)
+        if self.repeat.data == "none":
+            return valid
+        if self.ends.data == "count" and self.count.data is None and not self.count.errors:
+            self.count.errors = [*self.count.errors, _l("How many times?")]
+        if self.ends.data == "until" and not self.until.errors:
+            if self.until.data is None:
+                self.until.errors = [*self.until.errors, _l("Pick the last date.")]
+            elif self.day.data is not None and self.until.data < self.day.data:
+                self.until.errors = [*self.until.errors,
+                                     _l("Pick a date on or after the first date.")]
+        return valid and not (self.count.errors or self.until.errors)
+
+    def skipped(self) -> list[date]:
+        """The local dates to leave out of the series (unreadable ones are ignored)."""
+        found = []
+        for text in (self.skip_dates.data or "").split(","):
+            try:
+                found.append(date.fromisoformat(text.strip()))
+            except ValueError:
+                continue
+        return found
 
 
 class MoveForm(AgoraForm):

@@ -91,6 +91,8 @@ TABLE = [
     ("PATCH", "/api/v1/associations/{assoc}", lambda w: {"verified": True},
      {"anonymous": 401, "member": 403, "staff": 200}),
     ("POST", "/api/v1/bookings", booking_body, {"anonymous": 401, "member": 201, "staff": 201}),
+    ("POST", "/api/v1/bookings/check", booking_body,
+     {"anonymous": 401, "member": 200, "staff": 200}),
     ("GET", "/api/v1/bookings", None, {"anonymous": 401, "member": 200, "staff": 200}),
     ("GET", "/api/v1/bookings/pending", None, {"anonymous": 401, "member": 403, "staff": 200}),
     ("GET", "/api/v1/branches/{branch}/setup-sheet?date=2027-01-04", None,

@@ -23,6 +23,7 @@ WRITING_ROUTES = [
     ("PUT", "/api/v1/layouts/{id}", "staff"),
     ("DELETE", "/api/v1/layouts/{id}", "staff"),
     ("POST", "/api/v1/bookings", "member"),
+    ("POST", "/api/v1/bookings/check", "member"),
     ("PATCH", "/api/v1/bookings/{id}", "member"),
     ("DELETE", "/api/v1/bookings/{id}", "member"),
     ("PATCH", "/api/v1/bookings/{id}/occurrences/" + OCCURRENCE, "member"),

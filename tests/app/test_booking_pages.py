@@ -26,7 +26,7 @@ def room(app):
 def post_form(client, room, **fields):
     day = future_day(10)
     data = {"title": "Homework help", "attendees": "6", "day": day.isoformat(),
-            "start": "16:00", "end": "18:00", "layout_id": "0", "weeks": "1",
+            "start": "16:00", "end": "18:00", "layout_id": "0", "repeat": "none",
             "csrf_token": csrf_token(client, f"/rooms/{room.id}/book"), **fields}
     return client.post(f"/rooms/{room.id}/book", data=data)
 
@@ -56,7 +56,8 @@ def test_a_time_taken_shows_the_conflict_and_free_alternatives(client, signed_in
 
 
 def test_a_weekly_series_from_the_form(client, signed_in, room):
-    response = post_form(client, room, association_id=str(signed_in.association.id), weeks="4")
+    response = post_form(client, room, association_id=str(signed_in.association.id),
+                         repeat="weekly", ends="count", count="4")
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert page.count("<td>confirmed</td>") == 4
 

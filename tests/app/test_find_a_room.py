@@ -116,13 +116,16 @@ def test_a_result_opens_the_booking_form_filled_in_and_it_books(client, world, d
     assert urlsplit(link).path == f"/rooms/{world['snug'].id}/book"
     assert f'<option selected value="{snug_layout.id}">' in text
     for name, value in (("attendees", "25"), ("day", day.isoformat()), ("start", "18:00"),
-                        ("end", "20:00"), ("weeks", "4")):
+                        ("end", "20:00"), ("until", until.isoformat())):
         assert re.search(rf'<input id="{name}"[^>]* value="{value}"', text), name
+    assert '<option selected value="weekly">' in text
+    assert '<option selected value="until">' in text
     assert 'class="field-error"' not in text
     response = client.post(link.split("?")[0], data={
         "csrf_token": csrf_token(client, link), "association_id": booker.association.id,
         "title": "Choir", "attendees": "25", "day": day.isoformat(), "start": "18:00",
-        "end": "20:00", "layout_id": str(snug_layout.id), "weeks": "4"})
+        "end": "20:00", "layout_id": str(snug_layout.id), "repeat": "weekly",
+        "ends": "until", "until": until.isoformat()})
     assert response.status_code == 302
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert page.count("<td>confirmed</td>") == 4
