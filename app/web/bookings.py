@@ -189,10 +189,13 @@ def _booking_input(room: Room, form: BookingForm) -> BookingInput:
     )
 
 
-def _attach(form: BookingForm, error: RuleViolation | TimeInputError | RecurrenceError) -> None:
+def _attach(form: BookingForm | MoveForm,
+            error: RuleViolation | TimeInputError | RecurrenceError) -> None:
+    """Each broken rule next to its field (a series' end next to the end the form chose)."""
     items = ([(e.field, e.message) for e in error.errors] if isinstance(error, RuleViolation)
              else [(error.field, error.message)])
-    fields_of = FIELD_OF | {"recurrence.rrule": form.ends.data if form.ends.data == "until"
+    ends = getattr(form, "ends", None)
+    fields_of = FIELD_OF | {"recurrence.rrule": "until" if ends and ends.data == "until"
                             else "count"}
     for field, message in items:
         name = fields_of.get(field.split(".", 1)[-1] if field.startswith("occurrences[") else field)
