@@ -259,11 +259,12 @@ def random_rooms(count: int = RANDOM_ROOMS, seed: int = SEED) -> list[tuple[str,
     return rooms
 
 
-def bench_rooms() -> list[tuple[str, RoomShape]]:
+def bench_rooms(randoms: int = RANDOM_ROOMS) -> list[tuple[str, RoomShape]]:
     """Every room of the bench: the rectangles, the two Ls, and the random rooms."""
     rooms = [(f"rect {w}x{d}", RoomShape(box(0, 0, w, d), front_doors(w, d)))
              for w, d in RECTANGLES]
-    return [*rooms, ("L 20x18", l_shape()), ("L 24x16", l_shape_24x16()), *random_rooms()]
+    return [*rooms, ("L 20x18", l_shape()), ("L 24x16", l_shape_24x16()),
+            *random_rooms()[:randoms]]
 
 
 ARRANGED = ("theatre", "classroom", "boardroom", "u_shape", "banquet", "cabaret")
@@ -306,7 +307,7 @@ def family_optimum(room: RoomShape, style: str, rules: RulePack, fine: bool) -> 
 
 
 def arrange_cost(name: str, room: RoomShape, style: str, rules: RulePack,
-                 fine: bool) -> dict:
+                 fine: bool, optimum: bool = True) -> dict:
     """Arrange once; validate its result ``VALIDATIONS`` times; the family optimum."""
     with Counted() as counted:
         start = time.perf_counter()
@@ -322,13 +323,14 @@ def arrange_cost(name: str, room: RoomShape, style: str, rules: RulePack,
     places = sum(item.furniture.places for item in layout.items)
     seats = sum(1 for item in layout.items if item.furniture.is_seat)
     spaces = sum(1 for item in layout.items if item.kind == "wheelchair_space")
-    best = family_optimum(room, style, rules, fine)
+    best = family_optimum(room, style, rules, fine) if optimum else 0
     return {"room": name, "style": style, "seconds": seconds, "checks": counted.calls,
             "validation": statistics.median(times), "places": places, "best": best,
             "short": max(0, rules.wheelchair_spaces_required(seats) - spaces)}
 
 
-def arrange_costs(names: list[str] | None, styles: tuple[str, ...], fine: bool) -> None:
+def arrange_costs(names: list[str] | None, styles: tuple[str, ...], fine: bool,
+                  optimum: bool = True, randoms: int = RANDOM_ROOMS) -> None:
     """Print, per room and style, what arrange costs in validations of its own result and
     how close it comes to the family optimum; then the worst of each."""
     print(f"Arrange cost per room (dk-br18): arrange seconds / median of {VALIDATIONS} "
@@ -336,11 +338,11 @@ def arrange_costs(names: list[str] | None, styles: tuple[str, ...], fine: bool) 
     print(f"  {'room':<18} {'style':<9} {'arrange':>8} {'valid.':>7} {'ratio':>6} "
           f"{'checks':>6} {'places':>6} {'best':>5} {'%':>6}")
     rows = []
-    for name, room in bench_rooms():
+    for name, room in bench_rooms(randoms):
         if names and not any(wanted in name for wanted in names):
             continue
         for style in styles:
-            row = arrange_cost(name, room, style, RULES, fine)
+            row = arrange_cost(name, room, style, RULES, fine, optimum)
             row["ratio"] = row["seconds"] / row["validation"]
             row["share"] = row["places"] / row["best"] if row["best"] else 1.0
             rows.append(row)
@@ -367,10 +369,14 @@ def main() -> None:
     parser.add_argument("--styles", nargs="*", default=list(ARRANGED), choices=ARRANGED)
     parser.add_argument("--fine", action="store_true",
                         help="the theatre optimum exhaustively over 41 front gaps (slow)")
+    parser.add_argument("--random", type=int, default=RANDOM_ROOMS,
+                        help=f"how many of the {RANDOM_ROOMS} random rooms")
+    parser.add_argument("--no-optimum", action="store_true",
+                        help="leave out the family optimum (a baseline run)")
     parser.add_argument("--costs-only", action="store_true",
                         help="only the arrange cost table")
     args = parser.parse_args()
-    arrange_costs(args.rooms, tuple(args.styles), args.fine)
+    arrange_costs(args.rooms, tuple(args.styles), args.fine, not args.no_optimum, args.random)
     if not args.costs_only:
         packing()
 
