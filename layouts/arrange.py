@@ -2,7 +2,10 @@
 
 Each style is generated in a frame where the front of the room is at the top
 (+y); the room is turned to each of four orientations, a few offsets are tried,
-every candidate is validated, and the valid one with the most places wins.
+and the valid one with the most places wins. Candidates are validated most places first
+(table styles by the places they keep once their wheelchair spaces are placed), each set
+of items once, where the furniture stands checked before the costly rules, until no
+later candidate can do better.
 Theatre rows come from the plans of ``layouts.theatre`` (front gap, aisles, blocks,
 where the wheelchair spaces go), built and validated most places first.
 """
