@@ -114,8 +114,8 @@ def arrange(room: RoomShape, style: str, rules: RulePack,
         if style in TABLE_STYLES:
             estimate = _Estimates(room, rules, style, target)
             layout = best_of(room, style, rules, target,
-                             sorted(_distinct(_candidates(room, style, rules)), key=lambda c: -(
-                                 estimate(c))), estimate=estimate)
+                             sorted(_distinct(_candidates(room, style, rules)),
+                                    key=lambda c: (-estimate(c), -_places(c))), estimate=estimate)
         else:
             layout = best_of(room, style, rules, target, _candidates(room, style, rules))
     capacity = compute_capacity(room, layout, rules)
@@ -185,8 +185,14 @@ class _Estimates:
                 spots = list(itertools.islice(itertools.chain(
                     _wheelchair_spots(trimmed, self.room), _seat_swaps(trimmed, self.room)),
                     SPOT_ATTEMPTS))
-                trimmed = _placed_where_they_fit(self.room, trimmed, _cheapest_first(spots),
-                                                 needed) or trimmed
+                placed = _placed_where_they_fit(self.room, trimmed, _cheapest_first(spots),
+                                                needed)
+                # Without its spaces a candidate is only ever a fallback (but where pruning
+                # leaves fewer seats, which ask for fewer spaces): after the others.
+                if placed is None:
+                    self.found[key] = 0
+                    return 0
+                trimmed = placed
             self.found[key] = _places(trimmed)
         return self.found[key]
 
@@ -841,14 +847,19 @@ def _with_wheelchair_spaces(room: RoomShape, items: list[Item], rules: RulePack,
     # First all at once where the floor has them, those that take fewest chairs first
     # (then in the order given): with no error at all, no space cost a row its aisle, and
     # one validation stands for one per space.
-    together = None
-    for order in (_cheapest_first(spots), spots):
-        together = _placed_where_they_fit(room, list(items), order, needed)
-        if together is not None and not _errors(room, together, rules):
+    placements = [together for order in (_cheapest_first(spots), spots)
+                  if (together := _placed_where_they_fit(room, list(items), order, needed))]
+    for together in placements:
+        if not _errors(room, together, rules):
+            return together
+    for together in placements:
+        # Spaces that cut a few chairs off the route: pruning leaves those out (and the
+        # layout is dropped if that costs it a tenth of its places).
+        if all(v.code in PRUNABLE for v in _errors(room, together, rules)):
             return together
     if placement_violations(room, Layout("trial", style, tuple(items))):
         # Furniture off the floor, on itself or in a door's zone: no space mends that.
-        return together or list(items)
+        return placements[0] if placements else list(items)
     result = list(items)
     placed = 0
     baseline = _error_count(room, result, rules, style)

@@ -20,10 +20,12 @@ DK = RULE_PACKS["dk-br18"]
 ARRANGING = sys.modules["layouts.arrange"]
 ROOMS = {"rectangle": rectangle_room, "l_shape": l_shaped_room, "pillar": room_with_pillar}
 # Places arrange reached in these rooms when it validated every candidate it tried, up to
-# 30 of them (a few hundred full validations for a classroom); it must not seat fewer now.
+# 30 of them (a few hundred full validations for a classroom); it must not seat fewer now,
+# but for the classroom in the L: 51 of the 52 (98 %) it reached by validating a candidate
+# whose wheelchair spaces do not all fit, which pruning saved (it then needed fewer).
 FLOORS = {
     ("rectangle", "theatre"): 185, ("l_shape", "theatre"): 201, ("pillar", "theatre"): 175,
-    ("rectangle", "classroom"): 46, ("l_shape", "classroom"): 52, ("pillar", "classroom"): 46,
+    ("rectangle", "classroom"): 46, ("l_shape", "classroom"): 51, ("pillar", "classroom"): 46,
     ("rectangle", "boardroom"): 30, ("l_shape", "boardroom"): 29, ("pillar", "boardroom"): 8,
     ("rectangle", "u_shape"): 27, ("l_shape", "u_shape"): 19, ("pillar", "u_shape"): 27,
     ("rectangle", "banquet"): 26, ("l_shape", "banquet"): 27, ("pillar", "banquet"): 8,
@@ -80,13 +82,13 @@ def test_a_table_style_validates_at_most_two_layouts_in_full(room_name, style, m
     assert places(layout) > 0
 
 
-def test_a_classroom_validates_fewer_layouts_in_full_than_it_tries_candidates(monkeypatch):
+def test_a_classroom_validates_at_most_four_layouts_in_full(monkeypatch):
     """A classroom's desks often cut a row end off from the route and are pruned, so it
-    validates more than one, but no longer a dozen per candidate (74 in this room)."""
+    may validate more than one, but no longer a dozen per candidate (74 in this room)."""
     counting = Counting(monkeypatch)
     room = rectangle_room()
     check(room, arrange(room, "classroom", DK).layout)
-    assert counting.calls <= 20
+    assert counting.calls <= 4
 
 
 def narrow_l_with_pillar() -> RoomShape:
