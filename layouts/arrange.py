@@ -231,7 +231,14 @@ def best_of(room: RoomShape, style: str, rules: RulePack, target: int,
             candidate)
         if best is not None and (best[0] >= min(bound, target) or (
                 patience is not None and tried >= patience)):
-            break
+            if estimate is None or patience is None:
+                break
+            # Estimated candidates come with their spaces first: past the stop, only one
+            # whose spaces do not fit, holding over twice the best's places, may still be
+            # the answer (see below).
+            if not (fallback is None and bound < _places(candidate)
+                    and best[0] < WITH_SPACES_AT_LEAST * _places(candidate)):
+                continue
         layout = _fit(room, Layout(name, style, tuple(candidate)), rules, target)
         if layout is None:
             continue
