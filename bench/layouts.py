@@ -1,21 +1,29 @@
 """Benchmarks of the layout planner: validation time, and how full auto-arrange packs a room.
 
 Run from the repository root: python bench/layouts.py
+(``--help`` for a subset of rooms or styles, the exhaustive theatre optimum, or an older
+copy of ``layouts/`` as the baseline).
 """
 
 from __future__ import annotations
 
+import argparse
 import math
+import os
+import random
 import statistics
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+# A copy of an older ``layouts/`` (its parent directory) measured as the baseline.
+if os.environ.get("AGORA_BENCH_LIBRARY"):
+    sys.path.insert(0, os.environ["AGORA_BENCH_LIBRARY"])
 
 from shapely.geometry import LineString, Polygon, box
 
-from layouts.arrange import arrange, best_theatre
+from layouts.arrange import arrange, best_of, best_theatre
 from layouts.capacity import room_capacity, usable_area
 from layouts.catalogue import CATALOGUE
 from layouts.layout import Item, Layout
@@ -202,8 +210,179 @@ def l_shape() -> RoomShape:
     return RoomShape(outline, doors)
 
 
+def l_shape_24x16() -> RoomShape:
+    """An L of 24 x 8 plus 12 x 8 (24 x 16 m overall), doors on its outer walls."""
+    outline = Polygon([(0, 0), (24, 0), (24, 8), (12, 8), (12, 16), (0, 16)])
+    doors = (Door(LineString([(0, 1), (0, 2.2)]), 1.2),
+             Door(LineString([(24, 1), (24, 2.2)]), 1.2),
+             Door(LineString([(0, 12), (0, 13.2)]), 1.2),
+             Door(LineString([(5, 16), (6.2, 16)]), 1.2))
+    return RoomShape(outline, doors)
+
+
+SEED = 12
+RANDOM_ROOMS = 24
+
+
+def random_rooms(count: int = RANDOM_ROOMS, seed: int = SEED) -> list[tuple[str, RoomShape]]:
+    """``count`` rooms 5-22 m across, a third each rectangles, L-shapes and rectangles with a
+    pillar, the same for the same seed. Two 1.2 m doors near the back of the side walls,
+    a third in the back wall of a room over 150 m2 (an L has its doors on the walls the
+    missing corner leaves whole)."""
+    rng = random.Random(seed)
+    rooms = []
+    for n in range(count):
+        kind = ("rect", "L", "pillar")[n % 3]
+        width, depth = round(rng.uniform(5, 22), 1), round(rng.uniform(5, 22), 1)
+        doors = [Door(LineString([(0, 1), (0, 2.2)]), 1.2)]
+        if kind == "L":
+            arm_y = round(max(2.6, depth * rng.uniform(0.35, 0.65)), 1)
+            arm_x = round(max(2.6, width * rng.uniform(0.35, 0.65)), 1)
+            outline = Polygon([(0, 0), (width, 0), (width, arm_y), (arm_x, arm_y),
+                               (arm_x, depth), (0, depth)])
+            doors.append(Door(LineString([(width, 1), (width, 2.2)]), 1.2))
+            if width * depth > 150:
+                doors.append(Door(LineString([(0, depth - 2.2), (0, depth - 1.0)]), 1.2))
+            rooms.append((f"L {width:g}x{depth:g}", RoomShape(outline, tuple(doors))))
+            continue
+        doors.append(Door(LineString([(width, 1), (width, 2.2)]), 1.2))
+        if width * depth > 150:
+            doors.append(Door(LineString([(width / 2 - 0.6, 0), (width / 2 + 0.6, 0)]), 1.2))
+        obstacles: tuple[Polygon, ...] = ()
+        if kind == "pillar":
+            side = round(rng.uniform(0.3, 0.8), 2)
+            x = round(rng.uniform(1.5, width - 1.5 - side), 2)
+            y = round(rng.uniform(1.5, depth - 1.5 - side), 2)
+            obstacles = (box(x, y, x + side, y + side),)
+        name = f"{'pillar ' if obstacles else 'rect '}{width:g}x{depth:g}"
+        rooms.append((name, RoomShape(box(0, 0, width, depth), tuple(doors), obstacles)))
+    return rooms
+
+
+def bench_rooms(randoms: int = RANDOM_ROOMS) -> list[tuple[str, RoomShape]]:
+    """Every room of the bench: the rectangles, the two Ls, and the random rooms."""
+    rooms = [(f"rect {w}x{d}", RoomShape(box(0, 0, w, d), front_doors(w, d)))
+             for w, d in RECTANGLES]
+    return [*rooms, ("L 20x18", l_shape()), ("L 24x16", l_shape_24x16()),
+            *random_rooms()[:randoms]]
+
+
+ARRANGED = ("theatre", "classroom", "boardroom", "u_shape", "banquet", "cabaret")
+VALIDATIONS = 5
+
+
+class Counted:
+    """Counts the validations ``layouts.arrange`` makes while in force."""
+
+    def __init__(self) -> None:
+        self.module = sys.modules["layouts.arrange"]
+        self.original = self.module.validate_layout
+        self.calls = 0
+
+    def __enter__(self) -> Counted:
+        def counting(*args, **kwargs):
+            self.calls += 1
+            return self.original(*args, **kwargs)
+        self.module.validate_layout = counting
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.module.validate_layout = self.original
+
+
+def family_optimum(room: RoomShape, style: str, rules: RulePack, fine: bool) -> int:
+    """The most places among every candidate arrange draws from, all validated: the theatre
+    family with arrange's front gaps and plans (``theatre_optimum`` with ``fine``), every
+    orientation, offset and maker of the other styles."""
+    if style == "theatre":
+        if fine:
+            return theatre_optimum(room, rules)
+        layout = best_theatre(room, rules, patience=None)
+    else:
+        target = room_capacity(room, rules, style).capacity
+        layout = best_of(room, style, rules, target,
+                         sys.modules["layouts.arrange"]._candidates(room, style, rules),
+                         patience=None)
+    return sum(item.furniture.places for item in layout.items)
+
+
+def arrange_cost(name: str, room: RoomShape, style: str, rules: RulePack,
+                 fine: bool, optimum: bool = True) -> dict:
+    """Arrange once; validate its result ``VALIDATIONS`` times; the family optimum."""
+    with Counted() as counted:
+        start = time.perf_counter()
+        layout = arrange(room, style, rules).layout
+        seconds = time.perf_counter() - start
+    times = []
+    for _ in range(VALIDATIONS):
+        start = time.perf_counter()
+        found = validate_layout(room, layout, rules)
+        times.append(time.perf_counter() - start)
+    errors = [v.code for v in found if v.severity == "error"]
+    assert not errors, (name, style, errors)
+    places = sum(item.furniture.places for item in layout.items)
+    seats = sum(1 for item in layout.items if item.furniture.is_seat)
+    spaces = sum(1 for item in layout.items if item.kind == "wheelchair_space")
+    best = family_optimum(room, style, rules, fine) if optimum else 0
+    return {"room": name, "style": style, "seconds": seconds, "checks": counted.calls,
+            "validation": statistics.median(times), "places": places, "best": best,
+            "short": max(0, rules.wheelchair_spaces_required(seats) - spaces)}
+
+
+def arrange_costs(names: list[str] | None, styles: tuple[str, ...], fine: bool,
+                  optimum: bool = True, randoms: int = RANDOM_ROOMS) -> None:
+    """Print, per room and style, what arrange costs in validations of its own result and
+    how close it comes to the family optimum; then the worst of each."""
+    print(f"Arrange cost per room (dk-br18): arrange seconds / median of {VALIDATIONS} "
+          "validations of its result, places vs the family optimum")
+    print(f"  {'room':<18} {'style':<9} {'arrange':>8} {'valid.':>7} {'ratio':>6} "
+          f"{'checks':>6} {'places':>6} {'best':>5} {'%':>6}")
+    rows = []
+    for name, room in bench_rooms(randoms):
+        if names and not any(wanted in name for wanted in names):
+            continue
+        for style in styles:
+            row = arrange_cost(name, room, style, RULES, fine, optimum)
+            row["ratio"] = row["seconds"] / row["validation"]
+            row["share"] = row["places"] / row["best"] if row["best"] else 1.0
+            rows.append(row)
+            print(f"  {name:<18} {style:<9} {row['seconds']:8.3f} {row['validation']:7.4f} "
+                  f"{row['ratio']:6.1f} {row['checks']:6d} {row['places']:6d} "
+                  f"{row['best']:5d} {row['share']:6.1%}"
+                  + (f"  {row['short']} wheelchair space(s) short" if row["short"] else ""),
+                  flush=True)
+    if rows:
+        worst = max(rows, key=lambda r: r["ratio"])
+        least = min(rows, key=lambda r: r["share"])
+        print(f"Summary: max ratio {worst['ratio']:.1f} ({worst['room']}, {worst['style']}; "
+              f"target <= 5), over 5: {sum(r['ratio'] > 5 for r in rows)} of {len(rows)}; "
+              f"min {least['share']:.1%} of the optimum ({least['room']}, {least['style']}; "
+              f"target >= 98 %), under 98 %: {sum(r['share'] < 0.98 for r in rows)}; "
+              f"empty: {sum(r['places'] == 0 for r in rows)}; "
+              f"short of spaces: {sum(1 for r in rows if r['short'])}")
+
+
 def main() -> None:
     """Print the figures."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--rooms", nargs="*", help="only rooms whose name holds one of these")
+    parser.add_argument("--styles", nargs="*", default=list(ARRANGED), choices=ARRANGED)
+    parser.add_argument("--fine", action="store_true",
+                        help="the theatre optimum exhaustively over 41 front gaps (slow)")
+    parser.add_argument("--random", type=int, default=RANDOM_ROOMS,
+                        help=f"how many of the {RANDOM_ROOMS} random rooms")
+    parser.add_argument("--no-optimum", action="store_true",
+                        help="leave out the family optimum (a baseline run)")
+    parser.add_argument("--costs-only", action="store_true",
+                        help="only the arrange cost table")
+    args = parser.parse_args()
+    arrange_costs(args.rooms, tuple(args.styles), args.fine, not args.no_optimum, args.random)
+    if not args.costs_only:
+        packing()
+
+
+def packing() -> None:
+    """Print the validation times and how full theatre arrange packs the fixed rooms."""
     print("Validation (median of 5, dk-br18):")
     times = {count: validation_seconds(count) for count in (500, 1000, 2000)}
     for count, seconds in times.items():

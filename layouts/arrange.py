@@ -2,18 +2,23 @@
 
 Each style is generated in a frame where the front of the room is at the top
 (+y); the room is turned to each of four orientations, a few offsets are tried,
-every candidate is validated, and the valid one with the most places wins.
+and the valid one with the most places wins. Candidates are validated most places first
+(table styles by the places they keep once their wheelchair spaces are placed), each set
+of items once, where the furniture stands checked before the costly rules, until no
+later candidate can do better.
 Theatre rows come from the plans of ``layouts.theatre`` (front gap, aisles, blocks,
 where the wheelchair spaces go), built and validated most places first.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import heapq
 import itertools
 import math
 from collections.abc import Callable, Iterable, Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 import shapely
@@ -40,7 +45,7 @@ from layouts.theatre import (
     parts,
     survey,
 )
-from layouts.validate import door_zone, validate_layout
+from layouts.validate import Violation, door_zone, placement_violations, validate_layout
 
 STYLES = ("theatre", "classroom", "boardroom", "u_shape", "banquet", "cabaret", "standing")
 FRONT_GAP = 1.5
@@ -105,10 +110,91 @@ def arrange(room: RoomShape, style: str, rules: RulePack,
     if attendees is not None and attendees < 1:
         raise ArrangeError("attendees must be at least 1")
     target = _target(room, style, rules, attendees)
-    layout = best_of(room, style, rules, target, _candidates(room, style, rules))
+    with _verdicts():
+        if style in TABLE_STYLES:
+            estimate = _Estimates(room, rules, style, target)
+            layout = best_of(room, style, rules, target,
+                             sorted(_distinct(_candidates(room, style, rules)),
+                                    key=lambda c: (-estimate(c), -_places(c))), estimate=estimate)
+        else:
+            layout = best_of(room, style, rules, target, _candidates(room, style, rules))
     capacity = compute_capacity(room, layout, rules)
     limited_by, explanation = _explain(layout, capacity, attendees, style)
     return Arrangement(layout, capacity, limited_by, explanation)
+
+
+@contextlib.contextmanager
+def _verdicts() -> Iterator[None]:
+    """While in force, each set of items is validated once: trimming, placing spaces,
+    pruning and cutting ask about the same items again and again."""
+    token = _VERDICTS.set({})
+    try:
+        yield
+    finally:
+        _VERDICTS.reset(token)
+
+
+_VERDICTS: ContextVar[dict[tuple[Item, ...], tuple[bool, list[Violation]]] | None] = ContextVar(
+    "verdicts", default=None)
+
+
+def _errors(room: RoomShape, items: Iterable[Item], rules: RulePack,
+            complete: bool = False) -> list[Violation]:
+    """The errors ``validate_layout`` finds in a layout of these items (it does not depend
+    on the layout's name or style), remembered within one arrangement. Unless
+    ``complete``, where items stand off the floor, on each other or in a door's zone only
+    those errors: the layout is invalid, and no pruning mends it (they are not
+    ``PRUNABLE``), so the rest of the validation is not worth its cost."""
+    key = tuple(items)
+    memo = _VERDICTS.get()
+    if memo is not None and (found := memo.get(key)) is not None and (
+            not complete or found[0]):
+        return found[1]
+    layout = Layout("trial", "custom", key)
+    if not complete and (placement := placement_violations(room, layout)):
+        if memo is not None:
+            memo[key] = (False, placement)
+        return placement
+    errors = [v for v in validate_layout(room, layout, rules) if v.severity == "error"]
+    if memo is not None:
+        memo[key] = (True, errors)
+    return errors
+
+
+TABLE_STYLES = ("classroom", "boardroom", "u_shape", "banquet", "cabaret")
+
+
+class _Estimates:
+    """The places a candidate keeps once trimmed to the target with its wheelchair spaces
+    where the floor has them (what ``_fit`` makes of it where that validates), worked out
+    once per candidate without validating: the order in which to validate candidates, and
+    when to stop."""
+
+    def __init__(self, room: RoomShape, rules: RulePack, style: str, target: int) -> None:
+        self.room, self.rules, self.style, self.target = room, rules, style, target
+        self.found: dict[frozenset[Item], int] = {}
+
+    def __call__(self, items: list[Item]) -> int:
+        key = frozenset(items)
+        if key not in self.found:
+            trimmed = _spaces_as_needed(_trim(items, self.target), self.rules)
+            seats = sum(1 for i in trimmed if i.furniture.is_seat)
+            needed = self.rules.wheelchair_spaces_required(seats) - sum(
+                1 for i in trimmed if i.kind == "wheelchair_space")
+            if needed > 0:
+                spots = list(itertools.islice(itertools.chain(
+                    _wheelchair_spots(trimmed, self.room), _seat_swaps(trimmed, self.room)),
+                    SPOT_ATTEMPTS))
+                placed = _placed_where_they_fit(self.room, trimmed, _cheapest_first(spots),
+                                                needed)
+                # Without its spaces a candidate is only ever a fallback (but where pruning
+                # leaves fewer seats, which ask for fewer spaces): after the others.
+                if placed is None:
+                    self.found[key] = 0
+                    return 0
+                trimmed = placed
+            self.found[key] = _places(trimmed)
+        return self.found[key]
 
 
 PATIENCE = 30
@@ -117,7 +203,8 @@ UNPROVEN = 3
 
 
 def best_of(room: RoomShape, style: str, rules: RulePack, target: int,
-            candidates: Iterable[list[Item]], patience: int | None = PATIENCE) -> Layout:
+            candidates: Iterable[list[Item]], patience: int | None = PATIENCE,
+            estimate: Callable[[list[Item]], int] | None = None) -> Layout:
     """The valid layout with the most places (at most ``target``) among candidates that come
     most places first; stops as soon as no later candidate can do better, or after
     ``patience`` candidates (each is validated, and an odd room may offer thousands), or
@@ -129,15 +216,29 @@ def best_of(room: RoomShape, style: str, rules: RulePack, target: int,
     validation may take some away); the best without them is kept only if no candidate
     has them, or if those that have them hold less than ``WITH_SPACES_AT_LEAST`` of its
     places (its capacity then warns of the missing spaces).
+
+    With ``estimate`` (the places a candidate keeps once its spaces are placed, by which
+    the candidates then come most first), the search stops once the best holds as many
+    as the next candidate's estimate rather than its chairs; with ``patience=None`` it
+    never stops before a candidate's own places say it cannot do better.
     """
     name = f"{style.replace('_', ' ').title()} (auto)"
     best: tuple[int, Layout] | None = None
     fallback: Layout | None = None
     limit = None if patience is None else UNPROVEN * patience
     for tried, candidate in enumerate(itertools.islice(_distinct(candidates), limit)):
-        if best is not None and (best[0] >= min(_places(candidate), target) or (
+        bound = _places(candidate) if estimate is None or patience is None else estimate(
+            candidate)
+        if best is not None and (best[0] >= min(bound, target) or (
                 patience is not None and tried >= patience)):
-            break
+            if estimate is None or patience is None:
+                break
+            # Estimated candidates come with their spaces first: past the stop, only one
+            # whose spaces do not fit, holding over twice the best's places, may still be
+            # the answer (see below).
+            if not (fallback is None and bound < _places(candidate)
+                    and best[0] < WITH_SPACES_AT_LEAST * _places(candidate)):
+                continue
         layout = _fit(room, Layout(name, style, tuple(candidate)), rules, target)
         if layout is None:
             continue
@@ -205,8 +306,9 @@ def best_theatre(room: RoomShape, rules: RulePack, front_gaps: tuple[float, ...]
     together the ``per_part`` best plans of each part of the room (and, with
     ``patience=None``, every candidate that could still beat the best found)."""
     target = _target(room, "theatre", rules, None)
-    return best_of(room, "theatre", rules, target,
-                   theatre_candidates(room, rules, front_gaps, per_part), patience)
+    with _verdicts():
+        return best_of(room, "theatre", rules, target,
+                       theatre_candidates(room, rules, front_gaps, per_part), patience)
 
 
 def _target(room: RoomShape, style: str, rules: RulePack, attendees: int | None) -> int:
@@ -273,7 +375,7 @@ def _cut_to_target(room: RoomShape, layout: Layout, rules: RulePack, target: int
     items = _drop_last_chairs(list(layout.items), surplus)
     for _ in range(CUT_ROWS):
         cut = Layout(layout.name, layout.style, tuple(items))
-        if not [v for v in validate_layout(room, cut, rules) if v.severity == "error"]:
+        if not _errors(room, items, rules):
             return cut
         items = _without_last_row(items)
     return layout
@@ -305,7 +407,7 @@ def _pruned(room: RoomShape, layout: Layout, rules: RulePack) -> Layout | None:
     floor = 0.9 * _places(items)
     for _ in range(4):
         result = Layout(layout.name, layout.style, tuple(items))
-        errors = [v for v in validate_layout(room, result, rules) if v.severity == "error"]
+        errors = _errors(room, items, rules)
         if not errors:
             return result
         prunable = {i for v in errors if v.code in PRUNABLE for i in v.items}
@@ -747,11 +849,28 @@ def _with_wheelchair_spaces(room: RoomShape, items: list[Item], rules: RulePack,
     needed = rules.wheelchair_spaces_required(seats) - present
     if style == "standing" or needed <= 0:
         return items
+    spots = list(itertools.islice(itertools.chain(_wheelchair_spots(items, room),
+                                                  _seat_swaps(items, room)), SPOT_ATTEMPTS))
+    # First all at once where the floor has them, those that take fewest chairs first
+    # (then in the order given): with no error at all, no space cost a row its aisle, and
+    # one validation stands for one per space.
+    placements = [together for order in (_cheapest_first(spots), spots)
+                  if (together := _placed_where_they_fit(room, list(items), order, needed))]
+    for together in placements:
+        if not _errors(room, together, rules):
+            return together
+    for together in placements:
+        # Spaces that cut a few chairs off the route: pruning leaves those out (and the
+        # layout is dropped if that costs it a tenth of its places).
+        if all(v.code in PRUNABLE for v in _errors(room, together, rules)):
+            return together
+    if placement_violations(room, Layout("trial", style, tuple(items))):
+        # Furniture off the floor, on itself or in a door's zone: no space mends that.
+        return placements[0] if placements else list(items)
     result = list(items)
     placed = 0
     baseline = _error_count(room, result, rules, style)
-    spots = itertools.chain(_wheelchair_spots(result, room), _seat_swaps(result, room))
-    for candidate in itertools.islice(spots, SPOT_ATTEMPTS):
+    for candidate in spots:
         x, y, rotation, replaced = candidate
         trial = [i for i in result if i not in replaced] + [
             Item("wheelchair_space", x, y, rotation)]
@@ -767,10 +886,33 @@ def _with_wheelchair_spaces(room: RoomShape, items: list[Item], rules: RulePack,
 SPOT_ATTEMPTS = 12
 
 
+def _cheapest_first(spots: list[tuple[float, float, float, list[Item]]]
+                    ) -> list[tuple[float, float, float, list[Item]]]:
+    """The spots, those that take fewest chairs first (else in the order given)."""
+    return sorted(spots, key=lambda spot: len(spot[3]))
+
+
+def _placed_where_they_fit(room: RoomShape, items: list[Item],
+                           spots: list[tuple[float, float, float, list[Item]]],
+                           needed: int) -> list[Item] | None:
+    """The items with ``needed`` spaces at the first spots where each fits on the floor
+    (the chairs under it giving way), or None where fewer fit."""
+    result = items
+    placed = 0
+    for x, y, rotation, replaced in spots:
+        trial = [i for i in result if i not in replaced] + [
+            Item("wheelchair_space", x, y, rotation)]
+        if _fits(room, trial[-1], trial[:-1]):
+            result = trial
+            placed += 1
+            if placed == needed:
+                return result
+    return None
+
+
 def _error_count(room: RoomShape, items: list[Item], rules: RulePack, style: str) -> int:
     """Errors a layout of these items has (a space must not cost a row its aisle)."""
-    layout = Layout("trial", style, tuple(items))
-    return sum(1 for v in validate_layout(room, layout, rules) if v.severity == "error")
+    return len(_errors(room, items, rules, complete=True))
 
 
 def _wheelchair_spots(items: list[Item],

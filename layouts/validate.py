@@ -54,14 +54,25 @@ def validate_layout(room: RoomShape, layout: Layout, rules: RulePack) -> list[Vi
         return _free_floor_checks(room, [], [], rules)
     shapes = [footprint(item) for item in items]
     violations = (
-        _outside(room, shapes)
-        + _on_obstacles(room, shapes)
-        + _overlaps(shapes)
-        + _blocking_exits(room, shapes)
+        _placement(room, shapes)
         + _rows(room, items, shapes, rules)
         + _too_far(room, items, rules)
     )
     return violations + _free_floor_checks(room, items, shapes, rules)
+
+
+def placement_violations(room: RoomShape, layout: Layout) -> list[Violation]:
+    """The violations of where the items stand, which ``validate_layout`` finds first:
+    outside the room, on an obstacle, overlapping, in a door's clear zone. Cheap (no
+    rows, no free floor): a layout with any of them is invalid whatever else it has."""
+    return _placement(room, [footprint(item) for item in layout.items])
+
+
+def _placement(room: RoomShape, shapes: list[Polygon]) -> list[Violation]:
+    if not shapes:
+        return []
+    return (_outside(room, shapes) + _on_obstacles(room, shapes) + _overlaps(shapes)
+            + _blocking_exits(room, shapes))
 
 
 def _outside(room: RoomShape, shapes: list[Polygon]) -> list[Violation]:
