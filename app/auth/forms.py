@@ -1,5 +1,6 @@
 """Forms for accounts and tokens (CSRF from Flask-WTF)."""
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
@@ -45,6 +46,12 @@ class TokenForm(FlaskForm):
     """A new API or feed token, named so its owner recognises it later."""
 
     name = StringField("Name", validators=[DataRequired(), Length(max=80)])
+
+
+class DigestForm(FlaskForm):
+    """Staff: whether to get the daily e-mail of new requests to approve."""
+
+    approvals_digest = BooleanField(_l("E-mail me once a day about new requests to approve"))
 
 
 class EmptyForm(FlaskForm):

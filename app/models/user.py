@@ -37,6 +37,10 @@ class User(UserMixin, Base):
     # Part of the id every session and remember cookie carries: raising it (sign-out,
     # password change, "sign out everywhere") makes every cookie issued before void.
     session_generation: Mapped[int] = mapped_column(default=0, server_default=text("0"))
+    # Staff who opted in get one e-mail a day listing the new requests to approve;
+    # ``approvals_digest_through`` is the instant the last digest covered up to.
+    approvals_digest: Mapped[bool] = mapped_column(default=False, server_default=text("false"))
+    approvals_digest_through: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     memberships: Mapped[list[Membership]] = relationship(
         back_populates="user", cascade="all, delete-orphan"

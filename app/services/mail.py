@@ -177,7 +177,7 @@ def compose(booking: Booking, kind: str, settings: MailSettings) -> tuple[str, s
     if booking.layout is not None:
         facts.append(("Layout", f"{booking.layout.name} (capacity {booking.layout.capacity})"))
     facts.append(("Attendees", str(booking.attendees)))
-    if kind in ("rejected", "cancelled") and booking.status_reason:
+    if kind in ("approved", "rejected", "cancelled") and booking.status_reason:
         facts.append(("Reason", booking.status_reason))
     if kind == "over_capacity" and booking.capacity_flag:
         facts.append(("Reason", booking.capacity_flag))

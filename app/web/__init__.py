@@ -4,4 +4,13 @@ from flask import Blueprint
 
 bp = Blueprint("web", __name__, template_folder="templates")
 
-from app.web import bookings, closures, events, find, language, localtime, views  # noqa: E402,F401
+from app.web import (  # noqa: E402,F401
+    approvals,
+    bookings,
+    closures,
+    events,
+    find,
+    language,
+    localtime,
+    views,
+)

@@ -1,0 +1,292 @@
+"""What staff weigh before approving a request, and the daily digest of new requests.
+
+A pending request already holds its room (its occurrences claim their cells like
+confirmed ones), so no other booking can overlap it; what can still stand in its way
+is a closure added since, and what competes with it is another request for the same
+space on the same day. Approving or rejecting decides the whole series at once
+(``bookings.decide``).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from typing import Any
+
+from markupsafe import escape
+from sqlalchemy import select
+
+from app.db import write_transaction
+from app.extensions import db
+from app.models import Booking, User, utcnow
+from app.models.booking import ACTIVE_STATUSES
+from app.services import conflicts
+from app.services.capacity import capacity_of
+from app.services.closures import closures_touching
+from app.services.errors import Forbidden
+from app.services.mail import SUBJECT_LIMIT, MailSettings, enqueue
+from calendars import Interval, get_zone, local_text
+
+HISTORY_DAYS = 90
+HISTORY_LISTED = 5
+# A request written in a transaction still open when the digest runs has a creation time
+# just before the run but is not yet visible; the digest covers up to a moment ago, and
+# the next one takes what came after.
+DIGEST_SETTLE = timedelta(minutes=2)
+
+
+@dataclass(frozen=True)
+class Competitor:
+    """Another pending request for the same space on one of the request's days."""
+
+    booking_id: int
+    title: str
+    room: str
+    association: str | None
+    start: datetime
+    end: datetime
+    overlaps: bool
+
+
+@dataclass(frozen=True)
+class ClosureHit:
+    """A closure of the branch over one of the request's dates."""
+
+    start: datetime
+    end: datetime
+    reason: str
+
+
+@dataclass(frozen=True)
+class Fit:
+    """Whether the group fits the chosen layout (or the bare room)."""
+
+    attendees: int
+    capacity: int
+    layout: str | None
+    fits: bool
+    capacity_flag: str | None
+
+
+@dataclass(frozen=True)
+class PastBooking:
+    """One of the association's recent bookings."""
+
+    booking_id: int
+    title: str
+    room: str
+    status: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class History:
+    """The association's bookings made in the last ``days`` days, this request aside."""
+
+    days: int
+    counts: dict[str, int]
+    recent: list[PastBooking]
+
+
+@dataclass(frozen=True)
+class RequestContext:
+    """Everything the approvals page shows beside one pending request."""
+
+    booking: Booking
+    dates: int
+    competitors: list[Competitor]
+    closures: list[ClosureHit]
+    fit: Fit
+    association: str | None
+    verified: bool | None
+    history: History | None
+
+    @property
+    def clear(self) -> bool:
+        """Whether nothing stands in the way: no closure, no competitor, the group fits."""
+        return not self.competitors and not self.closures and self.fit.fits
+
+
+def _staff_only(actor: User) -> None:
+    if not actor.is_staff:
+        raise Forbidden("Only library staff see what a request would clash with.")
+
+
+def request_context(actor: User, booking: Booking, now: datetime | None = None) -> RequestContext:
+    """What stands in the way of a request, whether it fits, and who is asking (staff)."""
+    _staff_only(actor)
+    now = now or utcnow()
+    active = [o for o in booking.occurrences if o.status in ACTIVE_STATUSES]
+    association = booking.association
+    return RequestContext(
+        booking=booking,
+        dates=len(active),
+        competitors=_competitors(booking, active),
+        closures=_closures(booking, active),
+        fit=_fit(booking),
+        association=association.name if association else None,
+        verified=association.verified if association else None,
+        history=_history(booking, now) if association else None,
+    )
+
+
+def contexts(actor: User, pending: list[Booking], now: datetime | None = None
+             ) -> list[RequestContext]:
+    """The context of each request in a queue, in its order (staff)."""
+    return [request_context(actor, booking, now) for booking in pending]
+
+
+def _competitors(booking: Booking, active: list) -> list[Competitor]:
+    """Other pending requests in rooms sharing floor with this one, on the same local days."""
+    if not active:
+        return []
+    zone = get_zone(booking.room.branch.timezone)
+    days: dict[Any, Interval] = {}
+    for occurrence in active:
+        day = occurrence.start.astimezone(zone).date()
+        start = datetime.combine(day, time(), tzinfo=zone)
+        days[day] = Interval(start, start + timedelta(days=1))
+    room_ids = conflicts.share_of_floor(booking.room_id).room_ids
+    found = conflicts.find_clashes(room_ids, list(days.values()), booking.id)
+    if not found:
+        return []
+    pending = {b.id: b for b in db.session.scalars(
+        select(Booking).where(Booking.id.in_({c.booking_id for c in found}),
+                              Booking.status == "pending"))}
+    mine = [Interval(o.block_start, o.block_end) for o in active]
+    result = []
+    for clash in found:
+        other = pending.get(clash.booking_id)
+        if other is None:
+            continue
+        result.append(Competitor(
+            booking_id=other.id, title=other.title, room=other.room.name,
+            association=other.association.name if other.association else None,
+            start=clash.start, end=clash.end,
+            overlaps=any(m.start < clash.block_end and clash.block_start < m.end
+                         for m in mine)))
+    return result
+
+
+def _closures(booking: Booking, active: list) -> list[ClosureHit]:
+    """The branch's closures over any of the request's dates."""
+    if not active:
+        return []
+    span = Interval(min(o.start for o in active), max(o.end for o in active))
+    hits = []
+    for closure, reason in closures_touching(booking.room.branch_id, span):
+        if any(o.start < closure.end and closure.start < o.end for o in active):
+            hits.append(ClosureHit(closure.start, closure.end, reason))
+    return hits
+
+
+def _fit(booking: Booking) -> Fit:
+    capacity = capacity_of(booking.room, booking.layout)
+    return Fit(attendees=booking.attendees, capacity=capacity,
+               layout=booking.layout.name if booking.layout else None,
+               fits=booking.attendees <= capacity and booking.capacity_flag is None,
+               capacity_flag=booking.capacity_flag)
+
+
+def _history(booking: Booking, now: datetime) -> History:
+    """The association's other bookings made in the last ``HISTORY_DAYS`` days."""
+    since = now - timedelta(days=HISTORY_DAYS)
+    rows = list(db.session.scalars(
+        select(Booking)
+        .where(Booking.association_id == booking.association_id, Booking.id != booking.id,
+               Booking.created_at >= since)
+        .order_by(Booking.created_at.desc(), Booking.id.desc())))
+    counts = Counter(row.status for row in rows)
+    return History(
+        days=HISTORY_DAYS,
+        counts={status: counts.get(status, 0)
+                for status in ("confirmed", "pending", "rejected", "cancelled")},
+        recent=[PastBooking(row.id, row.title, row.room.name, row.status, row.created_at)
+                for row in rows[:HISTORY_LISTED]])
+
+
+# ------------------------------------------------------------------ the daily digest
+
+
+@dataclass(frozen=True)
+class DigestReport:
+    """What one digest run did: e-mails written to the outbox, and their ids."""
+
+    sent: int
+    message_ids: list[int]
+
+
+@write_transaction
+def set_digest(user: User, wanted: bool, now: datetime | None = None) -> None:
+    """Opt a staff member in or out of the daily digest; a new subscriber starts from now."""
+    if not user.is_staff:
+        raise Forbidden("Only library staff receive the approvals digest.")
+    user = db.session.get(User, user.id, with_for_update=True, populate_existing=True)
+    if wanted and not user.approvals_digest:
+        user.approvals_digest_through = now or utcnow()
+    user.approvals_digest = wanted
+
+
+@write_transaction
+def send_digests(settings: MailSettings, now: datetime | None = None) -> DigestReport:
+    """One e-mail per opted-in staff member listing the requests that arrived since their
+    last digest and still wait; nothing when nothing is new. Running it twice lists
+    nothing twice: each recipient's ``approvals_digest_through`` moves on in the same
+    transaction that writes the e-mail.
+    """
+    now = now or utcnow()
+    until = now - DIGEST_SETTLE
+    recipients = list(db.session.scalars(
+        select(User).where(User.approvals_digest.is_(True), User.active.is_(True),
+                           User.role == "staff")
+        .order_by(User.id).with_for_update()))
+    ids = []
+    for user in recipients:
+        since = user.approvals_digest_through
+        query = select(Booking).where(Booking.status == "pending", Booking.created_at < until)
+        if since is not None:
+            query = query.where(Booking.created_at >= since)
+        new = list(db.session.scalars(query.order_by(Booking.created_at, Booking.id)))
+        if new:
+            ids.append(enqueue(_digest_message(user, new, settings, now)))
+        if since is None or since < until:
+            user.approvals_digest_through = until
+    return DigestReport(len(ids), ids)
+
+
+def _digest_message(user: User, new: list[Booking], settings: MailSettings,
+                    now: datetime) -> dict[str, Any]:
+    """The digest as outbox column values; in English, as users have no language yet."""
+    count = len(new)
+    subject = (f"{count} new booking request waits for approval" if count == 1 else
+               f"{count} new booking requests wait for approval")
+    lines = []
+    for booking in new:
+        zone = get_zone(booking.room.branch.timezone)
+        dates = sum(1 for o in booking.occurrences if o.status in ACTIVE_STATUSES)
+        when = f"{local_text(booking.start, zone)}–{local_text(booking.end, zone, 'time')}"
+        if dates > 1:
+            when += f" ({dates} dates)"
+        who = booking.association.name if booking.association else "the library"
+        lines.append((f"{booking.title} — {booking.room.name}, {booking.room.branch.name}, "
+                      f"{when}, {booking.attendees} attendees, for {who}",
+                      f"{settings.base_url}/bookings/{booking.id}"))
+    approvals = f"{settings.base_url}/approvals"
+    name = user.name
+    text = "\n".join([
+        f"Hello {name}," if name else "Hello,", "", subject + ":", "",
+        *(f"- {line}\n  {url}" for line, url in lines), "",
+        f"Decide on them: {approvals}", "",
+        "You get this e-mail because you asked for it on your account page.", "",
+        "Agora, your library's room booking",
+    ])
+    items = "".join(f'<li><a href="{escape(url)}">{escape(line)}</a></li>'
+                    for line, url in lines)
+    html = (f"<p>{escape(f'Hello {name},' if name else 'Hello,')}</p>"
+            f"<p>{escape(subject)}:</p><ul>{items}</ul>"
+            f'<p><a href="{escape(approvals)}">Decide on them</a></p>'
+            "<p>You get this e-mail because you asked for it on your account page.</p>")
+    return {"to": user.email, "subject": subject[:SUBJECT_LIMIT], "text": text, "html": html,
+            "ics": None, "method": None, "booking_id": None, "kind": "digest",
+            "created_at": now, "attempts": 0, "next_attempt_at": now}
