@@ -7,6 +7,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from flask_babel import refresh
 from sqlalchemy import select, update
 
 from app.extensions import db
@@ -14,7 +15,7 @@ from app.models import Booking, Closure, OutboxMessage, Room, User, utcnow
 from app.services import approvals
 from app.services.mail import MailSettings
 from tests.booking_helpers import book, make_booker, make_hall, make_staff_headers
-from tests.builders import PASSWORD, future_day, local, make_branch, make_room, make_user
+from tests.builders import PASSWORD, future_day, local, make_branch, make_user
 from tests.layout_helpers import room_with_layouts
 from tests.web_helpers import csrf_token, sign_in
 
@@ -34,7 +35,18 @@ def signed_in_staff(client) -> User:
 
 def page_text(response) -> str:
     """The page's text without tags and with runs of white space as one space."""
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.get_data(as_text=True)))
+    return page_text_of(response.get_data(as_text=True))
+
+
+def section(response, booking_id: int) -> str:
+    """The text of one request's block on the approvals page."""
+    html = response.get_data(as_text=True)
+    start = html.index(f'id="request-{booking_id}"')
+    return page_text_of(html[start:html.index("</section>", start)])
+
+
+def page_text_of(html: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
 
 
 def outbox(kind: str) -> list[OutboxMessage]:
@@ -77,7 +89,7 @@ def test_the_set_up_sheet_lists_each_booking_in_local_time_with_its_furniture(cl
     assert "10:00–12:00 Morning talk" in text and "18:00–20:00 Evening club" in text
     assert "30 × chair" in text and "20 × chair" in text
     # the evening needs ten chairs fewer than the morning left out
-    assert "take away 10 chair" in text
+    assert "take away 10 × chair" in text
     morning, evening = text.index("Morning talk"), text.index("Evening club")
     pending_at = text.index("Pending — not yet approved")
     assert pending_at > evening > morning
@@ -151,10 +163,9 @@ def test_a_request_shows_other_requests_for_the_same_space_that_day(client, hall
     assert context["competitors"][0]["overlaps"] is False
     assert context["clear"] is False
     signed_in_staff(client)
-    page = page_text(client.get("/approvals"))
-    fair = page[page.index("Book fair"):page.index("Choir", page.index("Book fair"))]
-    assert "Same day" in page and "Hall A" in page
-    assert "Book fair" in fair
+    fair = section(client.get("/approvals"), mine["id"])
+    assert "Same day" in fair and "Choir" in fair and "Hall A" in fair
+    assert "Next door" not in fair and "Tomorrow" not in fair
 
 
 def test_a_closure_added_after_the_request_stands_in_its_way(client, halls):
@@ -421,3 +432,18 @@ def test_the_digest_command_for_cron(client, runner, halls):
     assert "Film club" in message.text and message.sent_at is not None
     again = runner.invoke(args=["approvals", "digest"])
     assert "Wrote 0 digest e-mail(s)." in again.output
+
+
+def test_the_staff_pages_speak_danish(client, hall):
+    day = future_day(9)
+    created(book(client, make_booker(), hall, local(day, 10), local(day, 12), title="Talk"))
+    signed_in_staff(client)
+    danish = {"Accept-Language": "da"}
+    # The tests' app context outlives each request: forget the English it remembered.
+    refresh()
+    sheet = page_text(client.get(f"/branches/{hall.branch_id}/setup?day={day.isoformat()}",
+                                 headers=danish))
+    assert "Opstillingsliste: Main Library" in sheet
+    assert "Afventer — endnu ikke godkendt" in sheet and "Næste dag" in sheet
+    queue = page_text(client.get("/approvals", headers=danish))
+    assert "Venter på godkendelse" in queue and "Er der plads til gruppen?" in queue
