@@ -113,31 +113,68 @@ def _staff_only(actor: User) -> None:
         raise Forbidden("Only library staff see what a request would clash with.")
 
 
+class _Shared:
+    """What several requests of one queue share, read once: rooms' neighbours and bare
+    capacity, branches' closures, associations' recent bookings."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+        self.neighbours: dict[int, list[int]] = {}
+        self.bare_capacity: dict[int, int] = {}
+        self.history: dict[int, list[Booking]] = {}
+
+    def room_ids(self, room_id: int) -> list[int]:
+        if room_id not in self.neighbours:
+            self.neighbours[room_id] = conflicts.share_of_floor(room_id).room_ids
+        return self.neighbours[room_id]
+
+    def capacity(self, booking: Booking) -> int:
+        if booking.layout is not None:
+            return capacity_of(booking.room, booking.layout)
+        if booking.room_id not in self.bare_capacity:
+            self.bare_capacity[booking.room_id] = capacity_of(booking.room, None)
+        return self.bare_capacity[booking.room_id]
+
+    def recent_of(self, association_id: int) -> list[Booking]:
+        if association_id not in self.history:
+            since = self.now - timedelta(days=HISTORY_DAYS)
+            self.history[association_id] = list(db.session.scalars(
+                select(Booking)
+                .where(Booking.association_id == association_id, Booking.created_at >= since)
+                .order_by(Booking.created_at.desc(), Booking.id.desc())))
+        return self.history[association_id]
+
+
 def request_context(actor: User, booking: Booking, now: datetime | None = None) -> RequestContext:
     """What stands in the way of a request, whether it fits, and who is asking (staff)."""
     _staff_only(actor)
-    now = now or utcnow()
-    active = [o for o in booking.occurrences if o.status in ACTIVE_STATUSES]
-    association = booking.association
-    return RequestContext(
-        booking=booking,
-        dates=len(active),
-        competitors=_competitors(booking, active),
-        closures=_closures(booking, active),
-        fit=_fit(booking),
-        association=association.name if association else None,
-        verified=association.verified if association else None,
-        history=_history(booking, now) if association else None,
-    )
+    return _context(booking, _Shared(now or utcnow()))
 
 
 def contexts(actor: User, pending: list[Booking], now: datetime | None = None
              ) -> list[RequestContext]:
     """The context of each request in a queue, in its order (staff)."""
-    return [request_context(actor, booking, now) for booking in pending]
+    _staff_only(actor)
+    shared = _Shared(now or utcnow())
+    return [_context(booking, shared) for booking in pending]
 
 
-def _competitors(booking: Booking, active: list) -> list[Competitor]:
+def _context(booking: Booking, shared: _Shared) -> RequestContext:
+    active = [o for o in booking.occurrences if o.status in ACTIVE_STATUSES]
+    association = booking.association
+    return RequestContext(
+        booking=booking,
+        dates=len(active),
+        competitors=_competitors(booking, active, shared),
+        closures=_closures(booking, active),
+        fit=_fit(booking, shared.capacity(booking)),
+        association=association.name if association else None,
+        verified=association.verified if association else None,
+        history=_history(booking, shared) if association else None,
+    )
+
+
+def _competitors(booking: Booking, active: list, shared: _Shared) -> list[Competitor]:
     """Other pending requests in rooms sharing floor with this one, on the same local days."""
     if not active:
         return []
@@ -147,13 +184,13 @@ def _competitors(booking: Booking, active: list) -> list[Competitor]:
         day = occurrence.start.astimezone(zone).date()
         start = datetime.combine(day, time(), tzinfo=zone)
         days[day] = Interval(start, start + timedelta(days=1))
-    room_ids = conflicts.share_of_floor(booking.room_id).room_ids
-    found = conflicts.find_clashes(room_ids, list(days.values()), booking.id)
+    found = conflicts.find_clashes(shared.room_ids(booking.room_id), list(days.values()),
+                                   booking.id)
     if not found:
         return []
-    pending = {b.id: b for b in db.session.scalars(
-        select(Booking).where(Booking.id.in_({c.booking_id for c in found}),
-                              Booking.status == "pending"))}
+    # In a queue the others are mostly loaded already: the identity map answers.
+    others = {i: db.session.get(Booking, i) for i in {c.booking_id for c in found}}
+    pending = {i: b for i, b in others.items() if b is not None and b.status == "pending"}
     mine = [Interval(o.block_start, o.block_end) for o in active]
     result = []
     for clash in found:
@@ -181,22 +218,16 @@ def _closures(booking: Booking, active: list) -> list[ClosureHit]:
     return hits
 
 
-def _fit(booking: Booking) -> Fit:
-    capacity = capacity_of(booking.room, booking.layout)
+def _fit(booking: Booking, capacity: int) -> Fit:
     return Fit(attendees=booking.attendees, capacity=capacity,
                layout=booking.layout.name if booking.layout else None,
                fits=booking.attendees <= capacity and booking.capacity_flag is None,
                capacity_flag=booking.capacity_flag)
 
 
-def _history(booking: Booking, now: datetime) -> History:
+def _history(booking: Booking, shared: _Shared) -> History:
     """The association's other bookings made in the last ``HISTORY_DAYS`` days."""
-    since = now - timedelta(days=HISTORY_DAYS)
-    rows = list(db.session.scalars(
-        select(Booking)
-        .where(Booking.association_id == booking.association_id, Booking.id != booking.id,
-               Booking.created_at >= since)
-        .order_by(Booking.created_at.desc(), Booking.id.desc())))
+    rows = [row for row in shared.recent_of(booking.association_id) if row.id != booking.id]
     counts = Counter(row.status for row in rows)
     return History(
         days=HISTORY_DAYS,
