@@ -11,7 +11,7 @@ from werkzeug.serving import run_simple
 
 from app import outbox
 from app.extensions import db
-from app.services import accounts, tokens
+from app.services import accounts, approvals, mail, tokens
 from app.services.errors import AgoraError
 
 
@@ -24,6 +24,7 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(tokens_cli)
     app.cli.add_command(demo_command)
     app.cli.add_command(quickstart_command)
+    app.cli.add_command(approvals_cli)
     outbox.init_app(app)  # also sends each request's e-mails after its commit
 
 
@@ -130,3 +131,21 @@ def quickstart_command(host: str, port: int) -> None:
     click.echo(f"Agora is running at http://{host}:{port}/  (Ctrl+C stops it)")
     run_simple(host, port, current_app._get_current_object(), use_reloader=False,
                threaded=True)
+
+
+@click.group("approvals")
+def approvals_cli() -> None:
+    """The staff's approval queue."""
+
+
+@approvals_cli.command("digest")
+def digest_command() -> None:
+    """E-mail each opted-in staff member the requests that arrived since their last digest.
+
+    Run it once a day from cron; running it again sends nothing already sent.
+    """
+    settings = mail.MailSettings.from_config(current_app.config)
+    report = approvals.send_digests(settings)
+    if report.message_ids:
+        mail.deliver(settings, report.message_ids, limit=len(report.message_ids))
+    click.echo(f"Wrote {report.sent} digest e-mail(s).")

@@ -531,3 +531,66 @@ class PublicEventOut(Out):
     upcoming: list[EventUpcoming]
     url: str
     ics_url: str
+
+
+class ContextCompetitor(Out):
+    """Another pending request for the same space on one of the request's days."""
+
+    booking_id: Id
+    title: str
+    room: str
+    association: str | None
+    start: AwareDatetime
+    end: AwareDatetime
+    overlaps: bool = Field(description="whether it overlaps in time (buffers included)")
+
+
+class ContextClosure(Out):
+    """A closure of the branch over one of the request's dates."""
+
+    start: AwareDatetime
+    end: AwareDatetime
+    reason: str
+
+
+class ContextFit(Out):
+    """Whether the group fits the chosen layout (or the bare room)."""
+
+    attendees: int
+    capacity: int
+    layout: str | None
+    fits: bool
+    capacity_flag: str | None
+
+
+class ContextPastBooking(Out):
+    """One of the association's recent bookings."""
+
+    booking_id: Id
+    title: str
+    room: str
+    status: BookingStatus
+    created_at: AwareDatetime
+
+
+class ContextHistory(Out):
+    """The association's other bookings made in the last ``days`` days."""
+
+    days: int
+    counts: dict[BookingStatus, int]
+    recent: list[ContextPastBooking]
+
+
+class BookingContext(Out):
+    """What staff weigh before deciding on a request; times in the branch's zone."""
+
+    booking_id: Id
+    status: BookingStatus
+    dates: int = Field(description="active dates the decision applies to, all at once")
+    association: str | None
+    verified: bool | None
+    fit: ContextFit
+    closures: list[ContextClosure]
+    competitors: list[ContextCompetitor]
+    history: ContextHistory | None
+    clear: bool = Field(description="no closure, no competing request, and the group fits")

@@ -47,5 +47,11 @@ class TokenForm(AgoraForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=80)])
 
 
+class DigestForm(AgoraForm):
+    """Staff: whether to get the daily e-mail of new requests to approve."""
+
+    approvals_digest = BooleanField(_l("E-mail me once a day about new requests to approve"))
+
+
 class EmptyForm(AgoraForm):
     """A button that changes something: only the CSRF token."""

@@ -4,17 +4,34 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import current_app, flash, g, redirect, render_template, request, session, url_for
+from flask import (
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext
 from flask_login import current_user, login_required, login_user, logout_user
 
 from app import throttle
 from app.auth import bp
-from app.auth.forms import EmptyForm, PasswordChangeForm, SignInForm, SignUpForm, TokenForm
+from app.auth.forms import (
+    DigestForm,
+    EmptyForm,
+    PasswordChangeForm,
+    SignInForm,
+    SignUpForm,
+    TokenForm,
+)
 from app.extensions import limiter
 from app.i18n import current_language
 from app.models import User
-from app.services import accounts, tokens
+from app.services import accounts, approvals, tokens
 from app.services.errors import AlreadyExists, NotFound, RuleViolation
 
 
@@ -164,6 +181,22 @@ def revoke_feed_token(token_id: int):
     return redirect(url_for("auth.profile"))
 
 
+@bp.route("/profile/digest", methods=["POST"])
+@login_required
+def approvals_digest():
+    """Staff opt in or out of the daily e-mail of new requests to approve."""
+    if not current_user.is_staff:
+        abort(403)
+    form = DigestForm()
+    if not form.validate_on_submit():
+        abort(400)
+    wanted = bool(form.approvals_digest.data)
+    approvals.set_digest(current_user._get_current_object(), wanted)
+    flash(gettext("You will get the daily e-mail of new requests.") if wanted
+          else gettext("You will no longer get the daily e-mail of new requests."))
+    return redirect(url_for("auth.profile", _anchor="approvals-digest"))
+
+
 def _profile_page(new_token: str | None = None, new_feed: str | None = None,
                   password_form: PasswordChangeForm | None = None) -> str:
     """The profile page; a new token or feed path is shown this once."""
@@ -174,6 +207,8 @@ def _profile_page(new_token: str | None = None, new_feed: str | None = None,
         token_form=TokenForm(formdata=None) if new_token else TokenForm(),
         feed_form=TokenForm(prefix="feed", formdata=None),
         revoke_form=EmptyForm(),
+        digest_form=DigestForm(formdata=None,
+                               approvals_digest=current_user.approvals_digest),
         password_form=password_form or PasswordChangeForm(formdata=None),
         new_token=new_token,
         new_feed=new_feed,

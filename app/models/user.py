@@ -40,6 +40,10 @@ class User(UserMixin, Base):
     # The language their e-mails are written in ('da', 'en'): set when they sign up or
     # switch; None (never chosen) means the library's DEFAULT_LANGUAGE.
     language: Mapped[str | None] = mapped_column(String(8))
+    # Staff who opted in get one e-mail a day listing the new requests to approve;
+    # ``approvals_digest_through`` is the instant the last digest covered up to.
+    approvals_digest: Mapped[bool] = mapped_column(default=False, server_default=text("false"))
+    approvals_digest_through: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     memberships: Mapped[list[Membership]] = relationship(
         back_populates="user", cascade="all, delete-orphan"

@@ -223,7 +223,7 @@ def compose(booking: Booking, kind: str, settings: MailSettings) -> tuple[str, s
             "%(name)s (capacity %(capacity)s)", name=booking.layout.name,
             capacity=booking.layout.capacity)))
     facts.append((gettext("Attendees"), str(booking.attendees)))
-    if kind in ("rejected", "cancelled") and booking.status_reason:
+    if kind in ("approved", "rejected", "cancelled") and booking.status_reason:
         facts.append((gettext("Reason"), booking.status_reason))
     if kind == "over_capacity" and booking.capacity_flag:
         facts.append((gettext("Reason"), booking.capacity_flag))

@@ -1,5 +1,6 @@
-"""Booking pages: book a room, my bookings, see a booking, cancel or move its dates, and the
-staff approval queue."""
+"""Booking pages: book a room, my bookings, see a booking, cancel or move its dates.
+
+The staff approval queue and decisions are in ``app.web.approvals``."""
 
 from __future__ import annotations
 
@@ -369,36 +370,6 @@ def date_key(occurrence: Occurrence) -> str:
     """How a page names one date of a booking in its addresses: where the series first put
     it, in UTC (stable when the date is moved)."""
     return occurrence.original_start.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-@bp.route("/bookings/<int:booking_id>/decide/<any(approve, reject):decision>",
-          methods=["POST"])
-@login_required
-def booking_decide(booking_id: int, decision: str):
-    """Staff approve or reject a pending booking."""
-    form = ReasonForm()
-    if not current_user.is_staff:
-        abort(403)
-    try:
-        bookings.decide(current_user, booking_id, decision == "approve",
-                        reason=form.reason.data or "")
-    except RuleViolation as error:
-        flash(error.detail)
-    else:
-        flash(gettext("Approved.") if decision == "approve" else gettext("Rejected."))
-
-    return redirect(url_for("web.booking_detail", booking_id=booking_id))
-
-
-@bp.route("/approvals")
-@login_required
-def approvals():
-    """Pending bookings, oldest first (staff)."""
-    if not current_user.is_staff:
-        abort(403)
-    return render_template("web/approvals.html",
-                           bookings=bookings.pending_queue(current_user, limit=200),
-                           over_capacity=bookings.over_capacity_queue(current_user))
 
 
 def _room_or_404(room_id: int) -> Room:
