@@ -29,3 +29,10 @@ def no_sideways_scroll(page) -> bool:
     """Whether the page fits its viewport's width (nothing to scroll sideways)."""
     return page.evaluate(
         "document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+
+
+def open_menu(page) -> None:
+    """On a phone the header folds into a menu: open it (nothing to do on a wide screen)."""
+    toggle = page.locator("header .menu-toggle")
+    if toggle.is_visible() and toggle.get_attribute("aria-expanded") != "true":
+        toggle.click()

@@ -10,7 +10,7 @@ import pytest
 from app.services import bookings
 from app.services.bookings import BookingInput
 from tests.booking_helpers import make_booker
-from tests.browser.pages import PHONE, keep_screenshot, no_sideways_scroll, watch_csp
+from tests.browser.pages import PHONE, keep_screenshot, no_sideways_scroll, open_menu, watch_csp
 from tests.builders import PASSWORD, ZONE, future_day, make_branch
 from tests.e2e.servers import served_library
 from tests.layout_helpers import room_with_layouts
@@ -65,6 +65,7 @@ def test_a_first_time_association_books_weekly_from_the_landing_page_in_six_load
             if frame == page.main_frame else None)
 
     _sign_in(page, base, world["email"])  # the sign-in page and the landing page it leads to
+    open_menu(page)
     page.click("header >> text=Find a room")
     page.wait_for_selector("#find-form")
     page.fill("#day", FIRST.isoformat())

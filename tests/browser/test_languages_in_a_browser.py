@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.pages import PHONE, keep_screenshot, no_sideways_scroll, watch_csp
+from tests.browser.pages import PHONE, keep_screenshot, no_sideways_scroll, open_menu, watch_csp
 from tests.builders import make_branch, make_room
 from tests.e2e.servers import served_library
 
@@ -34,21 +34,24 @@ def test_a_visitor_switches_to_danish_and_the_site_stays_danish(browser, served)
     assert page.inner_text("h1") == "What's on"
     assert page.get_attribute("html", "lang") == "en"
 
+    open_menu(page)
     page.get_by_role("button", name="Dansk").click()
     page.wait_for_function("document.documentElement.lang === 'da'")
     assert page.inner_text("h1") == "Det sker"
     assert page.url == f"{base}/"  # back on the page it was chosen on
-    assert page.get_by_role("button", name="Dansk").get_attribute("aria-pressed") == "true"
+    assert page.locator("form.language button[value=da]").get_attribute("aria-pressed") == "true"
     feed = page.get_by_role("link", name="Abonnér (webcal)").first.get_attribute("href")
     assert feed.endswith(f"/calendars/branches/{world['branch']}/events.ics?lang=da")
     keep_screenshot(page, "languages_whats_on_da_390")
 
+    open_menu(page)
     page.get_by_role("link", name="Lokaler", exact=True).click()
     page.wait_for_url(f"{base}/rooms")
     assert page.inner_text("h1") == "Lokaler til booking"
     assert "projektor" in page.inner_text("main")
     assert no_sideways_scroll(page)
 
+    open_menu(page)
     page.get_by_role("link", name="Log ind").click()
     page.wait_for_url(f"{base}/signin")
     assert page.inner_text("h1") == "Log ind"

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 
 from tests.booking_helpers import make_booker
-from tests.browser.pages import PHONE, keep_screenshot, no_sideways_scroll, watch_csp
+from tests.browser.pages import PHONE, keep_screenshot, no_sideways_scroll, open_menu, watch_csp
 from tests.builders import PASSWORD, future_day, local, make_branch, make_room
 from tests.e2e.servers import served_library
 
@@ -54,6 +54,7 @@ def test_a_member_cancels_one_date_and_moves_another_and_sees_the_list_change(br
     page.fill("#password", PASSWORD)
     page.click("main form button[type=submit]")
     page.wait_for_url(f"{base}/")
+    open_menu(page)
     page.click("header >> text=Bookings")
     page.wait_for_selector("article.booking")
     dates = page.locator("article.booking li.date")

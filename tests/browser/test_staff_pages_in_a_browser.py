@@ -5,7 +5,14 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.pages import DESKTOP, PHONE, keep_screenshot, no_sideways_scroll, watch_csp
+from tests.browser.pages import (
+    DESKTOP,
+    PHONE,
+    keep_screenshot,
+    no_sideways_scroll,
+    open_menu,
+    watch_csp,
+)
 from tests.builders import PASSWORD, future_day, local, make_branch, make_user
 from tests.e2e.servers import served_library
 
@@ -67,6 +74,7 @@ def test_staff_print_the_set_up_sheet_with_each_room_drawn(browser, served):
     page = context.new_page()
     refused = watch_csp(page)
     sign_in(page, base, world["email"])
+    open_menu(page)
     page.click("header >> text=Rooms")
     page.click("text=Set-up sheet for Main Library")
     page.click("main form.day-pick input#day")
@@ -112,6 +120,7 @@ def test_staff_reject_a_request_with_a_reason_from_the_approvals_page(browser, s
     page = context.new_page()
     refused = watch_csp(page)
     sign_in(page, base, world["email"])
+    open_menu(page)
     page.click("header >> text=Approvals")
     film = page.locator(f"#request-{world['film']}")
     assert "Film night" in film.inner_text()
