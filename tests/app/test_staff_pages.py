@@ -325,7 +325,9 @@ def test_a_weekly_series_is_approved_whole_from_the_queue(client, halls):
 # ------------------------------------------------------------------ the daily digest
 
 
-SETTINGS = MailSettings(base_url="http://agora.test", mail_from="Agora <agora@test>")
+# Staff who never chose a language read the library's default, English here.
+SETTINGS = MailSettings(base_url="http://agora.test", mail_from="Agora <agora@test>",
+                        default_language="en")
 
 
 def opt_in(client, staff: User, wanted: bool = True):
@@ -447,3 +449,18 @@ def test_the_staff_pages_speak_danish(client, hall):
     assert "Afventer — endnu ikke godkendt" in sheet and "Næste dag" in sheet
     queue = page_text(client.get("/approvals", headers=danish))
     assert "Venter på godkendelse" in queue and "Er der plads til gruppen?" in queue
+
+
+def test_the_digest_is_written_in_the_language_its_reader_chose(client, halls, settled):
+    reader = make_user("staff")
+    opt_in(client, reader)
+    reader.language = "da"
+    db.session.commit()
+    day = future_day(12)
+    created(book(client, make_booker(), halls.hall, local(day, 10), local(day, 11),
+                 title="Skakaften"))
+
+    assert digest_now().sent == 1
+    [message] = outbox("digest")
+    assert message.subject == "1 ny bookinganmodning venter på godkendelse"
+    assert "Tag stilling til dem" in message.text
