@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date, datetime, time, tzinfo
 from typing import Any
 
+from flask_babel import format_decimal, gettext
+
 from app.i18n import amenity_name, format_local
 from app.web import bp
 from calendars import get_zone
@@ -58,8 +60,15 @@ def clock(value: datetime | time | None) -> str:
     return format_local(value, None, "time")
 
 
-
 @bp.app_template_filter("amenity")
 def amenity(name: str) -> str:
     """``{{ a|amenity }}``: an amenity as the reader says it."""
     return amenity_name(name)
+
+
+@bp.app_template_filter("area")
+def area(square_metres: float, decimals: int = 1) -> str:
+    """``{{ room.area_m2|area }}``: '216.0 m²' in English, '216,0 m²' in Danish."""
+    number = format_decimal(square_metres, format="#,##0." + "0" * decimals if decimals
+                            else "#,##0")
+    return gettext("%(area)s m²", area=number)
