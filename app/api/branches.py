@@ -5,11 +5,12 @@ from flask import jsonify
 from app.api import bp
 from app.api.access import staff_user
 from app.api.openapi import PAGE_PARAMS, accepts, query, responds
-from app.api.present import branch_json
+from app.api.present import branch_json, floor_plans_json
 from app.api.request import page, page_params
-from app.api.responses import BranchOut, Page
+from app.api.responses import BranchFloorsOut, BranchOut, Page
 from app.api.schemas import BranchIn
-from app.services import branches
+from app.models import utcnow
+from app.services import branches, floor_plans
 
 
 @bp.get("/branches")
@@ -36,3 +37,10 @@ def create_branch(body: BranchIn):
 def get_branch(branch_id: int):
     """One branch."""
     return jsonify(branch_json(branches.get_branch(branch_id)))
+
+
+@bp.get("/branches/<int:branch_id>/floors")
+@responds(BranchFloorsOut)
+def branch_floors(branch_id: int):
+    """The branch's floor plans: rooms' outlines, which hold which, and today's state."""
+    return jsonify(floor_plans_json(floor_plans.branch_floor_plans(branch_id, utcnow())))

@@ -11,6 +11,7 @@ from app.services.availability import Alternative
 from app.services.bookings import BookingCheck
 from app.services.capacity import capacity_of
 from app.services.feeds import event_page_url
+from app.services.floor_plans import BranchPlans
 from app.services.whats_on import EventOccurrence, PublicEvent
 from calendars import to_rfc3339
 
@@ -37,6 +38,27 @@ def branch_json(branch: Branch) -> dict[str, Any]:
         "quota_hours_per_week": branch.quota_hours_per_week,
         "quota_bookings_per_week": branch.quota_bookings_per_week,
         "floors": [{"id": f.id, "name": f.name, "level": f.level} for f in branch.floors],
+    }
+
+
+def floor_plans_json(plans: BranchPlans) -> dict[str, Any]:
+    """A branch's floors with their rooms' outlines, wholes and parts, and today's state."""
+    return {
+        "branch_id": plans.branch.id,
+        "day": plans.day.isoformat(),
+        "floors": [{
+            "id": plan.floor.id,
+            "name": plan.floor.name,
+            "level": plan.floor.level,
+            "rooms": [{
+                "id": item.room.id,
+                "name": item.room.name,
+                "outline": item.room.outline,
+                "whole_id": item.placed.whole_id,
+                "part_ids": list(item.placed.part_ids),
+                "state": item.state,
+            } for item in plan.rooms],
+        } for plan in plans.floors],
     }
 
 

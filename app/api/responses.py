@@ -83,6 +83,34 @@ class BranchOut(Out):
     floors: list[FloorOut]
 
 
+class PlanRoomOut(Out):
+    """A room on its floor's plan: outline, the room it is part of, its parts, today's state."""
+
+    id: Id
+    name: str
+    outline: Geometry
+    whole_id: Id | None
+    part_ids: list[Id]
+    state: Literal["busy", "later", "free"]
+
+
+class PlanFloorOut(Out):
+    """A floor of a branch and its rooms, wholes before their parts."""
+
+    id: Id
+    name: str
+    level: int
+    rooms: list[PlanRoomOut]
+
+
+class BranchFloorsOut(Out):
+    """A branch's floor plans on its local ``day``: busy now, booked later, or free."""
+
+    branch_id: Id
+    day: str
+    floors: list[PlanFloorOut]
+
+
 class ClosuresImported(Out):
     """The closures an .ics file added, and how many of its events were already there."""
 

@@ -12,7 +12,7 @@ from flask_login import current_user, login_required
 from app.auth.forms import EmptyForm
 from app.extensions import db
 from app.models import Association, User, utcnow
-from app.services import associations, branches, whats_on
+from app.services import associations, branches, floor_plans, whats_on
 from app.services.errors import AlreadyExists, Forbidden, NotFound, RuleViolation
 from app.web import bp
 from app.web.forms import AssociationForm, JoinForm, MemberForm
@@ -31,8 +31,10 @@ def index():
 
 @bp.route("/rooms")
 def rooms():
-    """The branches and their rooms."""
-    return render_template("web/rooms.html", branches=branches.branches_by_name())
+    """The branches, each floor's plan with today's state, and their rooms."""
+    found = branches.branches_by_name()
+    return render_template("web/rooms.html", branches=found,
+                           plans=floor_plans.floor_plans(found, utcnow()))
 
 
 @bp.route("/associations")
