@@ -93,7 +93,7 @@ def plan_floor(outlines: Mapping[int, Polygon], names: Mapping[int, str]) -> Pla
         if parts[room_id]:
             # A whole's label sits in its top band, above its parts.
             x0, _y0, x1, y1 = outline.bounds
-            lx, ly = (x0 + x1) / 2, y1 - _band(outline, base_font) / 2 - font / 2
+            lx, ly = (x0 + x1) / 2, y1 - 1.1 * font
         else:
             point = drawn.representative_point() if not _centre_inside(drawn) else drawn.centroid
             lx, ly = point.x, point.y + font / 2
@@ -114,7 +114,7 @@ def _depth(room_id: int, wholes: Mapping[int, int | None]) -> int:
 def _band(whole: Polygon, base_font: float) -> float:
     """Height of the strip at the top of a whole that holds its two-line label."""
     height = whole.bounds[3] - whole.bounds[1]
-    return min(3 * base_font, height / 3)
+    return min(2.7 * base_font, height / 3)
 
 
 def _font(drawn: Polygon | MultiPolygon, name: str, base_font: float) -> float:
