@@ -66,8 +66,12 @@ def test_private_titles_never_appear_on_the_plan(client, hall):
     booker = make_booker()
     assert book(client, booker, hall.half_a, start, end, title="Secret chess society",
                 public=False).status_code == 201
-    assert "Secret chess society" not in client.get("/rooms").get_data(as_text=True)
+    page = client.get("/rooms").get_data(as_text=True)
+    assert f'data-room-id="{hall.half_a.id}"' in _plan_svg(page)
+    assert "Secret chess society" not in page
     answer = client.get(f"/api/v1/branches/{hall.hall.branch_id}/floors")
+    states = {room["name"]: room["state"] for room in answer.get_json()["floors"][0]["rooms"]}
+    assert states[hall.half_a.name] in ("busy", "later")
     assert "Secret chess society" not in answer.get_data(as_text=True)
 
 
@@ -91,3 +95,4 @@ def test_an_unknown_branch_has_no_floors(client, app):
     answer = client.get("/api/v1/branches/999999/floors")
     assert answer.status_code == 404
     assert answer.headers["Content-Type"].startswith("application/problem+json")
+    assert answer.get_json()["detail"] == "No branch 999999."
