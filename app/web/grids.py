@@ -10,7 +10,7 @@ from flask_login import current_user
 
 from app.extensions import db
 from app.models import Branch, Room, utcnow
-from app.services import calendar_grid
+from app.services import calendar_grid, floor_plans
 from app.services import layouts as layout_service
 from app.web import bp
 
@@ -32,8 +32,11 @@ def branch_day(branch_id: int):
     branch = db.session.get(Branch, branch_id)
     if branch is None:
         abort(404)
-    found = calendar_grid.branch_day(branch, _date_arg("day"), utcnow(), staff=_staff())
-    return render_template("web/branch_day.html", branch=branch, grid=found)
+    now = utcnow()
+    found = calendar_grid.branch_day(branch, _date_arg("day"), now, staff=_staff())
+    # The plans show the state now, so only today's page has them.
+    plans = floor_plans.floor_plans([branch], now)[branch.id] if found.day == found.today else None
+    return render_template("web/branch_day.html", branch=branch, grid=found, plans=plans)
 
 
 def _date_arg(name: str) -> date | None:

@@ -6,8 +6,9 @@ import re
 
 import pytest
 
+from tests.app.test_week_grid import occurrence_reads
 from tests.booking_helpers import book, make_booker, make_hall
-from tests.builders import make_branch, make_room, rect, tonight
+from tests.builders import future_day, make_branch, make_room, rect, tonight
 
 
 @pytest.fixture
@@ -96,3 +97,22 @@ def test_an_unknown_branch_has_no_floors(client, app):
     assert answer.status_code == 404
     assert answer.headers["Content-Type"].startswith("application/problem+json")
     assert answer.get_json()["detail"] == "No branch 999999."
+
+
+def test_the_rooms_page_reads_occurrences_once_for_every_branch(client, hall):
+    other = make_hall(make_branch(timezone="America/New_York"), lead_hours=0)
+    start, end = tonight()
+    booker = make_booker()
+    for room in (hall.half_a, hall.beside, other.hall):
+        assert book(client, booker, room, start, end).status_code == 201
+    assert occurrence_reads(client, "/rooms") == 1
+    page = client.get("/rooms").get_data(as_text=True)
+    assert page.count('<svg class="floor-plan-svg"') == 2
+
+
+def test_todays_branch_day_shows_the_plans_and_another_day_does_not(client, hall):
+    path = f"/branches/{hall.hall.branch_id}/day"
+    today = client.get(path).get_data(as_text=True)
+    assert f'data-room-id="{hall.half_b.id}"' in _plan_svg(today)
+    later = client.get(path, query_string={"day": future_day(3).isoformat()})
+    assert "floor-plan-svg" not in later.get_data(as_text=True)
