@@ -3,7 +3,7 @@ sheet of a branch's day."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
@@ -15,6 +15,7 @@ from app.services.errors import NotFound, RuleViolation
 from app.services.setup_sheet import setup_day
 from app.web import bp
 from app.web.forms import ReasonForm
+from app.web.query import iso_date
 from calendars import get_zone
 
 
@@ -80,7 +81,7 @@ def setup_sheet(branch_id: int):
     raw = request.args.get("day", "")
     error = None
     try:
-        day = date.fromisoformat(raw) if raw else datetime.now(zone).date()
+        day = iso_date(raw) if raw else datetime.now(zone).date()
     except ValueError:
         day, error = datetime.now(zone).date(), gettext("Give the day as YYYY-MM-DD.")
     return render_template(

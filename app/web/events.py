@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
-
-from flask import Response, abort, current_app, render_template, request
-from flask_babel import gettext
+from flask import Response, current_app, render_template
 
 from app.models import utcnow
 from app.services import whats_on
 from app.web import bp
+from app.web.query import date_arg
 
 CALENDAR = "text/calendar; charset=utf-8"
 
@@ -17,7 +15,7 @@ CALENDAR = "text/calendar; charset=utf-8"
 @bp.route("/events/<int:booking_id>")
 def event(booking_id: int):
     """A public event: what, who, where, its next dates; ``?date=`` picks one date of a series."""
-    on = _date_arg("date")
+    on = date_arg("date")
     found = whats_on.public_event(booking_id, utcnow(), on)
     return render_template("web/event.html", event=found, on=on)
 
@@ -31,18 +29,3 @@ def event_ics(booking_id: int):
         "Content-Disposition": f'attachment; filename="event-{booking_id}.ics"',
         "Cache-Control": "public, max-age=300",
     })
-
-
-def _date_arg(name: str) -> date | None:
-    """An optional YYYY-MM-DD query parameter; a friendly 400 page for anything else."""
-    raw = request.args.get(name)
-    if not raw:
-        return None
-    try:
-        if len(raw) != len("YYYY-MM-DD"):
-            raise ValueError(raw)
-        return date.fromisoformat(raw)
-    except ValueError:
-        abort(400, description=gettext("'%(name)s' must be a date written as YYYY-MM-DD.",
-                                       name=name))
-

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
-
-from flask import abort, render_template, request
-from flask_babel import gettext
+from flask import abort, render_template
 from flask_login import current_user
 
 from app.extensions import db
@@ -13,6 +10,7 @@ from app.models import Branch, Room, utcnow
 from app.services import calendar_grid, floor_plans
 from app.services import layouts as layout_service
 from app.web import bp
+from app.web.query import date_arg
 
 
 @bp.route("/rooms/<int:room_id>")
@@ -21,7 +19,7 @@ def room(room_id: int):
     room = db.session.get(Room, room_id)
     if room is None:
         abort(404)
-    week = calendar_grid.room_week(room, _date_arg("week"), utcnow(), staff=_staff())
+    week = calendar_grid.room_week(room, date_arg("week"), utcnow(), staff=_staff())
     return render_template("web/room.html", room=room, week=week,
                            layouts=layout_service.layout_summaries(room))
 
@@ -33,24 +31,10 @@ def branch_day(branch_id: int):
     if branch is None:
         abort(404)
     now = utcnow()
-    found = calendar_grid.branch_day(branch, _date_arg("day"), now, staff=_staff())
+    found = calendar_grid.branch_day(branch, date_arg("day"), now, staff=_staff())
     # The plans show the state now, so only today's page has them.
     plans = floor_plans.floor_plans([branch], now)[branch.id] if found.day == found.today else None
     return render_template("web/branch_day.html", branch=branch, grid=found, plans=plans)
-
-
-def _date_arg(name: str) -> date | None:
-    """An optional YYYY-MM-DD query parameter; a 400 page that says so for anything else."""
-    raw = request.args.get(name)
-    if not raw:
-        return None
-    try:
-        if len(raw) != len("YYYY-MM-DD"):
-            raise ValueError(raw)
-        return date.fromisoformat(raw)
-    except ValueError:
-        abort(400, description=gettext("'%(name)s' must be a date written as YYYY-MM-DD.",
-                                       name=name))
 
 
 def _staff() -> bool:

@@ -36,3 +36,14 @@ def open_menu(page) -> None:
     toggle = page.locator("header .menu-toggle")
     if toggle.is_visible() and toggle.get_attribute("aria-expanded") != "true":
         toggle.click()
+
+
+def sign_in(page, base: str, email: str, password: str | None = None) -> None:
+    """Sign in through the sign-in page and land on the home page."""
+    from tests.builders import PASSWORD
+
+    page.goto(f"{base}/signin")
+    page.fill("#email", email)
+    page.fill("#password", password or PASSWORD)
+    page.click("main form button[type=submit]")
+    page.wait_for_url(f"{base}/")

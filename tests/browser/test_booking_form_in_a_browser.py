@@ -10,8 +10,15 @@ import pytest
 from app.services import bookings
 from app.services.bookings import BookingInput
 from tests.booking_helpers import make_booker
-from tests.browser.pages import PHONE, keep_screenshot, no_sideways_scroll, open_menu, watch_csp
-from tests.builders import PASSWORD, ZONE, future_day, make_branch
+from tests.browser.pages import (
+    PHONE,
+    keep_screenshot,
+    no_sideways_scroll,
+    open_menu,
+    sign_in,
+    watch_csp,
+)
+from tests.builders import ZONE, future_day, make_branch
 from tests.e2e.servers import served_library
 from tests.layout_helpers import room_with_layouts
 
@@ -46,14 +53,6 @@ def served(tmp_path):
         yield served
 
 
-def _sign_in(page, base: str, email: str) -> None:
-    page.goto(f"{base}/signin")
-    page.fill("#email", email)
-    page.fill("#password", PASSWORD)
-    page.click("main form button[type=submit]")
-    page.wait_for_url(f"{base}/")
-
-
 def test_a_first_time_association_books_weekly_from_the_landing_page_in_six_loads(
         browser, served):
     base, world = served
@@ -64,7 +63,7 @@ def test_a_first_time_association_books_weekly_from_the_landing_page_in_six_load
     page.on("framenavigated", lambda frame: loads.append(frame.url)
             if frame == page.main_frame else None)
 
-    _sign_in(page, base, world["email"])  # the sign-in page and the landing page it leads to
+    sign_in(page, base, world["email"])  # the sign-in page and the landing page it leads to
     open_menu(page)
     page.click("header >> text=Find a room")
     page.wait_for_selector("#find-form")
@@ -104,7 +103,7 @@ def test_a_weekly_series_with_dates_taken_is_booked_on_its_free_dates_only(brows
     context = browser.new_context(locale="en-GB", viewport=PHONE)
     page = context.new_page()
     refused = watch_csp(page)
-    _sign_in(page, base, world["email"])
+    sign_in(page, base, world["email"])
     page.goto(f"{base}/rooms/{world['reading']}/book")
     page.select_option("#association_id", label=world["association"])
     page.fill("#title", "Chess club")

@@ -16,8 +16,15 @@ import pytest
 
 from tests.booking_helpers import make_booker, make_staff_headers
 from tests.browser.axe import describe, failing, obtain_axe, run_axe
-from tests.browser.pages import DESKTOP, PHONE, keep_screenshot, no_sideways_scroll, watch_csp
-from tests.builders import PASSWORD, future_day, local, make_branch, make_user, tonight
+from tests.browser.pages import (
+    DESKTOP,
+    PHONE,
+    keep_screenshot,
+    no_sideways_scroll,
+    sign_in,
+    watch_csp,
+)
+from tests.builders import future_day, local, make_branch, make_user, tonight
 from tests.e2e.servers import served_library
 from tests.layout_helpers import room_with_layouts
 
@@ -133,14 +140,6 @@ def axe():
     return obtain_axe(pytest)
 
 
-def _sign_in(page, base: str, email: str) -> None:
-    page.goto(f"{base}/signin")
-    page.fill("#email", email)
-    page.fill("#password", PASSWORD)
-    page.click("main form button[type=submit]")
-    page.wait_for_url(f"{base}/")
-
-
 def test_every_page_has_a_sample_url():
     """The table above covers every page the app has: a new argument name fails here first."""
     from app import create_app
@@ -179,7 +178,7 @@ def test_every_page_passes_axe_and_fits_a_phone(browser, served, axe, role, view
     page = context.new_page()
     refused = watch_csp(page)
     if role != "anonymous":
-        _sign_in(page, base, world["emails"][role])
+        sign_in(page, base, world["emails"][role])
     problems, seen, pending_seen = [], set(), set()
     for endpoint, path in urls:
         answer = page.goto(f"{base}{path}")
@@ -232,7 +231,7 @@ def test_a_new_private_feed_address_fits_a_phone_and_copies_in_one_tap(browser, 
     context.grant_permissions(["clipboard-read", "clipboard-write"], origin=base)
     page = context.new_page()
     refused = watch_csp(page)
-    _sign_in(page, base, world["emails"]["member"])
+    sign_in(page, base, world["emails"]["member"])
     page.goto(f"{base}/profile")
     page.fill("#feed-name", "My phone")
     page.click("#calendar-feeds form button[type=submit]")

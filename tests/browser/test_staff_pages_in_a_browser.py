@@ -11,9 +11,10 @@ from tests.browser.pages import (
     keep_screenshot,
     no_sideways_scroll,
     open_menu,
+    sign_in,
     watch_csp,
 )
-from tests.builders import PASSWORD, future_day, local, make_branch, make_user
+from tests.builders import future_day, local, make_branch, make_user
 from tests.e2e.servers import served_library
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -58,14 +59,6 @@ def _library(app) -> dict:
 def served(tmp_path):
     with served_library(tmp_path, _library) as served:
         yield served
-
-
-def sign_in(page, base: str, email: str) -> None:
-    page.goto(f"{base}/signin")
-    page.fill("#email", email)
-    page.fill("#password", PASSWORD)
-    page.click("main form button[type=submit]")
-    page.wait_for_url(f"{base}/")
 
 
 def test_staff_print_the_set_up_sheet_with_each_room_drawn(browser, served):

@@ -8,7 +8,14 @@ from datetime import timedelta
 import pytest
 
 from tests.booking_helpers import book, make_booker
-from tests.browser.pages import DESKTOP, PHONE, keep_screenshot, no_sideways_scroll, watch_csp
+from tests.browser.pages import (
+    DESKTOP,
+    PHONE,
+    keep_screenshot,
+    no_sideways_scroll,
+    sign_in,
+    watch_csp,
+)
 from tests.builders import PASSWORD, local, make_branch, make_room, rect, utcnow_local
 from tests.e2e.servers import served_library
 
@@ -45,20 +52,12 @@ def served(tmp_path):
         yield served
 
 
-def _sign_in(page, base, email):
-    page.goto(f"{base}/signin")
-    page.fill("#email", email)
-    page.fill("#password", PASSWORD)
-    page.click("main form button[type=submit]")
-    page.wait_for_url(f"{base}/")
-
-
 def test_a_member_goes_to_next_week_and_books_a_free_hour_from_the_grid(browser, served):
     base, world = served
     context = browser.new_context(locale="en-GB", viewport=DESKTOP)
     page = context.new_page()
     refused = watch_csp(page)
-    _sign_in(page, base, world["email"])
+    sign_in(page, base, world["email"])
     page.goto(f"{base}/rooms/{world['room']}")
     page.wait_for_selector("#week-grid")
     page.click("#next-week")
