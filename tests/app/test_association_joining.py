@@ -188,3 +188,16 @@ def test_the_e_mails_go_out_after_the_commit(client, club, monkeypatch):
     response.close()
     assert sorted(sent) == ["anna@example.org", "bo@example.org"]
     assert all(m.sent_at is not None for m in outbox("join_request"))
+
+
+def test_each_admin_reads_the_request_in_the_language_they_chose(client, club):
+    anna = db.session.scalars(
+        select(Membership).where(Membership.association_id == club.id)).first().user
+    anna.language = "da"
+    db.session.commit()
+    ask(client, club, make_token(make_user(email="dina@example.org")))
+    danish, english = outbox("join_request")
+    assert (danish.to, english.to) == ("anna@example.org", "bo@example.org")
+    assert "vil gerne være medlem af" in danish.subject
+    assert "Besvar anmodningen" in danish.text
+    assert "asks to join" in english.subject and "Answer the request" in english.text
