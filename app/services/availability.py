@@ -392,9 +392,7 @@ def alternatives(
     at most two places, so the same room is always offered too when it is free nearby.
     """
     same_room = _nearest_free_slots(room, start, end, actor, now, exclude_booking_id)
-    others = [match for match in search_rooms(Interval(start, end), attendees, set(),
-                                              room.branch_id, now=now, staff=actor.is_staff)
-              if match.room.id != room.id]
+    others = _other_free_rooms(room, start, end, attendees, actor, now)
     here = best_fit(room, attendees) or (None, capacity_of(room, None))
     picks = [Alternative(m.room, m.layout, m.capacity, start, end)
              for m in others[:MAX_SUGGESTIONS - SAME_ROOM_SUGGESTIONS]]
@@ -410,9 +408,16 @@ def smaller_free_rooms(
     """Other rooms of the branch free at that time that hold the group and less than
     ``capacity``, the snuggest first."""
     return [Alternative(m.room, m.layout, m.capacity, start, end)
-            for m in search_rooms(Interval(start, end), attendees, set(), room.branch_id,
-                                  now=now, staff=actor.is_staff)
-            if m.room.id != room.id and m.capacity < capacity][:limit]
+            for m in _other_free_rooms(room, start, end, attendees, actor, now)
+            if m.capacity < capacity][:limit]
+
+
+def _other_free_rooms(room: Room, start: datetime, end: datetime, attendees: int,
+                      actor: User, now: datetime) -> list[RoomMatch]:
+    """The branch's other rooms free at that time that hold the group, snuggest first."""
+    return [match for match in search_rooms(Interval(start, end), attendees, set(),
+                                            room.branch_id, now=now, staff=actor.is_staff)
+            if match.room.id != room.id]
 
 
 def suggestions_for(

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Integer, and_, bindparam, or_, select, text
+from sqlalchemy import ColumnElement, Integer, TextClause, and_, bindparam, or_, select, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import aliased
 
@@ -106,27 +106,36 @@ def _clash(o: Occurrence, b: Booking) -> Clash:
                  b.booked_by_id, b.association_id, b.layout_id)
 
 
-BUSY_AROUND_ROOMS_SQL = """
-    SELECT DISTINCT mine.room_id, o.id, o.block_start, o.block_end
+# Every occurrence holding a floor cell of one of :room_ids within the window: the one
+# overlap rule of the calendars (a booking of the hall blocks its halves and back).
+_AROUND_ROOMS = """
       FROM cell_room mine
       JOIN cell_room theirs ON theirs.cell_id = mine.cell_id
       JOIN occurrence o ON o.room_id = theirs.room_id
+"""
+_AROUND_ROOMS_WHERE = """
      WHERE mine.room_id IN :room_ids
        AND o.status IN ('pending', 'confirmed')
        AND o.block_start < :window_end
        AND o.block_start > :window_floor
        AND o.block_end > :window_start
 """
-# Bound parameters go through UTCDateTime; the results are read by ``_instant`` below,
-# since per-row type processing would cost more than the query on a local database.
-_BUSY_AROUND_ROOMS = (
-    text(BUSY_AROUND_ROOMS_SQL)
-    .bindparams(bindparam("room_ids", expanding=True),
-                bindparam("window_start", type_=UTCDateTime),
-                bindparam("window_end", type_=UTCDateTime),
-                bindparam("window_floor", type_=UTCDateTime))
-    .columns(room_id=Integer, id=Integer)
-)
+BUSY_AROUND_ROOMS_SQL = (
+    "SELECT DISTINCT mine.room_id, o.id, o.block_start, o.block_end"
+    + _AROUND_ROOMS + _AROUND_ROOMS_WHERE)
+
+
+def _around_rooms(sql: str) -> TextClause:
+    """``sql`` with the bound parameters of the overlap rule (instants through UTCDateTime)."""
+    return text(sql).bindparams(bindparam("room_ids", expanding=True),
+                                bindparam("window_start", type_=UTCDateTime),
+                                bindparam("window_end", type_=UTCDateTime),
+                                bindparam("window_floor", type_=UTCDateTime))
+
+
+# The results are read by ``_instant`` below, since per-row type processing would cost
+# more than the query on a local database.
+_BUSY_AROUND_ROOMS = _around_rooms(BUSY_AROUND_ROOMS_SQL).columns(room_id=Integer, id=Integer)
 
 
 def busy_blocks_of_rooms(room_ids: Sequence[int], window: Interval) -> dict[int, list[Interval]]:
@@ -148,30 +157,15 @@ def busy_blocks_of_rooms(room_ids: Sequence[int], window: Interval) -> dict[int,
     return found
 
 
-BOOKED_AROUND_ROOMS_SQL = """
-    SELECT DISTINCT mine.room_id, o.id, o.start, o."end", o.block_start, o.block_end,
-           o.status, b.id,
-           CASE WHEN b.public AND b.status = 'confirmed' AND o.status = 'confirmed'
-                THEN b.title END
-      FROM cell_room mine
-      JOIN cell_room theirs ON theirs.cell_id = mine.cell_id
-      JOIN occurrence o ON o.room_id = theirs.room_id
-      JOIN booking b ON b.id = o.booking_id
-     WHERE mine.room_id IN :room_ids
-       AND o.status IN ('pending', 'confirmed')
-       AND o.block_start < :window_end
-       AND o.block_start > :window_floor
-       AND o.block_end > :window_start
-"""
-# The same overlap as BUSY_AROUND_ROOMS_SQL, with what a calendar shows of each booking.
-# A private booking's title never leaves the database: only a confirmed public one's does.
-_BOOKED_AROUND_ROOMS = (
-    text(BOOKED_AROUND_ROOMS_SQL)
-    .bindparams(bindparam("room_ids", expanding=True),
-                bindparam("window_start", type_=UTCDateTime),
-                bindparam("window_end", type_=UTCDateTime),
-                bindparam("window_floor", type_=UTCDateTime))
-)
+# What a calendar shows of each booking in the same overlap. A private booking's title
+# never leaves the database: only a confirmed public one's does.
+BOOKED_AROUND_ROOMS_SQL = (
+    """SELECT DISTINCT mine.room_id, o.id, o.start, o."end", o.block_start, o.block_end,
+              o.status, b.id,
+              CASE WHEN b.public AND b.status = 'confirmed' AND o.status = 'confirmed'
+                   THEN b.title END"""
+    + _AROUND_ROOMS + "      JOIN booking b ON b.id = o.booking_id" + _AROUND_ROOMS_WHERE)
+_BOOKED_AROUND_ROOMS = _around_rooms(BOOKED_AROUND_ROOMS_SQL)
 
 
 @dataclass(frozen=True)

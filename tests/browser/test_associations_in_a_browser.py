@@ -7,9 +7,15 @@ import pytest
 
 from app.extensions import db
 from tests.booking_helpers import make_staff_headers
-from tests.browser.pages import DESKTOP, PHONE, keep_screenshot, no_sideways_scroll, watch_csp
+from tests.browser.pages import (
+    DESKTOP,
+    PHONE,
+    keep_screenshot,
+    no_sideways_scroll,
+    sign_in,
+    watch_csp,
+)
 from tests.builders import (
-    PASSWORD,
     future_day,
     local,
     make_association,
@@ -56,11 +62,7 @@ def _signed_in_page(browser, base: str, email: str, viewport: dict):
     context = browser.new_context(locale="en-GB", viewport=viewport)
     page = context.new_page()
     refused = watch_csp(page)
-    page.goto(f"{base}/signin")
-    page.fill("#email", email)
-    page.fill("#password", PASSWORD)
-    page.click("main form button[type=submit]")
-    page.wait_for_url(f"{base}/")
+    sign_in(page, base, email)
     return context, page, refused
 
 

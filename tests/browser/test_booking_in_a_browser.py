@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from tests.booking_helpers import make_booker
-from tests.builders import PASSWORD, future_day, make_branch, make_room
+from tests.browser.pages import sign_in
+from tests.builders import future_day, make_branch, make_room
 from tests.e2e.servers import served_library
 
 pytestmark = pytest.mark.browser
@@ -31,11 +32,7 @@ def test_a_member_signs_in_books_and_sees_the_clash_the_second_time(browser, ser
     refused = []
     page.on("console", lambda message: refused.append(message.text)
             if "Content Security Policy" in message.text else None)
-    page.goto(f"{base}/signin")
-    page.fill("#email", world["email"])
-    page.fill("#password", PASSWORD)
-    page.click("main button[type=submit]")
-    page.wait_for_url(f"{base}/")
+    sign_in(page, base, world["email"])
     day = future_day(10).isoformat()
 
     def book() -> None:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from tests.booking_helpers import make_booker
-from tests.builders import PASSWORD, future_day, make_branch
+from tests.browser.pages import sign_in
+from tests.builders import future_day, make_branch
 from tests.e2e.servers import served_library
 from tests.layout_helpers import room_with_layouts
 
@@ -39,11 +40,7 @@ def test_a_member_finds_a_room_for_25_and_books_it_from_the_filled_in_form(
     page.on("framenavigated", lambda frame: loads.append(frame.url)
             if frame == page.main_frame else None)
 
-    page.goto(f"{base}/signin")
-    page.fill("#email", world["email"])
-    page.fill("#password", PASSWORD)
-    page.click("main button[type=submit]")
-    page.wait_for_url(f"{base}/")
+    sign_in(page, base, world["email"])
     page.click("header .menu-toggle")  # on a phone the header folds into a menu
     page.click("header >> text=Find a room")
     page.wait_for_selector("#find-form")

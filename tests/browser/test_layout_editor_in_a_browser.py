@@ -15,9 +15,10 @@ from tests.browser.pages import (
     PHONE,
     keep_screenshot,
     no_sideways_scroll,
+    sign_in,
     watch_csp,
 )
-from tests.builders import PASSWORD, make_branch, make_user
+from tests.builders import make_branch, make_user
 from tests.e2e.servers import served_library
 from tests.layout_helpers import room_with_pillar
 
@@ -53,11 +54,7 @@ def _staff_page(browser, served, viewport=DESKTOP):
     context = browser.new_context(locale="en-GB", viewport=viewport)
     page = context.new_page()
     refused = watch_csp(page)
-    page.goto(f"{base}/signin")
-    page.fill("#email", world["email"])
-    page.fill("#password", PASSWORD)
-    page.click("main form button[type=submit]")
-    page.wait_for_url(f"{base}/")
+    sign_in(page, base, world["email"])
     return context, page, refused
 
 

@@ -7,8 +7,15 @@ from datetime import timedelta
 import pytest
 
 from tests.booking_helpers import make_booker
-from tests.browser.pages import PHONE, keep_screenshot, no_sideways_scroll, open_menu, watch_csp
-from tests.builders import PASSWORD, future_day, local, make_branch, make_room
+from tests.browser.pages import (
+    PHONE,
+    keep_screenshot,
+    no_sideways_scroll,
+    open_menu,
+    sign_in,
+    watch_csp,
+)
+from tests.builders import future_day, local, make_branch, make_room
 from tests.e2e.servers import served_library
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -49,11 +56,7 @@ def test_a_member_cancels_one_date_and_moves_another_and_sees_the_list_change(br
     context = browser.new_context(locale="en-GB", viewport=PHONE)
     page = context.new_page()
     refused = watch_csp(page)
-    page.goto(f"{base}/signin")
-    page.fill("#email", world["email"])
-    page.fill("#password", PASSWORD)
-    page.click("main form button[type=submit]")
-    page.wait_for_url(f"{base}/")
+    sign_in(page, base, world["email"])
     open_menu(page)
     page.click("header >> text=Bookings")
     page.wait_for_selector("article.booking")
