@@ -158,6 +158,26 @@ def unit_of_work(session: Session | None = None) -> Iterator[Session]:
         session.info.pop(IN_UNIT_OF_WORK, None)
 
 
+@contextmanager
+def dry_run(session: Session | None = None) -> Iterator[Session]:
+    """Run writing use cases to see what they would do, then roll every bit of it back.
+
+    It takes the write lock as a unit of work does, so the services inside decide on what
+    a real change would see; the units they open join it and commit nothing, and the
+    rollback at its end also drops any e-mail they announced.
+    """
+    session = session or db.session()
+    if session.info.get(IN_UNIT_OF_WORK):
+        raise RuntimeError("dry_run() cannot run inside a unit of work: it would undo it")
+    begin_write(session)
+    session.info[IN_UNIT_OF_WORK] = True
+    try:
+        yield session
+    finally:
+        session.info.pop(IN_UNIT_OF_WORK, None)
+        session.rollback()
+
+
 def in_unit_of_work(session: Session | None = None) -> bool:
     """Whether the session is inside a :func:`unit_of_work` right now."""
     session = session or db.session()

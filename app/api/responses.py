@@ -195,6 +195,16 @@ class RoomChanged(RoomOut):
     report: RoomReport
 
 
+class RoomPreview(Out):
+    """What a change to a room would do, nothing saved: the new area and bare-room capacity,
+    and the report of what it would break (``breaks``: saving it needs ``force``)."""
+
+    breaks: bool
+    area_m2: float
+    capacity: int | None
+    report: RoomReport
+
+
 class SpanOut(Out):
     """A time range in the branch's zone."""
 

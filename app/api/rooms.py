@@ -29,6 +29,7 @@ from app.api.responses import (
     RoomChanged,
     RoomMatchOut,
     RoomOut,
+    RoomPreview,
 )
 from app.api.schemas import RoomIn, RoomPatch
 from app.services import availability, rooms
@@ -75,13 +76,29 @@ def get_room(room_id: int):
 def update_room(room_id: int, body: RoomPatch):
     """Change a room (staff); a geometry change reports what it breaks, and needs ``force``."""
     viewer = staff_user()
+    room, report = rooms.update_room(rooms.get_room(room_id), _room_changes(body),
+                                     force=body.force, viewer=viewer)
+    return jsonify({**room_json(room), "report": report})
+
+
+def _room_changes(body: RoomPatch) -> dict:
+    """The fields a PATCH sets, without ``force``; rules without their unset members."""
     changes = body.model_dump(exclude_unset=True)
-    force = changes.pop("force", False)
+    changes.pop("force", None)
     if "rules" in changes:
         changes["rules"] = body.rules.model_dump(exclude_none=True) if body.rules else {}
-    room, report = rooms.update_room(rooms.get_room(room_id), changes, force=force,
-                                     viewer=viewer)
-    return jsonify({**room_json(room), "report": report})
+    return changes
+
+
+@bp.post("/rooms/<int:room_id>/preview")
+@responds(RoomPreview)
+@accepts(RoomPatch, role="staff")
+def preview_room(room_id: int, body: RoomPatch):
+    """What the same PATCH would do, nothing saved (staff): the same 422 for bad input, else
+    the new area and capacity and the report of the layouts and future bookings it breaks."""
+    viewer = staff_user()
+    return jsonify(rooms.preview_update(rooms.get_room(room_id), _room_changes(body),
+                                        viewer=viewer))
 
 
 @bp.delete("/rooms/<int:room_id>")

@@ -8,11 +8,18 @@ from typing import Any
 from flask_babel import gettext
 from sqlalchemy import delete, select
 
-from app.db import write_transaction
+from app.db import dry_run, write_transaction
 from app.extensions import db
 from app.models import Branch, CellRoom, FloorCell, Room, User, utcnow
 from app.services.branches import get_or_create_floor
-from app.services.errors import AlreadyExists, FieldError, NotFound, RuleViolation
+from app.services.capacity import capacity_of
+from app.services.errors import (
+    AlreadyExists,
+    Conflict,
+    FieldError,
+    NotFound,
+    RuleViolation,
+)
 from app.services.paging import keyset_page
 from layouts import overlay_cells, polygon_from_geojson, polygon_to_geojson, room_from_geojson
 
@@ -172,6 +179,29 @@ def update_room(
     if geometry_changed or room.floor_id != old_floor_id or "max_attendees" in changes:
         report = room_impact.reconcile(room, old_floor_id, now, force=force, viewer=viewer)
     return room, report
+
+
+def preview_update(
+    room: Room, changes: dict[str, Any], *, now: datetime | None = None,
+    viewer: User | None = None,
+) -> dict[str, Any]:
+    """What :func:`update_room` would do with ``changes``, with nothing written.
+
+    The same checks refuse the same bad input (422); otherwise the answer is the room's
+    new ``area_m2`` and ``capacity``, the ``report`` of the layouts and future bookings
+    the change would break, and whether it ``breaks`` any (then saving needs force).
+    """
+    room_id = room.id
+    with dry_run():
+        try:
+            changed, report = update_room(get_room(room_id), changes, force=False, now=now,
+                                          viewer=viewer)
+            breaks = False
+        except Conflict as conflict:
+            changed, report, breaks = get_room(room_id), conflict.extra["report"], True
+        answer = {"breaks": breaks, "report": report, "area_m2": round(changed.area_m2, 2),
+                  "capacity": capacity_of(changed, None)}
+    return answer
 
 
 def _apply_plain_changes(room: Room, changes: dict[str, Any]) -> None:
