@@ -169,7 +169,7 @@ class BrokenLayout(Out):
 class BrokenBooking(Out):
     """An occurrence a room change no longer fits, why, and what forcing does to it.
 
-    ``title`` only where the caller may see the booking."""
+    ``title`` and ``association`` (its name) only where the caller may see the booking."""
 
     booking_id: Id
     room_id: Id
@@ -180,6 +180,7 @@ class BrokenBooking(Out):
     reason: str
     outcome: Literal["flag", "cancel"]
     title: str | None = None
+    association: str | None = None
 
 
 class RoomReport(Out):

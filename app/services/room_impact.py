@@ -174,6 +174,7 @@ def report_misfits(misfits: list[Misfit], viewer: User | None) -> list[dict[str,
         }
         if viewer is not None and may_view(viewer, booking):
             row["title"] = booking.title
+            row["association"] = booking.association.name if booking.association else None
         rows.append(row)
     return rows
 

@@ -182,3 +182,16 @@ class FindForm(AgoraForm):
         """Not before the first date."""
         if self.day.data is not None and field.data is not None and field.data < self.day.data:
             raise ValidationError(gettext("Pick a date on or after the first date."))
+
+
+class RoomShapeForm(AgoraForm):
+    """A room's outline, doors and obstacles as text (app/web/room_shape_text.py); the room
+    editor's form, which works without JavaScript."""
+
+    outline = TextAreaField(_l("Outline: one corner a line, x, y in metres"),
+                            validators=[DataRequired(), Length(max=200_000)])
+    doors = TextAreaField(_l("Doors: one a line, x1, y1; x2, y2; clear width"),
+                          validators=[Optional(), Length(max=20_000)])
+    obstacles = TextAreaField(_l("Obstacles: one a line, their corners x, y; x, y; x, y"),
+                              validators=[Optional(), Length(max=200_000)])
+    force = BooleanField(_l("Save anyway"))

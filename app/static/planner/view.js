@@ -6,14 +6,14 @@ const MARGIN = 1;
 
 export const fill = (text, values) => text.replace(/%\((\w+)\)s/g, (_, key) => values[key] ?? '');
 
-function element(name, attributes = {}, parent = null) {
+export function element(name, attributes = {}, parent = null) {
   const node = document.createElementNS(SVG, name);
   for (const [key, value] of Object.entries(attributes)) node.setAttribute(key, value);
   if (parent) parent.appendChild(node);
   return node;
 }
 
-const ringPath = (rings) => rings.map((ring) => `M${ring.map(([x, y]) => `${x},${y}`).join(' L')} Z`).join(' ');
+export const ringPath = (rings) => rings.map((ring) => `M${ring.map(([x, y]) => `${x},${y}`).join(' L')} Z`).join(' ');
 
 export class PlanView {
   constructor(svg, room, kinds, strings) {
