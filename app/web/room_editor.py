@@ -142,7 +142,8 @@ def _strings() -> dict[str, Any]:
         "drawing": gettext("Click the corners of the new outline one by one, then Finish "
                            "(or Enter). Escape gives up."),
         "drawn_too_few": gettext("An outline needs at least three corners."),
-        "door_hint": gettext("Select a wall (Tab to it, or click it), then Add door."),
+        "door_hint": gettext("Click the wall where the door goes (or Tab to a wall and "
+                             "press the button again)."),
         "saving": gettext("Saving…"),
         "saved": gettext("Saved."),
         "not_saved": gettext("Not saved: %(reason)s"),
