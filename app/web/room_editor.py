@@ -148,6 +148,7 @@ def _strings() -> dict[str, Any]:
         "saved": gettext("Saved."),
         "not_saved": gettext("Not saved: %(reason)s"),
         "unchanged": gettext("Nothing was saved; the room is as it was."),
+        "needs_force": gettext("Not saved yet: this change breaks what is listed below."),
         "nothing_selected": gettext("Nothing selected"),
         "cancel_outcome": gettext("It overlaps an earlier booking of a room sharing its "
                                   "floor: saving anyway cancels this date."),

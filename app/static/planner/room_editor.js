@@ -278,10 +278,12 @@ function showFaults(faults) {
 
 // --- Save, and what it would break --------------------------------------------------------------
 
-const when = new Intl.DateTimeFormat(document.documentElement.lang || undefined, {
-  timeZone: state.timezone, weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit',
+// Dates the way the pages write them: British English or Danish, in the branch's zone.
+const locale = { en: 'en-GB', da: 'da-DK' }[document.documentElement.lang] || undefined;
+const when = new Intl.DateTimeFormat(locale, {
+  timeZone: state.timezone, weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23',
 });
-const clock = new Intl.DateTimeFormat(document.documentElement.lang || undefined, { timeZone: state.timezone, hour: '2-digit', minute: '2-digit' });
+const clock = new Intl.DateTimeFormat(locale, { timeZone: state.timezone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
 
 function showReport(report) {
   const box = $('impact-list');
@@ -330,7 +332,7 @@ async function save(force) {
     root.dataset.saved = 'true';
   } catch (error) {
     if (error.status === 409 && error.problem.report) {
-      $('save-status').textContent = error.problem.detail || '';
+      $('save-status').textContent = strings.needs_force;
       $('impact-heading').textContent = strings.breaks_heading;
       showReport(error.problem.report);
       $('impact').hidden = false;

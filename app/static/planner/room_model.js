@@ -299,9 +299,10 @@ function moveBy(shape, s, dx, dy) {
   } else if (s.kind === 'obstacle') shape.obstacles[s.index].forEach(shift);
   else if (s.kind === 'door') {
     const door = shape.doors[s.index];
+    // The arrow's share along the wall: on a north wall left and right slide, up and down do not.
     const [ux, uy] = along(door.a, door.b);
-    const sign = dx > 0 || dy > 0 ? 1 : -1;
-    const step = Math.hypot(dx, dy) * sign;
+    const step = dx * ux + dy * uy;
+    if (Math.abs(step) < 1e-9) return;
     for (const p of [door.a, door.b]) { p[0] = mm(p[0] + ux * step); p[1] = mm(p[1] + uy * step); }
   }
 }
