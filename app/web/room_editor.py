@@ -152,8 +152,9 @@ def _strings() -> dict[str, Any]:
         "nothing_selected": gettext("Nothing selected"),
         "cancel_outcome": gettext("It overlaps an earlier booking of a room sharing its "
                                   "floor: saving anyway cancels this date."),
-        "flag_outcome": gettext("%(attendees)s people; the room then holds %(capacity)s. "
-                                "Saving anyway flags it and tells the booker."),
+        "flag_outcome": gettext("%(attendees)s people, where there is then room for "
+                                "%(capacity)s. Saving anyway flags the booking and tells the "
+                                "booker."),
         "layout_broken": gettext("%(name)s no longer fits the room: saving anyway marks it "
                                  "invalid."),
         "booked": gettext("Booked"),

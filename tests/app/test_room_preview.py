@@ -81,7 +81,8 @@ def test_a_room_shrunk_under_its_layout_names_the_layout_and_the_booking_that_lo
     room = room_with_layouts(branch, "Theatre", [40])
     layout = client.get(f"/api/v1/rooms/{room.id}/layouts").get_json()["items"][0]
     day = future_day(12)
-    booked = book(client, make_booker(), room, local(day, 18), local(day, 20), attendees=30,
+    booker = make_booker()
+    booked = book(client, booker, room, local(day, 18), local(day, 20), attendees=30,
                   layout_id=layout["id"])
     assert booked.status_code == 201, booked.get_json()
     shrunk = {"outline": rect(0, 0, 8, 12), "doors": [door(0, 1, 0, 2.2), door(8, 1, 8, 2.2)]}
@@ -91,7 +92,7 @@ def test_a_room_shrunk_under_its_layout_names_the_layout_and_the_booking_that_lo
     assert answer["report"]["layouts"] == [{"id": layout["id"], "name": "40 chairs"}]
     [misfit] = answer["report"]["bookings"]
     assert misfit["booking_id"] == booked.get_json()["id"] and misfit["outcome"] == "flag"
-    assert misfit["title"]
+    assert misfit["title"] and misfit["association"] == booker.association.name
     assert client.get(f"/api/v1/layouts/{layout['id']}").get_json() == layout
     assert client.get(f"/api/v1/rooms/{room.id}").get_json()["area_m2"] == 192.0
 
