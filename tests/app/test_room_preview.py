@@ -123,3 +123,10 @@ def test_only_staff_may_preview_a_room_change(client, branch):
     assert client.post(path, json=body, headers=member).status_code == 403
     assert client.post("/api/v1/rooms/99999/preview", json=body,
                        headers=make_staff_headers()).status_code == 404
+
+
+def test_a_dry_run_inside_a_unit_of_work_is_refused_rather_than_undo_the_unit(app):
+    from app.db import dry_run, unit_of_work
+
+    with pytest.raises(RuntimeError, match="inside a unit of work"), unit_of_work(), dry_run():
+        pass
