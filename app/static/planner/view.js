@@ -151,6 +151,56 @@ export class PlanView {
     }
   }
 
+  // The rotation handle of a lone selected item: a knob in front of it, on a stalk.
+  // Pointer only (aria-hidden): the keyboard rotates with R and the rotation field.
+  showHandle(item) {
+    if (!item) {
+      this.hideHandle();
+      return;
+    }
+    if (!this.handleNode) {
+      this.handleNode = element('g', { class: 'rotate-handle', 'aria-hidden': 'true' }, this.layers.overlay);
+      element('line', { class: 'stalk', x1: 0, y1: 0, x2: 0, y2: 0 }, this.handleNode);
+      element('circle', { class: 'knob', cx: 0, cy: 0, r: 0.14 }, this.handleNode);
+    }
+    const reach = this.handleReach(item);
+    const stalk = this.handleNode.querySelector('.stalk');
+    stalk.setAttribute('y1', this.kinds[item.kind].depth / 2);
+    stalk.setAttribute('y2', reach);
+    this.handleNode.querySelector('.knob').setAttribute('cy', reach);
+    this.handleNode.setAttribute('transform', `translate(${item.x} ${item.y}) rotate(${item.rotation})`);
+  }
+
+  hideHandle() {
+    if (this.handleNode) this.handleNode.remove();
+    this.handleNode = null;
+  }
+
+  // How far in front of an item's centre its handle sits (metres).
+  handleReach(item) {
+    const kind = this.kinds[item.kind];
+    return Math.max(kind.width, kind.depth) / 2 + 0.35;
+  }
+
+  // Where the handle's knob is on the floor, for a pointer (or a test) to grab it.
+  handlePoint(item) {
+    const reach = this.handleReach(item);
+    const a = (item.rotation * Math.PI) / 180;
+    return { x: item.x - reach * Math.sin(a), y: item.y + reach * Math.cos(a) };
+  }
+
+  // The lines a snap to a neighbour lined the dragged item up on.
+  showGuides(xs, ys) {
+    this.hideGuides();
+    const [minx, miny, maxx, maxy] = this.bounds;
+    for (const x of xs) element('line', { class: 'snap-guide vertical', x1: x, y1: miny - MARGIN, x2: x, y2: maxy + MARGIN }, this.layers.overlay);
+    for (const y of ys) element('line', { class: 'snap-guide horizontal', x1: minx - MARGIN, y1: y, x2: maxx + MARGIN, y2: y }, this.layers.overlay);
+  }
+
+  hideGuides() {
+    for (const line of this.layers.overlay.querySelectorAll('.snap-guide')) line.remove();
+  }
+
   showBox(a, b) {
     this.hideBox();
     this.boxNode = element('rect', {
