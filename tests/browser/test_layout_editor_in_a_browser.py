@@ -543,3 +543,59 @@ def test_staff_save_a_layout_a_future_booking_no_longer_fits_read_it_and_save_an
     assert booking["status"] in ("confirmed", "pending") and booking["capacity_flag"]
     assert refused == []
     context.close()
+
+
+def test_on_a_touch_phone_two_fingers_pinch_and_pan_the_plan_and_one_drags_a_chair(
+        browser, served):
+    base, world = served
+    context = browser.new_context(locale="en-GB", viewport=PHONE, has_touch=True,
+                                  is_mobile=True)
+    page = context.new_page()
+    refused = watch_csp(page)
+    sign_in(page, base, world["email"])
+    _open(page, f"{base}/layouts/{world['lone']}/edit")
+    page.locator("#plan").scroll_into_view_if_needed()
+    assert no_sideways_scroll(page)
+    touch = context.new_cdp_session(page)
+    plan = page.locator("#plan").bounding_box()
+    centre = {"x": plan["x"] + plan["width"] / 2, "y": plan["y"] + plan["height"] / 2}
+
+    def fingers(kind: str, *points: tuple[float, float]) -> None:
+        touch.send("Input.dispatchTouchEvent", {"type": kind, "touchPoints": [
+            {"x": x, "y": y, "id": n} for n, (x, y) in enumerate(points)]})
+
+    def spread(apart: float, shift: float = 0) -> tuple[tuple[float, float], ...]:
+        return ((centre["x"] - apart + shift, centre["y"]),
+                (centre["x"] + apart + shift, centre["y"]))
+
+    whole = _view_box(page)
+    fingers("touchStart", *spread(40))
+    for step in range(1, 11):
+        fingers("touchMove", *spread(40 + 4 * step))
+    fingers("touchEnd")
+    pinched = _view_box(page)
+    assert pinched[2] == pytest.approx(whole[2] / 2, rel=0.05)
+    keep_screenshot(page, "layout_editor_pinched_390")
+
+    metres_per_pixel = pinched[2] / plan["width"]
+    fingers("touchStart", *spread(50))
+    for step in range(1, 11):
+        fingers("touchMove", *spread(50, shift=6 * step))
+    fingers("touchEnd")
+    panned = _view_box(page)
+    assert panned[0] == pytest.approx(pinched[0] - 60 * metres_per_pixel, rel=0.05)
+    assert panned[2] == pytest.approx(pinched[2], rel=0.01)
+    assert page.locator(".item-layer .item").count() == 1  # two fingers move no furniture
+
+    seen = _previews(page)
+    start, end = _on_screen(page, 2.0, 6.0), _on_screen(page, 2.5, 5.0)
+    fingers("touchStart", (start["x"], start["y"]))
+    for step in range(1, 11):
+        fingers("touchMove", (start["x"] + (end["x"] - start["x"]) * step / 10,
+                              start["y"] + (end["y"] - start["y"]) * step / 10))
+    fingers("touchEnd")
+    _wait_for_preview(page, seen)
+    assert _label(page, 0) == "Chair 1 at 2.5 m, 5 m, 0°"
+    keep_screenshot(page, "layout_editor_touch_dragged_390")
+    assert refused == []
+    context.close()
