@@ -127,10 +127,10 @@ def _view_box(page) -> list[float]:
     return [float(v) for v in page.get_attribute("#plan", "viewBox").split()]
 
 
-def _tab_to(page, condition: str, presses: int = 120) -> None:
-    """Press Tab until ``condition`` (JavaScript) holds of the focused element."""
+def _tab_to(page, condition: str, presses: int = 120, key: str = "Tab") -> None:
+    """Press Tab (or ``key``) until ``condition`` (JavaScript) holds of the focused element."""
     for _ in range(presses):
-        page.keyboard.press("Tab")
+        page.keyboard.press(key)
         if page.evaluate(f"(() => {{ const el = document.activeElement; return {condition}; }})()"):
             return
     pytest.fail(f"Tab never reached {condition}")
@@ -458,6 +458,13 @@ def test_staff_pan_zoom_add_and_choose_several_with_the_keyboard_alone(browser, 
     _wait_for_preview(page, seen)
     assert page.evaluate("document.activeElement.getAttribute('aria-label')") == (
         "Chair 1 at 5 m, 4 m, 0°")
+    # A second one stands beside it rather than on it.
+    _tab_to(page, "el.matches('.palette-item[data-kind=chair]')", key="Shift+Tab")
+    seen = _previews(page)
+    page.keyboard.press("Enter")
+    _wait_for_preview(page, seen)
+    assert page.evaluate("document.activeElement.getAttribute('aria-label')") == (
+        "Chair 2 at 5.6 m, 4 m, 0°")
     keep_screenshot(page, "layout_editor_keyboard_added")
     assert refused == []
     context.close()

@@ -6,7 +6,7 @@ import { Api } from './api.js';
 import { attachPointer } from './gestures.js';
 import { attachKeyboard } from './keyboard.js';
 import { Model, round } from './model.js';
-import { GRID } from './snap.js';
+import { GRID, freePlace } from './snap.js';
 import { PlanView, fill } from './view.js';
 
 const PREVIEW_DELAY_MS = 300;
@@ -152,7 +152,10 @@ function addAt(kind, point) {
 }
 
 for (const button of document.querySelectorAll('.palette-item')) {
-  button.addEventListener('click', () => addAt(button.dataset.kind, view.centre()));
+  button.addEventListener('click', () => {
+    const kind = button.dataset.kind;
+    addAt(kind, freePlace(kind, view.centre(), model.items, state.kinds, view.bounds[2]));
+  });
   button.addEventListener('dragstart', (event) => {
     event.dataTransfer.setData('text/plain', button.dataset.kind);
     event.dataTransfer.effectAllowed = 'copy';

@@ -48,3 +48,20 @@ export function neighbourSnap(item, others, kinds) {
   }
   return { x: nearest(item.x, alongX), y: nearest(item.y, alongY) };
 }
+
+function overlaps(a, b, kinds) {
+  const ea = extents(a, kinds), eb = extents(b, kinds);
+  return Math.abs(a.x - b.x) < ea.hx + eb.hx && Math.abs(a.y - b.y) < ea.hy + eb.hy;
+}
+
+// Where a piece added from the palette goes: ``point``, or the first place to its right,
+// short of ``maxX``, that touches no other item, so that pieces added one after another
+// stand in a row instead of in a pile.
+export function freePlace(kind, point, items, kinds, maxX) {
+  const step = kinds[kind].width + 0.1;
+  for (let x = point.x; x + kinds[kind].width / 2 <= maxX; x += step) {
+    const spot = { kind, x, y: point.y, rotation: 0 };
+    if (!items.some((other) => overlaps(spot, other, kinds))) return { x, y: point.y };
+  }
+  return point;
+}

@@ -162,12 +162,14 @@ export class PlanView {
       this.handleNode = element('g', { class: 'rotate-handle', 'aria-hidden': 'true' }, this.layers.overlay);
       element('line', { class: 'stalk', x1: 0, y1: 0, x2: 0, y2: 0 }, this.handleNode);
       element('circle', { class: 'knob', cx: 0, cy: 0, r: 0.14 }, this.handleNode);
+      // A wider ring to grab than to see, for a finger.
+      element('circle', { class: 'grip', cx: 0, cy: 0, r: 0.3 }, this.handleNode);
     }
     const reach = this.handleReach(item);
     const stalk = this.handleNode.querySelector('.stalk');
     stalk.setAttribute('y1', this.kinds[item.kind].depth / 2);
     stalk.setAttribute('y2', reach);
-    this.handleNode.querySelector('.knob').setAttribute('cy', reach);
+    for (const circle of this.handleNode.querySelectorAll('circle')) circle.setAttribute('cy', reach);
     this.handleNode.setAttribute('transform', `translate(${item.x} ${item.y}) rotate(${item.rotation})`);
   }
 
