@@ -466,6 +466,16 @@ def test_staff_pan_zoom_add_and_choose_several_with_the_keyboard_alone(browser, 
     assert page.evaluate("document.activeElement.getAttribute('aria-label')") == (
         "Chair 2 at 5.6 m, 4 m, 0°")
     keep_screenshot(page, "layout_editor_keyboard_added")
+
+    # Zoomed in and panned away, the item Tab reaches is brought into view.
+    for key in ["+", "+", "+", "Escape"] + ["ArrowRight"] * 10:
+        page.keyboard.press(key)
+    x, y, w, h = _view_box(page)
+    assert x > 5.6 + 0.25
+    page.keyboard.press("Shift+Tab")
+    assert page.evaluate("document.activeElement.dataset.index") == "0"
+    x, y, w, h = _view_box(page)
+    assert x + 0.5 <= 5.0 <= x + w - 0.5 and -y - h + 0.5 <= 4.0 <= -y - 0.5
     assert refused == []
     context.close()
 

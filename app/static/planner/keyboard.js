@@ -14,18 +14,27 @@ const ZOOM = 1.25;
 
 export function attachKeyboard(root, svg, model, view) {
   let keeping = false;
+  let pointing = false;
 
   svg.addEventListener('focusin', (event) => {
     const node = event.target.closest('.item');
-    if (!node || keeping) return;
+    if (!node) return;
     const index = Number(node.dataset.index);
-    if (!model.selection.has(index)) model.select([index]);
+    if (!pointing) view.reveal(model.items[index]);
+    if (!keeping && !model.selection.has(index)) model.select([index]);
   });
 
-  // A click chooses afresh; a Shift-click builds a selection that Tab then keeps.
+  // A click chooses afresh; a Shift-click builds a selection that Tab then keeps. The view
+  // stays still under a pointer (only the keyboard's focus pans it to the item).
   svg.addEventListener('pointerdown', (event) => {
     keeping = event.shiftKey;
+    pointing = true;
   });
+  for (const type of ['pointerup', 'pointercancel']) {
+    svg.addEventListener(type, () => {
+      pointing = false;
+    });
+  }
 
   function keep(index) {
     if (keeping) {
@@ -55,6 +64,7 @@ export function attachKeyboard(root, svg, model, view) {
     const moves = { ArrowLeft: [-step, 0], ArrowRight: [step, 0], ArrowUp: [0, step], ArrowDown: [0, -step] };
     if (event.key in moves && model.selection.size) {
       model.move(...moves[event.key]);
+      if (node) view.reveal(model.items[Number(node.dataset.index)]);
     } else if ((event.key === 'r' || event.key === 'R') && model.selection.size) {
       model.rotate(event.shiftKey ? -TURN : TURN);
     } else if ((event.key === 'Delete' || event.key === 'Backspace') && model.selection.size) {

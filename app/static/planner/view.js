@@ -77,6 +77,19 @@ export class PlanView {
     this.applyBox();
   }
 
+  // Pan just enough that a point of the floor is in view, half a metre in from the edge
+  // (or centre it, if the view is smaller than that).
+  reveal(point, margin = 0.5) {
+    const m = Math.min(margin, this.box.w / 2, this.box.h / 2);
+    const top = -this.box.y;
+    let dx = 0, dy = 0;
+    if (point.x < this.box.x + m) dx = this.box.x + m - point.x;
+    else if (point.x > this.box.x + this.box.w - m) dx = this.box.x + this.box.w - m - point.x;
+    if (point.y > top - m) dy = top - m - point.y;
+    else if (point.y < top - this.box.h + m) dy = top - this.box.h + m - point.y;
+    if (dx || dy) this.pan(dx, dy);
+  }
+
   centre() {
     return { x: this.box.x + this.box.w / 2, y: -(this.box.y + this.box.h / 2) };
   }
