@@ -197,13 +197,6 @@ export class PlanView {
     return Math.max(kind.width, kind.depth) / 2 + 0.35;
   }
 
-  // Where the handle's knob is on the floor, for a pointer (or a test) to grab it.
-  handlePoint(item) {
-    const reach = this.handleReach(item);
-    const a = (item.rotation * Math.PI) / 180;
-    return { x: item.x - reach * Math.sin(a), y: item.y + reach * Math.cos(a) };
-  }
-
   // The lines a snap to a neighbour lined the dragged item up on.
   showGuides(xs, ys) {
     this.hideGuides();
