@@ -119,6 +119,7 @@ def layout_poster(layout_id: int):
 def _editor(room: Room, layout: Layout | None):
     state = {
         "room_id": room.id,
+        "timezone": room.branch.timezone,
         "layout_id": layout.id if layout else None,
         "revision": layout.revision if layout else None,
         "room": {"outline": room.outline, "doors": room.doors, "obstacles": room.obstacles},
@@ -157,6 +158,15 @@ def _strings() -> dict[str, Any]:
         "selected": gettext("%(count)s selected"),
         "nothing_selected": gettext("Nothing selected"),
         "people": gettext("%(count)s people"),
+        "not_saved_bookings": gettext("Not saved: future bookings would no longer fit."),
+        "conflict_one": gettext("1 future booking expects more people than this layout's "
+                                "new capacity of %(capacity)s:"),
+        "conflict_many": gettext("%(count)s future bookings expect more people than this "
+                                 "layout's new capacity of %(capacity)s:"),
+        "conflict_booking": gettext("%(title)s, %(when)s: %(people)s"),
+        "booked": gettext("Booked"),
+        "flagged_one": gettext("The booking is flagged and its booker told."),
+        "flagged_many": gettext("The %(count)s bookings are flagged and their bookers told."),
         "rules": {code: str(name) for code, name in RULE_NAMES.items()},
         "limits": {key: str(name) for key, name in LIMIT_NAMES.items()},
         "styles": {key: str(name) for key, name in STYLE_NAMES.items()},

@@ -12,7 +12,8 @@ import pytest
 from app.services import layouts as layout_service
 from app.services import rooms
 from layouts import CATALOGUE
-from tests.builders import PASSWORD, make_branch, make_user
+from tests.booking_helpers import book, make_booker
+from tests.builders import PASSWORD, future_day, local, make_branch, make_user
 from tests.layout_helpers import room_with_pillar
 from tests.web_helpers import csrf_token, sign_in
 
@@ -151,3 +152,48 @@ def test_a_layout_saved_the_way_the_editor_saves_it_shows_on_the_room_page(clien
     assert 'id="poster-capacity">At most 6 people<' in poster
     assert poster.count("m clear width") == 2
 
+
+
+def test_the_editor_hands_the_script_the_branchs_time_zone_for_dates_it_reports(client, hall):
+    _signed_in(client, "staff")
+    html = client.get(f"/layouts/{hall['layout']}/edit").get_data(as_text=True)
+    assert _state(html)["timezone"] == "Europe/Copenhagen"
+    assert 'id="save-anyway"' in html and 'id="save-conflict" class="save-conflict" hidden' in html
+
+
+def test_a_save_the_editor_makes_that_a_booking_no_longer_fits_is_reported_then_forced(
+        client, hall):
+    room = rooms.get_room(hall["room"])
+    two = [{"kind": "chair", "x": 2.0 + 0.6 * i, "y": 6.0, "rotation": 0} for i in range(2)]
+    pair = layout_service.create_layout(room, {"name": "Pair", "items": two}).id
+    booker, day = make_booker(), future_day(10)
+    booking_id = book(client, booker, room, local(day, 18), local(day, 20), attendees=2,
+                      title="Chess", layout_id=pair).get_json()["id"]
+    _signed_in(client, "staff")
+    token = csrf_token(client, f"/layouts/{pair}/edit")
+    one = {"name": "Pair", "style": "custom", "items": two[:1]}
+
+    refused = client.put(f"/api/v1/layouts/{pair}", headers={"X-CSRFToken": token}, json=one)
+
+    assert refused.status_code == 409
+    (listed,) = refused.get_json()["bookings"]
+    assert (listed["booking_id"], listed["title"], listed["attendees"], listed["capacity"]) == (
+        booking_id, "Chess", 2, 1)
+    assert client.get(f"/api/v1/layouts/{pair}").get_json()["capacity"] == 2
+    forced = client.put(f"/api/v1/layouts/{pair}", headers={"X-CSRFToken": token},
+                        json={**one, "force": True})
+    assert forced.status_code == 200 and forced.get_json()["capacity"] == 1
+    assert client.get(f"/api/v1/bookings/{booking_id}").get_json()["capacity_flag"]
+
+
+def test_the_save_anyway_words_are_danish_for_danish_staff(app, client, hall):
+    _signed_in(client, "staff")
+    with app.app_context():
+        html = client.get(f"/layouts/{hall['layout']}/edit",
+                          headers={"Accept-Language": "da"}).get_data(as_text=True)
+    strings = json.loads(unescape(re.search(r"data-strings='([^']*)'", html).group(1)))
+    assert strings["conflict_one"] == (
+        "1 kommende booking venter flere personer, end opstillingens nye kapacitet på "
+        "%(capacity)s:")
+    assert strings["booked"] == "Optaget"
+    assert "Gem alligevel" in html and "Fortsæt redigeringen" in html

@@ -1,7 +1,10 @@
 """Staff plan a room's layout in the editor, in a real Chromium against a real gunicorn:
 a chair dragged onto the pillar is outlined and listed, then undone; a theatre arranged
 with its capacity and binding limit read from the panel; a layout saved and shown on the
-room's public page; an item moved and rotated with the keyboard alone."""
+room's public page; an item moved and rotated with the keyboard alone; a chair turned
+freely by its handle; the plan panned and zoomed and several items chosen by keyboard; a
+chair snapped to its neighbour; a layout that a future booking no longer fits reported,
+then saved anyway."""
 
 from __future__ import annotations
 
@@ -10,6 +13,7 @@ import requests
 
 from app.services import layouts as layout_service
 from app.services import rooms
+from tests.booking_helpers import make_booker
 from tests.browser.pages import (
     DESKTOP,
     PHONE,
@@ -18,7 +22,7 @@ from tests.browser.pages import (
     sign_in,
     watch_csp,
 )
-from tests.builders import make_branch, make_user
+from tests.builders import future_day, local, make_branch, make_user
 from tests.e2e.servers import served_library
 from tests.layout_helpers import room_with_pillar
 
@@ -40,7 +44,33 @@ def _library(app) -> dict:
     theatre = layout_service.propose(rooms.get_room(room.id), "theatre", None)
     staff = make_user("staff")
     return {"room": room.id, "layout": layout.id, "three": three.id, "email": staff.email,
-            "theatre": {"capacity": theatre["capacity"], "binding": theatre["binding"]}}
+            "theatre": {"capacity": theatre["capacity"], "binding": theatre["binding"]},
+            **_more_layouts(room)}
+
+
+def _more_layouts(room) -> dict:
+    """A lone chair to turn, two chairs apart to snap together, and a row of four chairs
+    that a future booking of four people uses."""
+    from app.extensions import db
+    from app.services import bookings
+    from app.services.bookings import BookingInput
+
+    def chairs(name: str, places: list[tuple[float, float]]) -> int:
+        return layout_service.create_layout(rooms.get_room(room.id), {
+            "name": name, "style": "custom",
+            "items": [{"kind": "chair", "x": x, "y": y, "rotation": 0} for x, y in places]}).id
+
+    lone = chairs("Lone chair", [(2.0, 6.0)])
+    apart = chairs("Two apart", [(2.0, 6.0), (4.0, 2.5)])
+    row = chairs("Row of four", [(2.0 + 0.6 * i, 6.0) for i in range(4)])
+    booker, day = make_booker(), future_day(10)
+    booked = bookings.create_booking(booker.user, BookingInput(
+        room_id=room.id, layout_id=row, title="Reading circle", attendees=4,
+        association_id=booker.association.id, start=local(day, 18).isoformat(),
+        end=local(day, 20).isoformat())).booking
+    db.session.commit()
+    return {"lone": lone, "apart": apart, "row": row, "booking": booked.id,
+            "booked_on": local(day, 18).strftime("%-d %b %Y")}
 
 
 @pytest.fixture(scope="module")
@@ -87,6 +117,23 @@ def _drag(page, start: dict, end: dict) -> None:
     page.mouse.down()
     page.mouse.move(end["x"], end["y"], steps=10)
     page.mouse.up()
+
+
+def _label(page, index: int) -> str:
+    return page.locator(".item-layer .item").nth(index).get_attribute("aria-label")
+
+
+def _view_box(page) -> list[float]:
+    return [float(v) for v in page.get_attribute("#plan", "viewBox").split()]
+
+
+def _tab_to(page, condition: str, presses: int = 120, key: str = "Tab") -> None:
+    """Press Tab (or ``key``) until ``condition`` (JavaScript) holds of the focused element."""
+    for _ in range(presses):
+        page.keyboard.press(key)
+        if page.evaluate(f"(() => {{ const el = document.activeElement; return {condition}; }})()"):
+            return
+    pytest.fail(f"Tab never reached {condition}")
 
 
 def test_staff_drag_a_chair_onto_the_pillar_see_it_drawn_and_listed_and_undo_it(
@@ -293,5 +340,279 @@ def test_the_editor_stacks_its_panels_on_a_phone(browser, served):
     capacity = page.locator("#capacity-panel").bounding_box()
     assert capacity["y"] > plan["y"] + plan["height"]
     keep_screenshot(page, "layout_editor_390")
+    assert refused == []
+    context.close()
+
+
+def _rotation(label: str) -> float:
+    return float(label.rsplit(", ", 1)[1].removesuffix("°"))
+
+
+def test_staff_turn_a_chair_freely_by_its_handle_and_in_15_degree_steps_with_shift(
+        browser, served):
+    base, world = served
+    context, page, refused = _staff_page(browser, served)
+    _open(page, f"{base}/layouts/{world['lone']}/edit")
+    assert page.locator(".rotate-handle").count() == 0
+    page.mouse.click(**_on_screen(page, 2.0, 6.0))
+    knob = page.locator(".rotate-handle .knob").bounding_box()
+    grab = {"x": knob["x"] + knob["width"] / 2, "y": knob["y"] + knob["height"] / 2}
+    in_front = _on_screen(page, 2.0, 6.6)  # the knob sits 0.6 m in front of a chair
+    assert abs(grab["x"] - in_front["x"]) < 2 and abs(grab["y"] - in_front["y"]) < 2
+
+    # Three metres out at 37° anticlockwise from the front: a free angle, no 15° step.
+    seen = _previews(page)
+    _drag(page, grab, _on_screen(page, 2.0 - 3 * 0.6018, 6.0 + 3 * 0.7986))
+    _wait_for_preview(page, seen)
+    turned = _rotation(_label(page, 0))
+    assert abs(turned - 37) <= 1 and turned % 15 != 0
+    assert _label(page, 0).startswith("Chair 1 at 2 m, 6 m, ")
+    assert page.input_value("#item-rotation") == f"{turned:g}"
+    keep_screenshot(page, "layout_editor_turned_by_handle")
+
+    # With Shift held the handle turns in 15° steps: 50° becomes 45°.
+    knob = page.locator(".rotate-handle .knob").bounding_box()
+    grab = {"x": knob["x"] + knob["width"] / 2, "y": knob["y"] + knob["height"] / 2}
+    seen = _previews(page)
+    page.keyboard.down("Shift")
+    _drag(page, grab, _on_screen(page, 2.0 - 3 * 0.7660, 6.0 + 3 * 0.6428))
+    page.keyboard.up("Shift")
+    _wait_for_preview(page, seen)
+    assert _label(page, 0) == "Chair 1 at 2 m, 6 m, 45°"
+
+    seen = _previews(page)
+    page.click("#undo")
+    _wait_for_preview(page, seen)
+    assert _rotation(_label(page, 0)) == turned
+    assert refused == []
+    context.close()
+
+
+def test_staff_pan_zoom_add_and_choose_several_with_the_keyboard_alone(browser, served):
+    base, world = served
+    context, page, refused = _staff_page(browser, served)
+    _open(page, f"{base}/layouts/{world['three']}/edit")
+    whole = _view_box(page)
+
+    _tab_to(page, "el.id === 'plan'")
+    page.keyboard.press("+")
+    x, y, w, h = _view_box(page)
+    assert w == pytest.approx(whole[2] / 1.25) and h == pytest.approx(whole[3] / 1.25)
+    page.keyboard.press("ArrowRight")
+    assert _view_box(page)[0] == pytest.approx(x + 0.1 * w)
+    page.keyboard.press("ArrowUp")
+    assert _view_box(page)[1] == pytest.approx(y - 0.1 * w)
+    page.keyboard.press("-")
+    assert _view_box(page)[2] == pytest.approx(whole[2])
+    keep_screenshot(page, "layout_editor_keyboard_panned")
+    page.keyboard.press("0")
+    assert _view_box(page) == pytest.approx(whole)
+
+    # Tab reaches the first chair and selects it; the arrows now move it, not the view.
+    _tab_to(page, "el.classList.contains('item')")
+    assert page.inner_text("#selection-legend") == "Chair 1 at 2 m, 6 m, 0°"
+    seen = _previews(page)
+    page.keyboard.press("ArrowDown")
+    _wait_for_preview(page, seen)
+    assert _label(page, 0) == "Chair 1 at 2 m, 5.9 m, 0°"
+    assert _view_box(page) == pytest.approx(whole)
+
+    # Space keeps the selection while Tab moves on; Space on the next chair adds it.
+    page.keyboard.press("Space")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.dataset.index") == "1"
+    assert page.inner_text("#selection-legend") == "Chair 1 at 2 m, 5.9 m, 0°"
+    page.keyboard.press("Space")
+    assert page.inner_text("#selection-legend") == "2 selected"
+    seen = _previews(page)
+    page.keyboard.press("ArrowUp")
+    _wait_for_preview(page, seen)
+    assert [_label(page, i) for i in range(3)] == [
+        "Chair 1 at 2 m, 6 m, 0°", "Chair 2 at 3 m, 6.1 m, 0°", "Chair 3 at 4 m, 6 m, 0°"]
+
+    # Escape chooses nothing, and the arrows pan again; Ctrl+A chooses everything.
+    page.keyboard.press("Escape")
+    assert page.inner_text("#selection-legend") == "Nothing selected"
+    page.keyboard.press("ArrowLeft")
+    assert _view_box(page)[0] == pytest.approx(whole[0] - 0.1 * whole[2])
+    page.keyboard.press("Control+a")
+    assert page.inner_text("#selection-legend") == "3 selected"
+    seen = _previews(page)
+    page.keyboard.press("Delete")
+    _wait_for_preview(page, seen)
+    assert page.locator(".item-layer .item").count() == 0
+    seen = _previews(page)
+    page.keyboard.press("Control+z")
+    _wait_for_preview(page, seen)
+    assert page.locator(".item-layer .item").count() == 3
+    seen = _previews(page)
+    page.keyboard.press("Control+Shift+z")
+    _wait_for_preview(page, seen)
+    assert page.locator(".item-layer .item").count() == 0
+
+    # The palette's buttons add by keyboard too: a chair in the middle of the view, focused.
+    page.keyboard.press("0")
+    _tab_to(page, "el.matches('.palette-item[data-kind=chair]')", presses=200)
+    seen = _previews(page)
+    page.keyboard.press("Enter")
+    _wait_for_preview(page, seen)
+    assert page.evaluate("document.activeElement.getAttribute('aria-label')") == (
+        "Chair 1 at 5 m, 4 m, 0°")
+    # A second one stands beside it rather than on it.
+    _tab_to(page, "el.matches('.palette-item[data-kind=chair]')", key="Shift+Tab")
+    seen = _previews(page)
+    page.keyboard.press("Enter")
+    _wait_for_preview(page, seen)
+    assert page.evaluate("document.activeElement.getAttribute('aria-label')") == (
+        "Chair 2 at 5.6 m, 4 m, 0°")
+    keep_screenshot(page, "layout_editor_keyboard_added")
+
+    # Zoomed in and panned away, the item Tab reaches is brought into view.
+    for key in ["+", "+", "+", "Escape"] + ["ArrowRight"] * 10:
+        page.keyboard.press(key)
+    x, y, w, h = _view_box(page)
+    assert x > 5.6 + 0.25
+    page.keyboard.press("Shift+Tab")
+    assert page.evaluate("document.activeElement.dataset.index") == "0"
+    x, y, w, h = _view_box(page)
+    assert x + 0.5 <= 5.0 <= x + w - 0.5 and -y - h + 0.5 <= 4.0 <= -y - 0.5
+    assert refused == []
+    context.close()
+
+
+def test_staff_snap_a_chair_to_its_neighbours_edge_with_a_guide_shown(browser, served):
+    base, world = served
+    context, page, refused = _staff_page(browser, served)
+    _open(page, f"{base}/layouts/{world['apart']}/edit")
+    page.uncheck("#snap-grid")  # what lines it up below is the neighbour alone
+
+    # Let go 7 cm right of touching the first chair and 5 cm above its line.
+    seen = _previews(page)
+    near = _on_screen(page, 2.57, 6.05)
+    page.mouse.move(**_on_screen(page, 4.0, 2.5))
+    page.mouse.down()
+    page.mouse.move(near["x"], near["y"], steps=10)
+    assert page.locator(".snap-guide.vertical").count() == 1
+    assert page.locator(".snap-guide.horizontal").count() == 1
+    keep_screenshot(page, "layout_editor_snap_guides")
+    page.mouse.up()
+    _wait_for_preview(page, seen)
+    assert _label(page, 1) == "Chair 2 at 2.5 m, 6 m, 0°"
+    assert page.locator(".snap-guide").count() == 0
+    assert page.inner_text("#preview-status") == "No problems: the layout is safe."
+
+    # Without snapping to neighbours the same drop stays where it fell.
+    page.click("#undo")
+    page.uncheck("#snap-items")
+    seen = _previews(page)
+    _drag(page, _on_screen(page, 4.0, 2.5), near)
+    _wait_for_preview(page, seen)
+    x, y = (float(v.removesuffix(" m")) for v in _label(page, 1).split(" at ")[1].split(", ")[:2])
+    assert x == pytest.approx(2.57, abs=0.03) and y == pytest.approx(6.05, abs=0.03)
+    assert (x, y) != (2.5, 6.0)
+    assert refused == []
+    context.close()
+
+
+def test_staff_save_a_layout_a_future_booking_no_longer_fits_read_it_and_save_anyway(
+        browser, served):
+    base, world = served
+    context, page, refused = _staff_page(browser, served)
+    _open(page, f"{base}/layouts/{world['row']}/edit")
+    seen = _previews(page)
+    page.mouse.click(**_on_screen(page, 3.8, 6.0))
+    page.keyboard.press("Delete")
+    _wait_for_preview(page, seen)
+    assert page.inner_text("#capacity-figure") == "Capacity: 3"
+
+    page.click("#save-form button[type=submit]")
+    page.wait_for_selector("#save-conflict:not([hidden])")
+    assert page.inner_text("#save-status") == "Not saved: future bookings would no longer fit."
+    assert page.inner_text("#save-conflict-summary") == (
+        "1 future booking expects more people than this layout's new capacity of 3:")
+    listed = page.locator("#save-conflict-bookings li")
+    assert listed.count() == 1
+    assert listed.get_attribute("data-booking-id") == str(world["booking"])
+    text = listed.inner_text()
+    assert text.startswith("Reading circle, ") and world["booked_on"] in text
+    assert text.endswith(": 4 people")
+    assert page.evaluate("document.activeElement.id") == "save-conflict-summary"
+    keep_screenshot(page, "layout_editor_save_conflict")
+    stored = page.request.get(f"{base}/api/v1/layouts/{world['row']}").json()
+    assert stored["capacity"] == 4 and stored["revision"] == 1
+
+    # Keep editing puts the report away; saving again brings it back; then save anyway.
+    page.click("#save-keep-editing")
+    assert page.is_hidden("#save-conflict")
+    page.click("#save-form button[type=submit]")
+    page.wait_for_selector("#save-conflict:not([hidden])")
+    page.click("#save-anyway")
+    page.wait_for_function(
+        "() => document.getElementById('save-status').textContent.startsWith('Saved')")
+    assert page.inner_text("#save-status") == (
+        "Saved: Row of four holds 3 people. The booking is flagged and its booker told.")
+    assert page.is_hidden("#save-conflict")
+    keep_screenshot(page, "layout_editor_saved_anyway")
+
+    stored = page.request.get(f"{base}/api/v1/layouts/{world['row']}").json()
+    assert stored["capacity"] == 3 and stored["revision"] == 2
+    booking = page.request.get(f"{base}/api/v1/bookings/{world['booking']}").json()
+    assert booking["status"] in ("confirmed", "pending") and booking["capacity_flag"]
+    assert refused == []
+    context.close()
+
+
+def test_on_a_touch_phone_two_fingers_pinch_and_pan_the_plan_and_one_drags_a_chair(
+        browser, served):
+    base, world = served
+    context = browser.new_context(locale="en-GB", viewport=PHONE, has_touch=True,
+                                  is_mobile=True)
+    page = context.new_page()
+    refused = watch_csp(page)
+    sign_in(page, base, world["email"])
+    _open(page, f"{base}/layouts/{world['lone']}/edit")
+    page.locator("#plan").scroll_into_view_if_needed()
+    assert no_sideways_scroll(page)
+    touch = context.new_cdp_session(page)
+    plan = page.locator("#plan").bounding_box()
+    centre = {"x": plan["x"] + plan["width"] / 2, "y": plan["y"] + plan["height"] / 2}
+
+    def fingers(kind: str, *points: tuple[float, float]) -> None:
+        touch.send("Input.dispatchTouchEvent", {"type": kind, "touchPoints": [
+            {"x": x, "y": y, "id": n} for n, (x, y) in enumerate(points)]})
+
+    def spread(apart: float, shift: float = 0) -> tuple[tuple[float, float], ...]:
+        return ((centre["x"] - apart + shift, centre["y"]),
+                (centre["x"] + apart + shift, centre["y"]))
+
+    whole = _view_box(page)
+    fingers("touchStart", *spread(40))
+    for step in range(1, 11):
+        fingers("touchMove", *spread(40 + 4 * step))
+    fingers("touchEnd")
+    pinched = _view_box(page)
+    assert pinched[2] == pytest.approx(whole[2] / 2, rel=0.05)
+    keep_screenshot(page, "layout_editor_pinched_390")
+
+    metres_per_pixel = pinched[2] / plan["width"]
+    fingers("touchStart", *spread(50))
+    for step in range(1, 11):
+        fingers("touchMove", *spread(50, shift=6 * step))
+    fingers("touchEnd")
+    panned = _view_box(page)
+    assert panned[0] == pytest.approx(pinched[0] - 60 * metres_per_pixel, rel=0.05)
+    assert panned[2] == pytest.approx(pinched[2], rel=0.01)
+    assert page.locator(".item-layer .item").count() == 1  # two fingers move no furniture
+
+    seen = _previews(page)
+    start, end = _on_screen(page, 2.0, 6.0), _on_screen(page, 2.5, 5.0)
+    fingers("touchStart", (start["x"], start["y"]))
+    for step in range(1, 11):
+        fingers("touchMove", (start["x"] + (end["x"] - start["x"]) * step / 10,
+                              start["y"] + (end["y"] - start["y"]) * step / 10))
+    fingers("touchEnd")
+    _wait_for_preview(page, seen)
+    assert _label(page, 0) == "Chair 1 at 2.5 m, 5 m, 0°"
+    keep_screenshot(page, "layout_editor_touch_dragged_390")
     assert refused == []
     context.close()

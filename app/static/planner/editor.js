@@ -3,13 +3,13 @@
 // the page draws and lists what it answers.
 
 import { Api } from './api.js';
+import { attachPointer } from './gestures.js';
 import { attachKeyboard } from './keyboard.js';
 import { Model, round } from './model.js';
+import { GRID, freePlace } from './snap.js';
 import { PlanView, fill } from './view.js';
 
 const PREVIEW_DELAY_MS = 300;
-const GRID = 0.1;
-const SNAP_DISTANCE = 0.12;
 
 const root = document.getElementById('planner');
 const state = JSON.parse(root.dataset.state);
@@ -26,6 +26,7 @@ let lastPreview = null;
 
 model.addEventListener('change', (event) => {
   view.drawItems(model.items, model.selection);
+  view.showHandle(model.selection.size === 1 ? model.items[model.selected()[0]] : null);
   updateFields();
   $('undo').disabled = model.done.length === 0;
   $('redo').disabled = model.undone.length === 0;
@@ -151,7 +152,10 @@ function addAt(kind, point) {
 }
 
 for (const button of document.querySelectorAll('.palette-item')) {
-  button.addEventListener('click', () => addAt(button.dataset.kind, view.centre()));
+  button.addEventListener('click', () => {
+    const kind = button.dataset.kind;
+    addAt(kind, freePlace(kind, view.centre(), model.items, state.kinds, view.bounds[2]));
+  });
   button.addEventListener('dragstart', (event) => {
     event.dataTransfer.setData('text/plain', button.dataset.kind);
     event.dataTransfer.effectAllowed = 'copy';
@@ -163,119 +167,6 @@ svg.addEventListener('drop', (event) => {
   const kind = event.dataTransfer.getData('text/plain');
   if (kind in state.kinds) addAt(kind, view.toWorld(event));
 });
-
-// --- Pointer: drag items (snapping), Shift-click, box select, Alt-drag pans, wheel zooms ---
-
-let gesture = null;
-
-function extents(item) {
-  const kind = state.kinds[item.kind];
-  const a = (item.rotation * Math.PI) / 180;
-  const c = Math.abs(Math.cos(a)), s = Math.abs(Math.sin(a));
-  return { hx: (c * kind.width + s * kind.depth) / 2, hy: (s * kind.width + c * kind.depth) / 2 };
-}
-
-// The smallest shift along one axis that lines an edge or centre up with a neighbour's.
-function neighbourSnap(item, others) {
-  const me = extents(item);
-  let best = { dx: Infinity, dy: Infinity };
-  for (const other of others) {
-    const it = extents(other);
-    const nearX = Math.abs(other.y - item.y) < me.hy + it.hy + 1;
-    const nearY = Math.abs(other.x - item.x) < me.hx + it.hx + 1;
-    if (nearX) {
-      for (const target of [other.x - it.hx - me.hx, other.x + it.hx + me.hx, other.x - it.hx + me.hx, other.x + it.hx - me.hx, other.x]) {
-        const d = target - item.x;
-        if (Math.abs(d) < Math.abs(best.dx)) best.dx = d;
-      }
-    }
-    if (nearY) {
-      for (const target of [other.y - it.hy - me.hy, other.y + it.hy + me.hy, other.y - it.hy + me.hy, other.y + it.hy - me.hy, other.y]) {
-        const d = target - item.y;
-        if (Math.abs(d) < Math.abs(best.dy)) best.dy = d;
-      }
-    }
-  }
-  return { dx: Math.abs(best.dx) <= SNAP_DISTANCE ? best.dx : null, dy: Math.abs(best.dy) <= SNAP_DISTANCE ? best.dy : null };
-}
-
-svg.addEventListener('pointerdown', (event) => {
-  if (event.button === 2) return;
-  const node = event.target.closest('.item');
-  const at = view.toWorld(event);
-  svg.setPointerCapture(event.pointerId);
-  if (node && !event.altKey && event.button === 0) {
-    event.preventDefault();
-    const index = Number(node.dataset.index);
-    if (event.shiftKey) model.toggle(index);
-    else if (!model.selection.has(index)) model.select([index]);
-    node.focus({ preventScroll: true });
-    if (!model.selection.has(index)) return;
-    model.begin();
-    gesture = { type: 'drag', index, from: at, start: model.items.map((item) => ({ ...item })), moved: false };
-  } else if (event.altKey || event.button === 1) {
-    gesture = { type: 'pan', last: { x: event.clientX, y: event.clientY } };
-  } else {
-    gesture = { type: 'box', from: at, add: event.shiftKey };
-  }
-});
-
-svg.addEventListener('pointermove', (event) => {
-  if (!gesture) return;
-  if (gesture.type === 'pan') {
-    const scale = view.box.w / svg.clientWidth;
-    view.pan((event.clientX - gesture.last.x) * scale, (event.clientY - gesture.last.y) * -scale);
-    gesture.last = { x: event.clientX, y: event.clientY };
-    return;
-  }
-  const at = view.toWorld(event);
-  if (gesture.type === 'box') {
-    view.showBox(gesture.from, at);
-    gesture.to = at;
-    return;
-  }
-  let dx = at.x - gesture.from.x;
-  let dy = at.y - gesture.from.y;
-  if (!gesture.moved && Math.hypot(dx, dy) < 0.02) return;
-  gesture.moved = true;
-  const lead = gesture.start[gesture.index];
-  let target = { ...lead, x: lead.x + dx, y: lead.y + dy };
-  if ($('snap-grid').checked) target = { ...target, x: round(target.x, GRID), y: round(target.y, GRID) };
-  if ($('snap-items').checked) {
-    const others = gesture.start.filter((_, i) => !model.selection.has(i));
-    const snap = neighbourSnap(target, others);
-    if (snap.dx !== null) target.x += snap.dx;
-    if (snap.dy !== null) target.y += snap.dy;
-  }
-  dx = target.x - lead.x;
-  dy = target.y - lead.y;
-  model.live(gesture.start.map((item, i) => (model.selection.has(i)
-    ? { ...item, x: round(item.x + dx), y: round(item.y + dy) } : { ...item })));
-});
-
-function finishGesture() {
-  if (!gesture) return;
-  if (gesture.type === 'drag') model.end('move');
-  if (gesture.type === 'box') {
-    view.hideBox();
-    if (gesture.to) {
-      const [x0, x1] = [Math.min(gesture.from.x, gesture.to.x), Math.max(gesture.from.x, gesture.to.x)];
-      const [y0, y1] = [Math.min(gesture.from.y, gesture.to.y), Math.max(gesture.from.y, gesture.to.y)];
-      const inside = model.items.flatMap((item, i) => (item.x >= x0 && item.x <= x1 && item.y >= y0 && item.y <= y1 ? [i] : []));
-      model.select(inside, gesture.add);
-    } else if (!gesture.add) {
-      model.select([]);
-    }
-  }
-  gesture = null;
-}
-svg.addEventListener('pointerup', finishGesture);
-svg.addEventListener('pointercancel', finishGesture);
-
-svg.addEventListener('wheel', (event) => {
-  event.preventDefault();
-  view.zoom(event.deltaY < 0 ? 1.15 : 1 / 1.15, view.toWorld(event));
-}, { passive: false });
 
 // --- Toolbar ---------------------------------------------------------------------------
 
@@ -290,6 +181,7 @@ $('zoom-out').addEventListener('click', () => view.zoom(1 / 1.25));
 $('zoom-fit').addEventListener('click', () => view.fit());
 $('layout-style').addEventListener('change', schedulePreview);
 attachKeyboard(root, svg, model, view);
+attachPointer(svg, model, view, state.kinds, { grid: () => $('snap-grid').checked, items: () => $('snap-items').checked });
 
 // --- Auto-arrange and save -------------------------------------------------------------
 
@@ -309,8 +201,41 @@ $('arrange-form').addEventListener('submit', async (event) => {
   }
 });
 
-$('save-form').addEventListener('submit', async (event) => {
-  event.preventDefault();
+// --- Save: a layout that future bookings no longer fit is reported, then saved anyway --
+
+// The page's language, written the British way in English as the server writes dates.
+const dateLocale = document.documentElement.lang === 'en' ? 'en-GB' : document.documentElement.lang;
+const when = new Intl.DateTimeFormat(dateLocale, {
+  timeZone: state.timezone, weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit',
+});
+let misfits = [];
+
+function hideConflict() {
+  misfits = [];
+  $('save-conflict').hidden = true;
+}
+
+function showConflict(bookings) {
+  misfits = bookings;
+  const capacity = bookings[0].capacity;
+  $('save-conflict-summary').textContent = bookings.length === 1
+    ? fill(strings.conflict_one, { capacity })
+    : fill(strings.conflict_many, { count: bookings.length, capacity });
+  $('save-conflict-bookings').replaceChildren(...bookings.map((booking) => {
+    const li = document.createElement('li');
+    li.dataset.bookingId = String(booking.booking_id);
+    li.textContent = fill(strings.conflict_booking, {
+      title: booking.title || strings.booked,
+      when: when.formatRange(new Date(booking.start), new Date(booking.end)),
+      people: fill(strings.people, { count: booking.attendees }),
+    });
+    return li;
+  }));
+  $('save-conflict').hidden = false;
+  $('save-conflict-summary').focus();
+}
+
+async function save(force) {
   const status = $('save-status');
   const name = $('layout-name').value.trim();
   if (!name) {
@@ -319,8 +244,10 @@ $('save-form').addEventListener('submit', async (event) => {
     return;
   }
   const body = { name, style: $('layout-style').value, items: model.items };
+  const flagged = force ? misfits.length : 0;
   try {
-    const saved = layoutId ? await api.replace(layoutId, body) : await api.create(body);
+    const saved = layoutId ? await api.replace(layoutId, force ? { ...body, force: true } : body) : await api.create(body);
+    hideConflict();
     if (!layoutId) {
       layoutId = saved.id;
       history.replaceState(null, '', root.dataset.editUrl.replace('{id}', saved.id));
@@ -329,10 +256,37 @@ $('save-form').addEventListener('submit', async (event) => {
       link.hidden = false;
     }
     root.dataset.layoutId = String(saved.id);
-    status.textContent = fill(strings.saved, { name: saved.name, capacity: fill(strings.people, { count: saved.capacity }) });
+    const done = fill(strings.saved, { name: saved.name, capacity: fill(strings.people, { count: saved.capacity }) });
+    const told = flagged === 0 ? '' : flagged === 1 ? strings.flagged_one : fill(strings.flagged_many, { count: flagged });
+    status.textContent = told ? `${done} ${told}` : done;
   } catch (error) {
-    status.textContent = fill(strings.not_saved, { reason: error.message });
+    const bookings = error.status === 409 ? error.problem.bookings : null;
+    if (Array.isArray(bookings) && bookings.length) {
+      status.textContent = strings.not_saved_bookings;
+      showConflict(bookings);
+    } else {
+      hideConflict();
+      status.textContent = fill(strings.not_saved, { reason: error.message });
+    }
   }
+}
+
+$('save-form').addEventListener('submit', (event) => {
+  event.preventDefault();
+  save(false);
+});
+$('save-anyway').addEventListener('click', () => save(true));
+$('save-keep-editing').addEventListener('click', () => {
+  hideConflict();
+  $('save-status').textContent = '';
+  $('layout-name').focus();
+});
+// What the report listed was for the layout as it was sent: a change asks anew.
+model.addEventListener('change', (event) => {
+  if (event.detail === 'items' && misfits.length) hideConflict();
+});
+$('layout-name').addEventListener('input', () => {
+  if (misfits.length) hideConflict();
 });
 
 view.drawItems(model.items, model.selection);

@@ -77,6 +77,19 @@ export class PlanView {
     this.applyBox();
   }
 
+  // Pan just enough that a point of the floor is in view, half a metre in from the edge
+  // (or centre it, if the view is smaller than that).
+  reveal(point, margin = 0.5) {
+    const m = Math.min(margin, this.box.w / 2, this.box.h / 2);
+    const top = -this.box.y;
+    let dx = 0, dy = 0;
+    if (point.x < this.box.x + m) dx = this.box.x + m - point.x;
+    else if (point.x > this.box.x + this.box.w - m) dx = this.box.x + this.box.w - m - point.x;
+    if (point.y > top - m) dy = top - m - point.y;
+    else if (point.y < top - this.box.h + m) dy = top - this.box.h + m - point.y;
+    if (dx || dy) this.pan(dx, dy);
+  }
+
   centre() {
     return { x: this.box.x + this.box.w / 2, y: -(this.box.y + this.box.h / 2) };
   }
@@ -149,6 +162,51 @@ export class PlanView {
     for (const part of plan.route) {
       element('path', { class: 'route', d: ringPath(part.coordinates), 'fill-rule': 'evenodd' }, this.layers.route);
     }
+  }
+
+  // The rotation handle of a lone selected item: a knob in front of it, on a stalk.
+  // Pointer only (aria-hidden): the keyboard rotates with R and the rotation field.
+  showHandle(item) {
+    if (!item) {
+      this.hideHandle();
+      return;
+    }
+    if (!this.handleNode) {
+      this.handleNode = element('g', { class: 'rotate-handle', 'aria-hidden': 'true' }, this.layers.overlay);
+      element('line', { class: 'stalk', x1: 0, y1: 0, x2: 0, y2: 0 }, this.handleNode);
+      element('circle', { class: 'knob', cx: 0, cy: 0, r: 0.14 }, this.handleNode);
+      // A wider ring to grab than to see, for a finger.
+      element('circle', { class: 'grip', cx: 0, cy: 0, r: 0.3 }, this.handleNode);
+    }
+    const reach = this.handleReach(item);
+    const stalk = this.handleNode.querySelector('.stalk');
+    stalk.setAttribute('y1', this.kinds[item.kind].depth / 2);
+    stalk.setAttribute('y2', reach);
+    for (const circle of this.handleNode.querySelectorAll('circle')) circle.setAttribute('cy', reach);
+    this.handleNode.setAttribute('transform', `translate(${item.x} ${item.y}) rotate(${item.rotation})`);
+  }
+
+  hideHandle() {
+    if (this.handleNode) this.handleNode.remove();
+    this.handleNode = null;
+  }
+
+  // How far in front of an item's centre its handle sits (metres).
+  handleReach(item) {
+    const kind = this.kinds[item.kind];
+    return Math.max(kind.width, kind.depth) / 2 + 0.35;
+  }
+
+  // The lines a snap to a neighbour lined the dragged item up on.
+  showGuides(xs, ys) {
+    this.hideGuides();
+    const [minx, miny, maxx, maxy] = this.bounds;
+    for (const x of xs) element('line', { class: 'snap-guide vertical', x1: x, y1: miny - MARGIN, x2: x, y2: maxy + MARGIN }, this.layers.overlay);
+    for (const y of ys) element('line', { class: 'snap-guide horizontal', x1: minx - MARGIN, y1: y, x2: maxx + MARGIN, y2: y }, this.layers.overlay);
+  }
+
+  hideGuides() {
+    for (const line of this.layers.overlay.querySelectorAll('.snap-guide')) line.remove();
   }
 
   showBox(a, b) {
