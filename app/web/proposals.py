@@ -98,6 +98,9 @@ def _detail_page(proposal: Proposal, *, search: RoomSearchForm | None = None,
         if proposal.branch_id:
             coffee_form.branch_id.data = proposal.branch_id
     _branch_choices(coffee_form)
+    state_form = state_form or StateForm(formdata=None)
+    allowed = proposals.TRANSITIONS.get(proposal.state, frozenset())
+    state_form.state.choices = [c for c in state_form.state.choices if c.value in allowed]
     if search is None:
         search = RoomSearchForm(formdata=None)
         _branch_choices(search)
@@ -108,7 +111,7 @@ def _detail_page(proposal: Proposal, *, search: RoomSearchForm | None = None,
         mine=proposals.supports_of(viewer, proposal),
         proposer=proposals.is_proposer(viewer, proposal), staff=staff, people=people,
         support_form=SupportForm(formdata=None), coffee_form=coffee_form,
-        state_form=state_form or StateForm(formdata=None), search=search,
+        state_form=state_form, search=search,
         candidates=candidates, window=window, schedule_form=ScheduleForm(formdata=None),
         open_states=proposals.OPEN_STATES, transitions=proposals.TRANSITIONS,
     ), status

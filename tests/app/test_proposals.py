@@ -249,10 +249,12 @@ def test_a_transition_that_is_not_allowed_is_a_409_proposal_state(client, people
     assert db.session.get(Proposal, proposal["id"]).state == "proposed"
 
 
-def test_coffee_asked_for_by_the_proposer_and_offered_by_staff_invites_both(
+def test_coffee_asked_for_by_the_proposer_and_offered_by_staff_invites_both_in_their_language(
     client, smtp, people  # noqa: F811
 ):
     branch = make_branch(name="Harbour Library")
+    people["staff"].user.language = "da"
+    db.session.commit()
     proposal = propose(client, people["citizen"])
     url = f"/api/v1/proposals/{proposal['id']}/coffee"
     assert client.post(url, headers=people["ole"].headers).status_code == 403
@@ -274,6 +276,9 @@ def test_coffee_asked_for_by_the_proposer_and_offered_by_staff_invites_both(
         assert event["DTSTART"].dt == local(day, 10)
         assert "Harbour Library" in str(event["LOCATION"])
         assert "Repair café" in message["Subject"]
+    subjects = {r[0]: m["Subject"] for r, m in zip(smtp.recipients, smtp.messages, strict=True)}
+    assert subjects[people["citizen"].user.email].startswith("A cup of coffee about")
+    assert subjects[people["staff"].user.email].startswith("En kop kaffe om")
 
 
 def test_proposing_needs_a_sign_in_and_a_title(client, people):

@@ -64,7 +64,7 @@ def test_propose_others_would_come_staff_schedule_and_it_is_on_whats_on(browser,
     refused = watch_csp(page)
     sign_in(page, base, emails["citizen"])
     open_menu(page)
-    page.get_by_role("link", name="Proposals").click()
+    page.locator("#site-menu").get_by_role("link", name="Proposals", exact=True).click()
     page.wait_for_url(f"{base}/proposals")
     page.get_by_role("link", name="Propose an activity").click()
     page.fill("#title", "Repair café")
