@@ -86,6 +86,20 @@ def status_name(status: str) -> str:
     return gettext(STATUS_NAMES.get(status, status))
 
 
+PROPOSAL_STATE_NAMES = {
+    "proposed": N_("proposed"),
+    "dialogue": N_("in dialogue"),
+    "scheduled": N_("scheduled"),
+    "happened": N_("happened"),
+    "not_now": N_("not now"),
+}
+
+
+def proposal_state_name(state: str) -> str:
+    """A proposal's state as the reader says it ('i dialog', 'in dialogue')."""
+    return gettext(PROPOSAL_STATE_NAMES.get(state, state))
+
+
 # How an instant reads, by style, in Babel's patterns: "Tue 8 Dec 2026, 18:00" in English,
 # "tir. 8. dec. 2026 18.00" in Danish.
 DATE_PATTERNS: dict[str, dict[str, str]] = {

@@ -633,3 +633,74 @@ class BookingContext(Out):
     competitors: list[ContextCompetitor]
     history: ContextHistory | None
     clear: bool = Field(description="no closure, no competing request, and the group fits")
+
+
+ProposalState = Literal["proposed", "dialogue", "scheduled", "happened", "not_now"]
+
+
+class ProposalNeeds(Out):
+    """What a proposal needs: how many people, which kind of room, furniture, staff help."""
+
+    people_expected: int
+    room_kind: str
+    furniture: str
+    staff_help: str
+
+
+class ProposalCoffee(Out):
+    """The conversation over a cup of coffee: asked for, and the time staff offered."""
+
+    requested_at: AwareDatetime | None
+    start: AwareDatetime | None
+    end: AwareDatetime | None
+    place: str
+    branch: Named | None
+
+
+class ProposalMine(Out):
+    """What the caller said about the proposal."""
+
+    come: bool
+    help: bool
+    notify: bool
+
+
+class ProposalOut(Out):
+    """A proposal, public to everyone; counts of "I'd come" and "I can help"."""
+
+    id: Id
+    title: str
+    for_whom: str
+    wants: str
+    needs: ProposalNeeds
+    timing: str
+    state: ProposalState
+    not_now_reason: str
+    proposer: str
+    association: Named | None
+    branch: Named | None
+    come: int
+    help: int
+    created_at: AwareDatetime
+    changed_at: AwareDatetime = Field(description="when it entered its current state")
+    event_id: Id | None
+    event_url: str | None
+    coffee: ProposalCoffee | None
+    mine: ProposalMine | None = Field(description="null when not signed in")
+
+
+class CandidateRoom(Out):
+    """A room free at the asked time that holds everyone who said "I'd come"."""
+
+    room: Named
+    branch: Named
+    layout: Named | None
+    capacity: int
+    arrange: bool = Field(description="no saved layout holds them: the planner arranges one")
+
+
+class ProposalRooms(Out):
+    """The candidate rooms for scheduling a proposal, those with a saved layout first."""
+
+    people: int
+    items: list[CandidateRoom]

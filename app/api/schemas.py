@@ -237,6 +237,57 @@ class MemberIn(Body):
     role: Literal["member", "admin"] = "member"
 
 
+class ProposalIn(Body):
+    """An activity proposed to the library: what, for whom, what you want and need, roughly when."""
+
+    title: Title
+    for_whom: Text = ""
+    wants: Text = ""
+    people_expected: int = Field(default=10, ge=1, le=10_000)
+    room_kind: Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)] = ""
+    furniture: Text = ""
+    staff_help: Text = ""
+    timing: Annotated[str, StringConstraints(strip_whitespace=True, max_length=300)] = ""
+    association_id: Id | None = None
+    branch_id: Id | None = None
+
+
+class SupportIn(Body):
+    """ "I'd come" (``come``) or "I can help" (``help``); ``notify``: tell me when it happens."""
+
+    kind: Literal["come", "help"]
+    notify: bool | None = None
+
+
+class CoffeeIn(Body):
+    """Staff offer a time and place for the coffee conversation (the proposer sends no body)."""
+
+    start: Instant = Field(examples=["2027-03-02T10:00:00+01:00"])
+    end: Instant = Field(examples=["2027-03-02T10:30:00+01:00"])
+    branch_id: Id
+    place: Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)] = ""
+
+
+class ProposalStateIn(Body):
+    """Move a proposal: to ``dialogue``, back to ``proposed``, to ``happened``, or to
+    ``not_now`` with a kind ``reason`` the proposer reads."""
+
+    state: Literal["proposed", "dialogue", "happened", "not_now"]
+    reason: Text = ""
+
+
+class ScheduleIn(Body):
+    """Schedule a proposal into a room: a saved ``layout_id``, or ``arrange`` (a planner
+    style) to arrange the room for everyone who said "I'd come" and save that layout."""
+
+    room_id: Id
+    start: Instant = Field(examples=["2027-03-02T18:00:00+01:00"])
+    end: Instant = Field(examples=["2027-03-02T20:00:00+01:00"])
+    layout_id: Id | None = None
+    arrange: Literal["theatre", "classroom", "boardroom", "u_shape", "banquet", "cabaret",
+                     "standing"] | None = None
+
+
 def schema_of(model: type[BaseModel]) -> dict[str, Any]:
     """The JSON Schema of a body, for the OpenAPI description."""
     return model.model_json_schema(ref_template="#/components/schemas/{model}")

@@ -6,6 +6,7 @@ from app.models.booking import Booking, Occurrence, OccurrenceClaim
 from app.models.branch import Branch, Closure, Floor
 from app.models.layout import FurnitureKind, Layout
 from app.models.outbox import OutboxMessage
+from app.models.proposal import Proposal, ProposalSupport
 from app.models.room import CellRoom, FloorCell, Room
 from app.models.user import ApiToken, User
 
@@ -26,6 +27,8 @@ __all__ = [
     "Occurrence",
     "OccurrenceClaim",
     "OutboxMessage",
+    "Proposal",
+    "ProposalSupport",
     "Room",
     "User",
     "utcnow",

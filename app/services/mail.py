@@ -125,11 +125,15 @@ def announce_association(association: Association, kind: str,
 # ------------------------------------------------------------------ enqueue
 
 
-def announced_messages(subject: Booking | AssociationNews, kind: str,
+def announced_messages(subject: Any, kind: str,
                        settings: MailSettings) -> list[dict[str, Any]]:
     """The e-mails one announcement makes, as outbox column values (none: nobody to tell)."""
     if isinstance(subject, AssociationNews):
         return association_messages(subject, settings)
+    from app.services.proposal_mail import ProposalNews, proposal_messages
+
+    if isinstance(subject, ProposalNews):
+        return proposal_messages(subject, settings)
     values = booking_message(subject, kind, settings)
     return [] if values is None else [values]
 

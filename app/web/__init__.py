@@ -14,6 +14,7 @@ from app.web import (  # noqa: E402,F401
     language,
     localtime,
     planner,
+    proposals,
     room_editor,
     views,
 )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Response, current_app, render_template
 
 from app.models import utcnow
-from app.services import whats_on
+from app.services import proposals, whats_on
 from app.web import bp
 from app.web.query import date_arg
 
@@ -17,7 +17,8 @@ def event(booking_id: int):
     """A public event: what, who, where, its next dates; ``?date=`` picks one date of a series."""
     on = date_arg("date")
     found = whats_on.public_event(booking_id, utcnow(), on)
-    return render_template("web/event.html", event=found, on=on)
+    return render_template("web/event.html", event=found, on=on,
+                           proposal=proposals.proposal_of_booking(booking_id))
 
 
 @bp.route("/events/<int:booking_id>.ics")

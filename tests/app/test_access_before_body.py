@@ -37,6 +37,12 @@ WRITING_ROUTES = [
     ("POST", "/api/v1/associations/{id}/join-requests", "member"),
     ("POST", "/api/v1/associations/{id}/join-requests/{id}/accept", "member"),
     ("POST", "/api/v1/associations/{id}/join-requests/{id}/decline", "member"),
+    ("POST", "/api/v1/proposals", "member"),
+    ("POST", "/api/v1/proposals/{id}/support", "member"),
+    ("DELETE", "/api/v1/proposals/{id}/support", "member"),
+    ("POST", "/api/v1/proposals/{id}/coffee", "member"),
+    ("POST", "/api/v1/proposals/{id}/state", "staff"),
+    ("POST", "/api/v1/proposals/{id}/schedule", "staff"),
 ]
 BODIES = [None, "{}", '{"name": 1, "unknown": true}']
 

@@ -94,9 +94,13 @@ def library(tmp_path) -> Iterator[tuple]:
         })
         assert answer.status_code == 201, answer.get_json()
         booking = answer.get_json()
+        proposal = app.test_client().post("/api/v1/proposals", headers=headers["member"],
+                                          json={"title": "Repair café", "people_expected": 4})
+        assert proposal.status_code == 201, proposal.get_json()
         known = {"branch_id": branch.id, "room_id": room.id, "layout_id": room.layouts[0].id,
                  "booking_id": booking["id"], "association_id": association.id,
-                 "user_id": member.id, "start": booking["occurrences"][1]["start"]}
+                 "user_id": member.id, "start": booking["occurrences"][1]["start"],
+                 "proposal_id": proposal.get_json()["id"]}
         db.session.remove()
         yield app, headers, known
         db.session.remove()

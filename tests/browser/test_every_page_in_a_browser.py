@@ -24,7 +24,7 @@ from tests.browser.pages import (
     sign_in,
     watch_csp,
 )
-from tests.builders import future_day, local, make_branch, make_user, tonight
+from tests.builders import bearer, future_day, local, make_branch, make_token, make_user, tonight
 from tests.e2e.servers import served_library
 from tests.layout_helpers import room_with_layouts
 
@@ -38,6 +38,7 @@ ARGUMENTS = {
     "association_id": "association",
     "booking_id": "booking",
     "user_id": "member_id",
+    "proposal_id": "proposal",
     # A date of a booking, by where its series first put it, in UTC.
     "start": "occurrence",
 }
@@ -49,6 +50,10 @@ ENDPOINT_ARGUMENTS = {
 EXTRA_STATES = {
     "web.find_room": lambda world: (
         f"?day={world['day']}&start=17:00&end=19:00&attendees=6&branch_id=0"),
+    # Staff looking for a room for the proposal: the candidates, each with its button.
+    "web.proposal_detail": lambda world: (
+        f"?branch_id={world['branch']}&day={world['day']}&start=10:00&end=12:00"),
+    "web.proposal_list": lambda world: "?order=wanted",
 }
 # Violations in templates another branch is rewriting right now (the lead drops each entry
 # when that branch is merged): (endpoint, axe rule) -> why it is not fixed here.
@@ -119,12 +124,27 @@ def _library(app) -> dict:
         "association_id": booker.association.id,
     })
     assert pending.status_code == 201, pending.get_json()
+    proposal = client.post("/api/v1/proposals", headers=booker.headers, json={
+        "title": "Repair café", "for_whom": "Neighbours with broken things",
+        "wants": "Fix toasters and bikes together.", "people_expected": 15,
+        "room_kind": "a workshop", "furniture": "tables, sockets",
+        "staff_help": "someone to open the makerspace", "timing": "Saturdays in spring",
+        "branch_id": branch.id})
+    assert proposal.status_code == 201, proposal.get_json()
+    proposal_id = proposal.get_json()["id"]
+    for supporter in (staff, booker.user):
+        answer = client.post(f"/api/v1/proposals/{proposal_id}/support",
+                             headers=bearer(make_token(supporter)),
+                             json={"kind": "come", "notify": True})
+        assert answer.status_code == 200, answer.get_json()
+    coffee = client.post(f"/api/v1/proposals/{proposal_id}/coffee", headers=booker.headers)
+    assert coffee.status_code == 200, coffee.get_json()
     return {
         "branch": branch.id, "room": room.id, "layout": room.layouts[0].id,
         "association": booker.association.id, "event": answer.get_json()["id"],
         "booking": pending.get_json()["id"], "member_id": booker.user.id,
         "occurrence": local(day, 16).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "day": future_day(10).isoformat(),
+        "day": future_day(10).isoformat(), "proposal": proposal_id,
         "emails": {"member": booker.user.email, "staff": staff.email},
     }
 
