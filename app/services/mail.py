@@ -40,11 +40,12 @@ KINDS = ("created", "approved", "rejected", "changed", "cancelled", "over_capaci
 # (the one who asked), and staff verifying it (its admins).
 ASSOCIATION_KINDS = ("join_request", "join_accepted", "join_declined", "verified")
 MAX_ATTEMPTS = 8
-# A claimed batch is this courier's for LEASE; it stops sending LEASE_MARGIN before the
-# lease runs out, so another courier (another host, whose clock may be off by up to the
-# margin) never claims a message that is still being sent.
+# A claimed batch is this courier's for LEASE; it starts no send later than LEASE_MARGIN
+# before the lease runs out, so another courier never claims a message still being
+# sent: the margin covers the slowest send (several SMTP steps of up to
+# SMTP_TIMEOUT_SECONDS each) and a difference between hosts' clocks.
 LEASE = timedelta(minutes=5)
-LEASE_MARGIN = timedelta(minutes=1)
+LEASE_MARGIN = timedelta(minutes=2)
 SMTP_TIMEOUT_SECONDS = 10.0
 DELIVER_PER_REQUEST = 20
 DELIVER_PER_RUN = 200
