@@ -1,10 +1,16 @@
 """A worker's memory of public feed versions, so a 304 needs no database round trip.
 
 Feeds already tell clients to cache for five minutes; remembering a version for two
-seconds changes nothing they can see. Any commit in this process that wrote to the
-database forgets everything at once, so a change made here shows immediately;
-another worker's change shows within the two seconds. Private feeds are never
-remembered: a revoked token must stop working at once.
+seconds changes nothing they can see. The memory only ever answers "not modified":
+when a client's ETag differs from the remembered one, the version is read again
+from the database, so a 200 always carries the ETag of the body it sends, and a
+client that already saw a newer version (from another worker or host) is answered
+304 rather than sent the feed again.
+
+Any commit in this process that wrote to the database forgets everything at once, so
+a change made here shows immediately; a change made by another worker, or another
+host, shows within ``TTL_SECONDS`` (the feeds' documented maximum staleness). Private
+feeds are never remembered: a revoked token must stop working at once.
 """
 
 from __future__ import annotations
@@ -23,22 +29,27 @@ MAX_ENTRIES = 10_000
 _remembered: dict[tuple[str, int | str, str], tuple[float, feeds.FeedVersion]] = {}
 
 
-def feed_version(kind: str, subject: int | str, now: datetime,
-                 base_url: str, language: str = "") -> feeds.FeedVersion | None:
-    """The feed's version in ``language``, from memory when it is fresh and the feed is
-    public."""
+def remembered_version(kind: str, subject: int | str,
+                       language: str = "") -> feeds.FeedVersion | None:
+    """The public feed's version in ``language`` if this worker read it under
+    ``TTL_SECONDS`` ago; only fit to answer "not modified"."""
     if kind == "private":
-        return feeds.feed_version(kind, subject, now, base_url, language)
-    key = (kind, subject, language)
-    remembered = _remembered.get(key)
+        return None
+    remembered = _remembered.get((kind, subject, language))
     if remembered is not None and remembered[0] > time.monotonic():
         return remembered[1]
-    version = feeds.feed_version(kind, subject, now, base_url, language)
+    return None
 
-    if version is not None:
+
+def feed_version(kind: str, subject: int | str, now: datetime,
+                 base_url: str, language: str = "") -> feeds.FeedVersion | None:
+    """The feed's version in ``language``, read from the database (and remembered, for a
+    public feed)."""
+    version = feeds.feed_version(kind, subject, now, base_url, language)
+    if version is not None and kind != "private":
         if len(_remembered) >= MAX_ENTRIES:
             _remembered.clear()
-        _remembered[key] = (time.monotonic() + TTL_SECONDS, version)
+        _remembered[(kind, subject, language)] = (time.monotonic() + TTL_SECONDS, version)
     return version
 
 

@@ -62,18 +62,26 @@ def _serve(kind: str, subject: int | str) -> Response:
     now = utcnow()
     language = feed_language()
     with force_locale(language):
+        remembered = versions.remembered_version(kind, subject, language)
+        if remembered is not None and _not_modified(remembered):
+            return _unchanged(kind, remembered, language)
         version = versions.feed_version(kind, subject, now, base_url, language)
         if version is None:
             return _not_found()
-        headers = _headers(kind == "private", version, language)
         if _not_modified(version):
-            return Response(status=304, headers=headers, content_type=CALENDAR)
+            return _unchanged(kind, version, language)
+        headers = _headers(kind == "private", version, language)
         try:
             spec = feeds.feed_spec(kind, subject, base_url)
         except NotFound:
             return _not_found()
         body = feeds.render_feed(spec, now, base_url)
     return Response(body, 200, headers=headers, content_type=CALENDAR)
+
+
+def _unchanged(kind: str, version: feeds.FeedVersion, language: str) -> Response:
+    return Response(status=304, headers=_headers(kind == "private", version, language),
+                    content_type=CALENDAR)
 
 
 def _not_found() -> Response:

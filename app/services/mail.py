@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import smtplib
 import ssl
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -39,7 +40,12 @@ KINDS = ("created", "approved", "rejected", "changed", "cancelled", "over_capaci
 # (the one who asked), and staff verifying it (its admins).
 ASSOCIATION_KINDS = ("join_request", "join_accepted", "join_declined", "verified")
 MAX_ATTEMPTS = 8
+# A claimed batch is this courier's for LEASE; it starts no send later than LEASE_MARGIN
+# before the lease runs out, so another courier never claims a message still being
+# sent: the margin covers the slowest send (several SMTP steps of up to
+# SMTP_TIMEOUT_SECONDS each) and a difference between hosts' clocks.
 LEASE = timedelta(minutes=5)
+LEASE_MARGIN = timedelta(minutes=2)
 SMTP_TIMEOUT_SECONDS = 10.0
 DELIVER_PER_REQUEST = 20
 DELIVER_PER_RUN = 200
@@ -364,26 +370,35 @@ def deliver(
 ) -> DeliveryReport:
     """Send the given messages (or every due one) as one batch.
 
-    The batch is claimed in one commit (a lease, so no other worker sends it too),
-    sent, and its outcome recorded in a second commit; a crash in between only means
-    the lease runs out and the batch is sent again. Runs outside any request's
-    transaction: after a commit, in a worker's courier, or from the command line.
+    The batch is claimed in one commit (a lease, so no other courier, on this host or
+    another, sends it too), sent while the lease holds, and its outcome recorded in a
+    second commit; what the lease left no time for is handed back, due at once. A crash
+    in between only means the lease runs out and the batch is sent again. Runs outside
+    any request's transaction: after a commit, in a worker's courier, or from the
+    command line.
     """
     now = now or utcnow()
+    send_until = time.monotonic() + (LEASE - LEASE_MARGIN).total_seconds()
     claimed = _claim(ids, now, limit)
     if not claimed:
         return DeliveryReport(0, 0)
     messages = db.session.scalars(
         select(OutboxMessage).where(OutboxMessage.id.in_(claimed)).order_by(OutboxMessage.id)
     ).all()
-    outcomes = {message.id: _send(message, settings) for message in messages}
+    outcomes: dict[int, dict[str, Any]] = {}
+    for message in messages:
+        if time.monotonic() >= send_until:
+            outcomes[message.id] = {"attempts": message.attempts - 1, "next_attempt_at": now}
+            continue
+        outcomes[message.id] = _send(message, settings)
     db.session.rollback()
     with unit_of_work():
         db.session.execute(update(OutboxMessage), [
             {"id": message_id, **values} for message_id, values in outcomes.items()
         ])
+    sent = sum(1 for values in outcomes.values() if values.get("sent_at"))
     failed = sum(1 for values in outcomes.values() if values.get("last_error"))
-    return DeliveryReport(len(outcomes) - failed, failed)
+    return DeliveryReport(sent, failed)
 
 
 def _send(message: OutboxMessage, settings: MailSettings) -> dict[str, Any]:
@@ -406,7 +421,14 @@ def backoff(attempts: int) -> timedelta:
 
 
 def _claim(ids: Sequence[int] | None, now: datetime, limit: int) -> list[int]:
-    """Lease the due messages among ``ids`` (or any due ones) for this run; their ids."""
+    """Lease the due messages among ``ids`` (or any due ones) for this run; their ids.
+
+    On PostgreSQL the candidates are locked ``FOR UPDATE SKIP LOCKED``: couriers on
+    several hosts each take rows nobody else is claiming, instead of queueing for the
+    same rows and finding them leased. (A claimer that did wait would still skip them:
+    the UPDATE checks ``due`` again on the row it locked.) SQLite has one writer at a
+    time, which the unit of work takes.
+    """
     due = [
         OutboxMessage.sent_at.is_(None),
         OutboxMessage.next_attempt_at <= now,
@@ -417,7 +439,8 @@ def _claim(ids: Sequence[int] | None, now: datetime, limit: int) -> list[int]:
     db.session.rollback()
     with unit_of_work():
         candidates = select(OutboxMessage.id).where(*due).order_by(
-            OutboxMessage.next_attempt_at, OutboxMessage.id).limit(limit)
+            OutboxMessage.next_attempt_at, OutboxMessage.id).limit(limit).with_for_update(
+            skip_locked=True)
         claimed = db.session.scalars(
             update(OutboxMessage)
             .where(OutboxMessage.id.in_(candidates.scalar_subquery()), *due)

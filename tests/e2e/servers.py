@@ -63,7 +63,13 @@ def _serve(env: dict, port: int, workers: int, log, entry: str) -> Iterator[str]
             process.wait()
 
 
-def _wait_until_up(base: str, process: subprocess.Popen, log, seconds: float = 30.0) -> None:
+# Generous: it costs nothing when the server is quick, and on a shared machine under
+# load (other test runs) a start can take far longer than usual.
+STARTUP_SECONDS = 120.0
+
+
+def _wait_until_up(base: str, process: subprocess.Popen, log,
+                   seconds: float = STARTUP_SECONDS) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -75,7 +81,7 @@ def _wait_until_up(base: str, process: subprocess.Popen, log, seconds: float = 3
                 return
         except requests.RequestException:
             time.sleep(0.2)
-    raise RuntimeError("gunicorn did not answer within 30 s")
+    raise RuntimeError(f"gunicorn did not answer within {seconds:.0f} s")
 
 
 @contextmanager
