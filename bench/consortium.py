@@ -7,7 +7,7 @@ claims. Each is built in a database of its own on AGORA_BENCH_DATABASE_URL's ser
 (default postgresql+psycopg://postgres@127.0.0.1:5432/test), measured, and dropped.
 
 On each, through the app's own code (the Flask test client, or the service for the
-version query), warm, the median of ROUNDS rounds taken in turn:
+version query), warm, the median of ROUNDS rounds (the two data sets take turns within each round):
 
 1. a branch's week of availability, GET /api/v1/branches/{id}/availability
 2. a room feed's version query (app.services.feeds.feed_version, what answers a 304)
@@ -193,18 +193,26 @@ class Paths:
                 "booking create": self.create}
 
 
-def measure(world: World, rounds: int) -> dict[str, float]:
-    """Median seconds of each path over ``rounds`` rounds, after one warm-up each."""
-    paths = Paths(world).all()
-    for action in paths.values():
-        action()
-    times: dict[str, list[float]] = {name: [] for name in paths}
-    for _ in range(rounds):
-        for name, action in paths.items():
-            started = time.perf_counter()
+def measure(worlds: dict[str, World], rounds: int) -> dict[str, dict[str, float]]:
+    """Per world, the median seconds of each path over ``rounds`` rounds, after a warm-up.
+
+    The worlds take turns within each round, so a neighbour's load on this shared
+    machine, or its end, weighs on both sides of a ratio alike.
+    """
+    paths = {label: Paths(world).all() for label, world in worlds.items()}
+    for actions in paths.values():
+        for action in actions.values():
             action()
-            times[name].append(time.perf_counter() - started)
-    return {name: statistics.median(values) for name, values in times.items()}
+    times: dict[str, dict[str, list[float]]] = {
+        label: {name: [] for name in actions} for label, actions in paths.items()}
+    for _ in range(rounds):
+        for label, actions in paths.items():
+            for name, action in actions.items():
+                started = time.perf_counter()
+                action()
+                times[label][name].append(time.perf_counter() - started)
+    return {label: {name: statistics.median(values) for name, values in by_path.items()}
+            for label, by_path in times.items()}
 
 
 # ------------------------------------------------------------------ query plans
@@ -300,8 +308,8 @@ def main() -> None:
                     drops.append(drop)
                     if arguments.keep:
                         print(f"  kept: {worlds[label].url}", flush=True)
-            # Measured back to back, once both are built, so both meet the same machine.
-            figures = {label: measure(world, arguments.rounds) for label, world in worlds.items()}
+            # Measured in turns, once both are built, so both meet the same machine.
+            figures = measure(worlds, arguments.rounds)
             flagged = explain(worlds["large"], statements_of(worlds["large"]))
         finally:
             if not arguments.keep:
