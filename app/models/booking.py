@@ -38,11 +38,13 @@ class Booking(Base):
         CheckConstraint(
             "status IN ('pending', 'confirmed', 'rejected', 'cancelled')", name="status"
         ),
+        # A room's bookings from a date on (its feed's version), without its whole history.
+        Index("ix_booking_room_start", "room_id", "start"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     uid: Mapped[str] = mapped_column(String(64), unique=True)
-    room_id: Mapped[int] = mapped_column(ForeignKey("room.id", ondelete="RESTRICT"), index=True)
+    room_id: Mapped[int] = mapped_column(ForeignKey("room.id", ondelete="RESTRICT"))
     layout_id: Mapped[int | None] = mapped_column(ForeignKey("layout.id", ondelete="SET NULL"))
     title: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text, default="")

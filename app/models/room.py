@@ -49,7 +49,8 @@ class Room(Base):
     bookable: Mapped[bool] = mapped_column(default=True)
     revision: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Indexed: every feed version reads the newest change.
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
 
     branch: Mapped[Branch] = relationship()
     floor: Mapped[Floor] = relationship(back_populates="rooms")

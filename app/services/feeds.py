@@ -268,11 +268,15 @@ _SHARING_FLOOR = (
 
 def _aggregate_sql(kind: str) -> str:
     if kind == "freebusy":
+        # The block bounds add nothing to the result (a block holds its occurrence and
+        # lasts at most MAX_BLOCK) but let the (room, block_start) index bound the scan on
+        # both sides, so it reads the window, not the room's history or every room's.
         return (
             "SELECT count(*) AS items, max(o.updated_at) AS newest, max(bk.updated_at) AS seq "
             "FROM occurrence o JOIN booking bk ON bk.id = o.booking_id "
-            f"WHERE (o.room_id IN ({_SHARING_FLOOR}) OR o.room_id = :subject) "
+            f"WHERE o.room_id IN ({_SHARING_FLOOR} UNION SELECT :subject) "
             "AND o.status IN ('pending', 'confirmed') "
+            "AND o.block_start < :window_end AND o.block_start > :window_floor "
             'AND o.start < :window_end AND o."end" > :window_start'
         )
     return (
@@ -306,7 +310,7 @@ def _version_statement(kind: str) -> TextualSelect:
     params = [
         bindparam("subject"), bindparam("yes", True, type_=Boolean()),
         bindparam("oldest", type_=stamp), bindparam("window_start", type_=stamp),
-        bindparam("window_end", type_=stamp),
+        bindparam("window_end", type_=stamp), bindparam("window_floor", type_=stamp),
     ]
     return (
         text(sql)
@@ -329,7 +333,8 @@ def feed_version(kind: str, subject: int | str, now: datetime, base_url: str,
     window = Window.at(now)
     statement = _version_statement(kind)
     values = {"subject": subject, "oldest": window.start - SERIES_SPAN,
-              "window_start": window.start, "window_end": window.end}
+              "window_start": window.start, "window_end": window.end,
+              "window_floor": window.start - conflicts.MAX_BLOCK}
     params = {name: value for name, value in values.items()
               if f":{name}" in statement.element.text}
     row = db.session.connection().execute(statement, params).first()
@@ -561,6 +566,9 @@ def _render_freebusy(spec: FeedSpec, window: Window, base_url: str) -> bytes:
         .where(
             Occurrence.room_id.in_(rooms),
             Occurrence.status.in_(ACTIVE_STATUSES),
+            # The block bounds only let the (room, block_start) index bound the scan.
+            Occurrence.block_start < window.end,
+            Occurrence.block_start > window.start - conflicts.MAX_BLOCK,
             Occurrence.start < window.end,
             Occurrence.start > window.start - conflicts.MAX_BLOCK,
             Occurrence.end > window.start,
