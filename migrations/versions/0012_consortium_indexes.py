@@ -8,13 +8,13 @@
   layout of the consortium.
 
 Revision ID: 0012_consortium_indexes
-Revises: 0008_approvals_digest
+Revises: 0009_proposals
 """
 
 from alembic import op
 
 revision = "0012_consortium_indexes"
-down_revision = "0008_approvals_digest"
+down_revision = "0009_proposals"
 branch_labels = None
 depends_on = None
 
