@@ -7,6 +7,7 @@ from flask_babel import gettext
 
 from app.api import bp
 from app.api.access import signed_in_user, staff_user
+from app.api.after_hours import code_json
 from app.api.openapi import (
     PAGE_PARAMS,
     accepts,
@@ -20,7 +21,7 @@ from app.api.present import booking_check_json, booking_json
 from app.api.request import page, page_params, query_int
 from app.api.responses import BookingCheckOut, BookingCreated, BookingOut, Page
 from app.api.schemas import BookingIn, BookingPatch, DecisionIn
-from app.services import bookings
+from app.services import after_hours, bookings
 from app.services.bookings import BookingChanges, BookingInput
 from app.services.errors import BadInput
 from calendars import parse_instant
@@ -35,6 +36,8 @@ def create_booking(body: BookingIn):
     result = bookings.create_booking(user, _booking_input(body))
     answer = booking_json(result.booking)
     answer["skipped"] = result.skipped
+    answer["access_codes"] = [code_json(result.booking, c)
+                              for c in after_hours.codes_for(user, result.booking)]
     return jsonify(answer), 201
 
 
@@ -52,6 +55,7 @@ def _booking_input(body: BookingIn) -> BookingInput:
         rrule=body.recurrence.rrule if body.recurrence else None,
         exdates=tuple(body.recurrence.exdates) if body.recurrence else (),
         skip_conflicts=body.skip_conflicts,
+        exceptions=tuple((e.rule, e.reason) for e in body.exceptions),
     )
 
 

@@ -1,5 +1,11 @@
 """Agora's data model: one module per concept, all re-exported here."""
 
+from app.models.after_hours import (
+    AccessCode,
+    AfterHoursTerms,
+    AssociationTrust,
+    RuleException,
+)
 from app.models.association import Association, JoinRequest, Membership
 from app.models.base import Base, utcnow
 from app.models.booking import Booking, Occurrence, OccurrenceClaim
@@ -10,8 +16,11 @@ from app.models.room import CellRoom, FloorCell, Room
 from app.models.user import ApiToken, User
 
 __all__ = [
+    "AccessCode",
+    "AfterHoursTerms",
     "ApiToken",
     "Association",
+    "AssociationTrust",
     "Base",
     "Booking",
     "Branch",
@@ -27,6 +36,7 @@ __all__ = [
     "OccurrenceClaim",
     "OutboxMessage",
     "Room",
+    "RuleException",
     "User",
     "utcnow",
 ]
