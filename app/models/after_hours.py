@@ -13,6 +13,9 @@ from app.models.base import Base, JSONText, UTCDateTime, utcnow
 from app.models.branch import Branch
 from app.models.user import User
 
+# Access codes are this many random digits.
+ACCESS_CODE_DIGITS = 8
+
 # The rules staff may stretch for one booking, and the error code each one answers with.
 STRETCHABLE_RULES = {
     "max_duration": "too_long",

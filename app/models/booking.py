@@ -26,7 +26,7 @@ from app.models.room import Room
 from app.models.user import User
 
 if TYPE_CHECKING:
-    from app.models.after_hours import RuleException
+    from app.models.after_hours import AccessCode, RuleException
 
 BOOKING_STATUSES = ("pending", "confirmed", "rejected", "cancelled")
 ACTIVE_STATUSES = ("pending", "confirmed")
@@ -87,6 +87,10 @@ class Booking(Base):
     # Rules staff let this booking break (app.models.after_hours), kept with the booking.
     rule_exceptions: Mapped[list[RuleException]] = relationship(
         cascade="all, delete-orphan", order_by="RuleException.id"
+    )
+    # Door codes of its after-hours dates (app.models.after_hours), for the booker's e-mail.
+    access_codes: Mapped[list[AccessCode]] = relationship(
+        cascade="all, delete-orphan", order_by="AccessCode.original_start"
     )
 
 

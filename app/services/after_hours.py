@@ -33,7 +33,7 @@ from app.models import (
     User,
     utcnow,
 )
-from app.models.after_hours import STRETCHABLE_RULES
+from app.models.after_hours import ACCESS_CODE_DIGITS, STRETCHABLE_RULES
 from app.models.booking import ACTIVE_STATUSES
 from app.services.accounts import find_user_by_email
 from app.services.associations import membership_of
@@ -47,7 +47,6 @@ from app.services.booking_rules import (
 from app.services.errors import AlreadyExists, FieldError, Forbidden, NotFound, RuleViolation
 from calendars import Interval, get_zone
 
-CODE_DIGITS = 8
 CODE_OPENS_BEFORE = timedelta(minutes=30)
 MAX_REASON = 2000
 
@@ -265,37 +264,39 @@ def stretched_rules(actor: User, asked: Iterable[tuple[str, str]],
 
 def sync_access_codes(booking: Booking, now: datetime) -> None:
     """Give every active after-hours date of the booking a code valid from 30 minutes before
-    its start to its end; revoke the codes of dates cancelled, rejected or back within hours."""
+    its start to its end; revoke the codes of dates cancelled, rejected, gone, or back within
+    opening hours. A date that comes back after hours gets a fresh code."""
     zone = get_zone(booking.room.branch.timezone)
     hours = BranchHours(zone, booking.room.branch.opening_hours, [])
-    codes = {c.original_start: c for c in db.session.scalars(
-        select(AccessCode).where(AccessCode.booking_id == booking.id))}
+    live = {c.original_start: c for c in booking.access_codes if c.revoked_at is None}
+    revoked = {c.original_start: c for c in booking.access_codes if c.revoked_at is not None}
+    late_dates = set()
     for occurrence in booking.occurrences:
-        code = codes.get(occurrence.original_start)
         late = (occurrence.status in ACTIVE_STATUSES and booking.status in ACTIVE_STATUSES
                 and is_after_hours(Interval(occurrence.start, occurrence.end), hours))
-        if late and (code is None or code.revoked_at is not None):
-            if code is not None:
-                db.session.delete(code)
+        if not late:
+            continue
+        late_dates.add(occurrence.original_start)
+        code = live.get(occurrence.original_start)
+        if code is None:
+            if occurrence.original_start in revoked:
+                booking.access_codes.remove(revoked[occurrence.original_start])
                 db.session.flush()
-            db.session.add(AccessCode(
-                booking_id=booking.id, original_start=occurrence.original_start,
-                code=_new_code(), valid_from=occurrence.start - CODE_OPENS_BEFORE,
-                valid_until=occurrence.end, created_at=now))
-        elif late:
+            booking.access_codes.append(AccessCode(
+                original_start=occurrence.original_start, code=_new_code(),
+                valid_from=occurrence.start - CODE_OPENS_BEFORE, valid_until=occurrence.end,
+                created_at=now))
+        else:
             code.valid_from = occurrence.start - CODE_OPENS_BEFORE
             code.valid_until = occurrence.end
-        elif code is not None and code.revoked_at is None:
-            code.revoked_at = now
-    dates = {o.original_start for o in booking.occurrences}
-    for original_start, code in codes.items():
-        if original_start not in dates and code.revoked_at is None:
+    for original_start, code in live.items():
+        if original_start not in late_dates:
             code.revoked_at = now
     db.session.flush()
 
 
 def _new_code() -> str:
-    return f"{secrets.randbelow(10 ** CODE_DIGITS):0{CODE_DIGITS}d}"
+    return f"{secrets.randbelow(10 ** ACCESS_CODE_DIGITS):0{ACCESS_CODE_DIGITS}d}"
 
 
 # ------------------------------------------------------------------ who sees codes

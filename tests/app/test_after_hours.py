@@ -325,3 +325,21 @@ def test_the_key_holder_must_belong_to_the_association(client, library):
                                "key_holder_email": outsider.email}, headers=library.staff)
     assert answer.status_code == 422
     assert error_codes(answer) == ["not_a_member"]
+
+
+def test_the_confirmation_e_mail_carries_the_code_to_the_booker_and_the_log_masks_it(
+        client, app, library, caplog):
+    from app.models import OutboxMessage
+    from app.services.mail import MailSettings, transport
+
+    trusted = trust(client, library)
+    answer = book_late(client, library, trusted.booker)
+    secret = answer.get_json()["access_codes"][0]["code"]
+    [message] = db.session.scalars(select(OutboxMessage)).all()
+    assert message.to == trusted.booker.user.email
+    assert secret in message.text and secret in message.html
+    assert secret not in (message.ics or "")
+    with caplog.at_level("INFO", logger="app.services.mail"):
+        transport(message, MailSettings(base_url="http://agora.test", mail_from="a@b.c"))
+    assert "Access code" in caplog.text
+    assert secret not in caplog.text
