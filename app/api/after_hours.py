@@ -21,7 +21,7 @@ from app.api.responses import (
     TrustList,
     TrustOut,
 )
-from app.api.schemas import AfterHoursTermsIn, TrustIn
+from app.api.schemas import AfterHoursTermsIn, ExceptionIn, TrustIn
 from app.models import AccessCode, AfterHoursTerms, AssociationTrust, Booking
 from app.services import after_hours, bookings
 from app.services.branches import get_branch
@@ -143,12 +143,26 @@ def booking_access_codes(booking_id: int):
 def booking_exceptions(booking_id: int):
     """The rules stretched for the booking, with reason, who and when (staff)."""
     user = staff_user()
-    booking = bookings.get_booking(booking_id, user)
+    return jsonify(_exceptions_json(user, bookings.get_booking(booking_id, user)))
+
+
+@bp.post("/bookings/<int:booking_id>/exceptions")
+@responds(RuleExceptions, status=201)
+@accepts(ExceptionIn, role="staff")
+def grant_exception(booking_id: int, body: ExceptionIn):
+    """Stretch one named rule for a pending or confirmed booking or series (staff): its later
+    changes are checked with the rule stretched. Answers every rule stretched for it."""
+    user = staff_user()
+    booking = after_hours.grant_exception(user, booking_id, body.rule, body.reason)
+    return jsonify(_exceptions_json(user, booking)), 201
+
+
+def _exceptions_json(user: Any, booking: Booking) -> dict[str, Any]:
     zone = get_zone(booking.room.branch.timezone)
-    return jsonify({"items": [
+    return {"items": [
         {"rule": e.rule, "reason": e.reason, "granted_by_id": e.granted_by_id,
          "granted_at": to_rfc3339(e.granted_at, zone)}
-        for e in after_hours.exceptions_of(user, booking)]})
+        for e in after_hours.exceptions_of(user, booking)]}
 
 
 def terms_json(terms: AfterHoursTerms) -> dict[str, Any]:

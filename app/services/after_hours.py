@@ -262,6 +262,31 @@ def stretched_rules(actor: User, asked: Iterable[tuple[str, str]],
                           granted_by_id=actor.id, granted_at=now) for rule, reason in asked]
 
 
+@write_transaction
+def grant_exception(actor: User, booking_id: int, rule: str, reason: str,
+                    now: datetime | None = None) -> Booking:
+    """Staff let an existing booking or request (a whole series) break one named rule from
+    now on: its later changes are checked with the rule stretched. Granting a rule twice
+    replaces the reason on record."""
+    from app.services.bookings import get_booking
+
+    now = now or utcnow()
+    [granted] = stretched_rules(actor, [(rule, reason)], now)
+    booking = get_booking(booking_id, actor, to_change=True)
+    if booking.status not in ACTIVE_STATUSES:
+        raise RuleViolation.single("status", "not_active", gettext(
+            "Only a pending or confirmed booking can have a rule stretched."))
+    for existing in booking.rule_exceptions:
+        if existing.rule == rule:
+            existing.reason, existing.granted_by_id = granted.reason, granted.granted_by_id
+            existing.granted_at = granted.granted_at
+            break
+    else:
+        booking.rule_exceptions.append(granted)
+    db.session.flush()
+    return booking
+
+
 def sync_access_codes(booking: Booking, now: datetime) -> None:
     """Give every active after-hours date of the booking a code valid from 30 minutes before
     its start to its end; revoke the codes of dates cancelled, rejected, gone, or back within

@@ -14,10 +14,11 @@ from wtforms.fields.choices import SelectChoice
 from app.auth.forms import EmptyForm
 from app.extensions import db
 from app.models import Room
-from app.services import after_hours, associations, branches
+from app.services import after_hours, associations, bookings, branches
 from app.services.errors import AlreadyExists, NotFound, RuleViolation
 from app.web import bp
-from app.web.forms import STRETCH_CHOICES, AfterHoursTermsForm, TrustForm
+from app.web.bookings import booking_page
+from app.web.forms import STRETCH_CHOICES, AfterHoursTermsForm, StretchForm, TrustForm
 from app.web.query import iso_date
 from calendars import get_zone
 
@@ -165,6 +166,29 @@ def _staff_branch(branch_id: int):
         return branches.get_branch(branch_id)
     except NotFound:
         abort(404)
+
+
+@bp.route("/bookings/<int:booking_id>/exceptions", methods=["POST"])
+@login_required
+def booking_stretch(booking_id: int):
+    """Staff stretch one named rule for a booking or request, with a reason on record."""
+    if not current_user.is_staff:
+        abort(403)
+    try:
+        booking = bookings.get_booking(booking_id, current_user)
+    except NotFound:
+        abort(404)
+    form = StretchForm()
+    if form.validate_on_submit():
+        try:
+            after_hours.grant_exception(current_user, booking.id, form.rule.data,
+                                        form.reason.data or "")
+        except RuleViolation as error:
+            form.rule.errors = [e.message for e in error.errors]
+        else:
+            flash(gettext("The rule is stretched for this booking, on record."))
+            return redirect(url_for("web.booking_detail", booking_id=booking.id))
+    return booking_page(booking, form, 422)
 
 
 @bp.app_template_global("stretched_rule_name")

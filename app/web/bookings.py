@@ -23,7 +23,7 @@ from app.services.bookings import BookingChanges, BookingInput
 from app.services.capacity import capacity_of
 from app.services.errors import Conflict, Forbidden, NotFound, RuleViolation
 from app.web import bp
-from app.web.forms import BookingForm, MoveForm, ReasonForm
+from app.web.forms import BookingForm, MoveForm, ReasonForm, StretchForm
 from calendars import Interval, RecurrenceError, TimeInputError, get_zone, localize, to_rfc3339
 
 PREFILL = ("association_id", "title", "attendees", "day", "start", "end", "layout_id",
@@ -249,13 +249,20 @@ def my_bookings():
 @login_required
 def booking_detail(booking_id: int):
     """One booking: its occurrences and what the user may do with it."""
-    booking = _booking_or_404(booking_id)
+    return booking_page(_booking_or_404(booking_id))
+
+
+def booking_page(booking: Booking, stretch_form: StretchForm | None = None, status: int = 200):
+    """A booking's page; staff get the form to stretch a rule for it (``stretch_form``
+    carries its errors when it came back refused)."""
     return render_template(
         "web/booking.html", booking=booking,
         may_change=bookings.may_change(current_user, booking), action_form=EmptyForm(),
         reason_form=ReasonForm(), now=utcnow(),
         access_codes=after_hours.codes_for(current_user, booking),
-        rule_exceptions=after_hours.exceptions_of(current_user, booking))
+        rule_exceptions=after_hours.exceptions_of(current_user, booking),
+        stretch_form=(stretch_form or StretchForm(formdata=None))
+        if current_user.is_staff else None), status
 
 
 @bp.route("/bookings/<int:booking_id>/cancel", methods=["GET", "POST"])

@@ -223,3 +223,12 @@ class TrustForm(AgoraForm):
     association_id = SelectField(_l("Association"), coerce=int)
     key_holder_email = EmailField(_l("Key-holder's e-mail"),
                                   validators=[DataRequired(), Length(max=254)])
+
+
+class StretchForm(AgoraForm):
+    """Staff stretch one named rule for an existing booking or request, with a reason."""
+
+    rule = SelectField(_l("Rule to stretch"), choices=STRETCH_CHOICES[1:])
+    reason = TextAreaField(_l("Why (kept on record)"), validators=[
+        DataRequired(_l("Say why the rule is stretched: it is kept on record.")),
+        Length(max=2000)])

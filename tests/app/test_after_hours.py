@@ -343,3 +343,25 @@ def test_the_confirmation_e_mail_carries_the_code_to_the_booker_and_the_log_mask
         transport(message, MailSettings(base_url="http://agora.test", mail_from="a@b.c"))
     assert "Access code" in caplog.text
     assert secret not in caplog.text
+
+
+def test_staff_stretch_a_rule_on_a_request_and_the_member_may_then_change_it_so(client, library):
+    booker = make_booker()
+    day = future_day(12)
+    made = book(client, booker, library.late_room, local(day, 9), local(day, 12))
+    booking_id = made.get_json()["id"]
+    longer = {"start": local(day, 9).isoformat(), "end": local(day, 15).isoformat()}
+    refused = client.patch(f"/api/v1/bookings/{booking_id}", headers=booker.headers,
+                           json=longer)
+    assert error_codes(refused) == ["too_long"]
+    assert client.post(f"/api/v1/bookings/{booking_id}/exceptions", headers=booker.headers,
+                       json={"rule": "max_duration", "reason": "Mine"}).status_code == 403
+    granted = client.post(f"/api/v1/bookings/{booking_id}/exceptions", headers=library.staff,
+                          json={"rule": "max_duration", "reason": "Moving day"})
+    assert granted.status_code == 201
+    assert [e["rule"] for e in granted.get_json()["items"]] == ["max_duration"]
+    assert client.patch(f"/api/v1/bookings/{booking_id}", headers=booker.headers,
+                        json=longer).status_code == 200
+    blank = client.post(f"/api/v1/bookings/{booking_id}/exceptions", headers=library.staff,
+                        json={"rule": "horizon", "reason": " "})
+    assert blank.status_code == 400

@@ -96,8 +96,8 @@ def sample_urls(app, world: dict) -> list[tuple[str, str]]:
 
 
 def _library(app) -> dict:
-    """A branch with rooms and layouts, a verified association, a public event tonight,
-    a member's booking waiting for approval, and a staff member."""
+    """A branch with rooms and layouts, a verified association (trusted after hours), a
+    public event tonight, a member's booking waiting for approval, and a staff member."""
     branch = make_branch(name="Main Library", address="Krystalgade 15, 1172 København K")
     room = room_with_layouts(branch, "Event hall", [20, 60])
     quiet = room_with_layouts(branch, "Quiet room", [8], rules={"requires_approval": True})
@@ -119,6 +119,7 @@ def _library(app) -> dict:
         "association_id": booker.association.id,
     })
     assert pending.status_code == 201, pending.get_json()
+    _trust_after_hours(branch, quiet, booker, staff)
     return {
         "branch": branch.id, "room": room.id, "layout": room.layouts[0].id,
         "association": booker.association.id, "event": answer.get_json()["id"],
@@ -127,6 +128,18 @@ def _library(app) -> dict:
         "day": future_day(10).isoformat(),
         "emails": {"member": booker.user.email, "staff": staff.email},
     }
+
+
+def _trust_after_hours(branch, room, booker, staff) -> None:
+    """After-hours terms at the branch, and the member's association trusted there with the
+    member as its key-holder (terms accepted), so the after-hours pages show what they hold."""
+    from app.services import after_hours
+
+    after_hours.set_terms(staff, branch.id, after_hours.TermsInput(
+        "Lock the door behind you.", "22:30", (room.id,), 4))
+    trust = after_hours.trust_association(staff, branch.id, booker.association.id,
+                                          booker.user.email)
+    after_hours.accept_terms(booker.user, trust.id)
 
 
 @pytest.fixture(scope="module")
