@@ -178,7 +178,7 @@ def booking_stretch(booking_id: int):
         booking = bookings.get_booking(booking_id, current_user)
     except NotFound:
         abort(404)
-    form = StretchForm()
+    form = StretchForm(prefix="stretch")
     if form.validate_on_submit():
         try:
             after_hours.grant_exception(current_user, booking.id, form.rule.data,

@@ -261,7 +261,7 @@ def booking_page(booking: Booking, stretch_form: StretchForm | None = None, stat
         reason_form=ReasonForm(), now=utcnow(),
         access_codes=after_hours.codes_for(current_user, booking),
         rule_exceptions=after_hours.exceptions_of(current_user, booking),
-        stretch_form=(stretch_form or StretchForm(formdata=None))
+        stretch_form=(stretch_form or StretchForm(formdata=None, prefix="stretch"))
         if current_user.is_staff else None), status
 
 

@@ -10,8 +10,8 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import AccessCode, AssociationTrust, RuleException
-from tests.booking_helpers import make_booker
-from tests.builders import PASSWORD, future_day, make_branch, make_room, make_user
+from tests.booking_helpers import book, make_booker
+from tests.builders import PASSWORD, future_day, local, make_branch, make_room, make_user
 from tests.web_helpers import csrf_token, sign_in
 
 CLOSES_AT_EIGHT = {day: [["08:00", "20:00"]]
@@ -127,3 +127,26 @@ def test_members_see_no_stretch_fields_and_cannot_reach_the_staff_pages(client, 
     assert "stretch_rule" not in client.get(f"/rooms/{room.id}/book").get_data(as_text=True)
     assert client.get(f"/branches/{branch.id}/after-hours").status_code == 403
     assert client.get(f"/branches/{branch.id}/after-hours/settings").status_code == 403
+
+
+def test_staff_stretch_a_rule_on_a_request_from_its_page_and_need_a_reason(client, app):
+    room = make_room(make_branch(), name="Quiet room", rules={"requires_approval": True})
+    booker = make_booker()
+    day = future_day(9)
+    booking_id = book(client, booker, room, local(day, 15), local(day, 17)).get_json()["id"]
+    staff = signed_in(app, make_user("staff"))
+    page = f"/bookings/{booking_id}"
+    blank = staff.post(f"{page}/exceptions", data={
+        "stretch-rule": "quota", "stretch-reason": "", "csrf_token": csrf_token(staff, page)})
+    assert blank.status_code == 422
+    assert 'id="stretch-reason-error"' in blank.get_data(as_text=True)
+    granted = staff.post(f"{page}/exceptions", data={
+        "stretch-rule": "quota", "stretch-reason": "Extra term",
+        "csrf_token": csrf_token(staff, page)})
+    assert granted.status_code == 302
+    assert "Extra term" in staff.get(page).get_data(as_text=True)
+    member = signed_in(app, booker.user)
+    assert "Extra term" not in member.get(page).get_data(as_text=True)
+    assert member.post(f"{page}/exceptions", data={
+        "stretch-rule": "quota", "stretch-reason": "Mine",
+        "csrf_token": csrf_token(member, page)}).status_code == 403

@@ -1,6 +1,6 @@
 """After hours in a real Chromium against a real gunicorn: staff trust an association and
 its key-holder accepts the terms, a member books until 22:30 and reads the code; staff see
-tonight's after-hours list; staff stretch a rule while booking."""
+tonight's after-hours list; staff stretch a rule while booking and on a request."""
 
 from __future__ import annotations
 
@@ -39,9 +39,13 @@ def _library(app, *, late_booking: bool = False) -> dict:
 
     branch = make_branch(name="Main Library", opening_hours=CLOSES_AT_EIGHT)
     room = make_room(branch, name="Club room", rules={"max_minutes": 240})
-    make_room(branch, name="Study room")
+    quiet = make_room(branch, name="Study room", rules={"requires_approval": True})
     staff = make_user("staff")
     booker = make_booker()
+    bookings.create_booking(booker.user, BookingInput(
+        room_id=quiet.id, title="Homework club", attendees=6,
+        association_id=booker.association.id,
+        start=local(DAY, 15).isoformat(), end=local(DAY, 17).isoformat()))
     key_holder = make_user()
     key_holder.name = "Karen Keyholder"
     db.session.add(Membership(association_id=booker.association.id, user_id=key_holder.id))
@@ -176,5 +180,28 @@ def test_staff_stretch_a_rule_while_booking_and_see_it_on_the_booking(browser, s
     assert "Longer than the room's maximum" in listed
     assert "Once a year, agreed with the branch manager" in listed
     keep_screenshot(page, "after-hours-rule-stretched")
+    context.close()
+    assert refused == []
+
+
+def test_staff_stretch_a_rule_on_a_request_from_the_approvals_page(browser, served):
+    base, world = served
+    context = browser.new_context(locale="en-GB", viewport=PHONE)
+    page = context.new_page()
+    refused = watch_csp(page)
+    sign_in(page, base, world["staff"])
+    open_menu(page)
+    page.click("header >> text=Approvals")
+    page.click("main >> text=Homework club")
+    page.click("text=Stretch a rule (staff)")
+    assert page.get_attribute("#stretch-reason", "required") is not None
+    page.select_option("#stretch-rule", label="Beyond the booking horizon")
+    page.fill("#stretch-reason", "The club plans its spring term now")
+    page.click("#stretch-form button[type=submit]")
+    page.wait_for_selector("#rule-exceptions")
+    assert "The club plans its spring term now" in page.inner_text("#rule-exceptions")
+    assert page.inner_text("#booking-status") == "pending"
+    assert no_sideways_scroll(page)
+    keep_screenshot(page, "after-hours-rule-stretched-on-a-request")
     context.close()
     assert refused == []
