@@ -195,12 +195,14 @@ def _live_trust(association_id: int, branch_id: int) -> AssociationTrust | None:
 # ------------------------------------------------------------ the booking engine's view
 
 
-def allowances_for(booking: Booking) -> Allowances:
+def allowances_for(booking: Booking, planned: Sequence[Interval],
+                   hours: BranchHours) -> Allowances:
     """How far this booking may bend the time rules: its stretched rules, and the after-hours
-    limits if its association is trusted (key-holder accepted) at the room's branch."""
+    limits if its association is trusted (key-holder accepted) at the room's branch and any
+    of the ``planned`` dates lies outside the opening hours (only then is trust looked up)."""
     stretched = frozenset(e.rule for e in booking.rule_exceptions)
     association = booking.association
-    if association is None:
+    if association is None or not any(is_after_hours(i, hours) for i in planned):
         return Allowances(stretched)
     trust = _live_trust(association.id, booking.room.branch_id)
     terms = terms_of(booking.room.branch_id) if trust is not None and trust.active else None

@@ -25,6 +25,7 @@ from app.db import in_unit_of_work, write_transaction
 from app.extensions import db
 from app.i18n import status_name
 from app.models import (
+    AccessCode,
     Association,
     Booking,
     Branch,
@@ -79,10 +80,12 @@ class BookingInput:
 
 @dataclass
 class BookingResult:
-    """The booking, and the occurrences skipped because they clashed."""
+    """The booking, the occurrences skipped because they clashed, and its access codes."""
 
     booking: Booking
     skipped: list[dict[str, Any]] = field(default_factory=list)
+    # The live access codes of its after-hours dates (for the booker: see after_hours).
+    access_codes: list[AccessCode] = field(default_factory=list)
 
 
 # --------------------------------------------------------------------- create
@@ -98,7 +101,8 @@ def _create(actor: User, data: BookingInput, now: datetime) -> BookingResult:
     booking, plan = _prepare(actor, data, now)
     skipped = _place(booking, plan, actor, now, skip_conflicts=data.skip_conflicts)
     announce(booking, "created")
-    return BookingResult(booking, skipped)
+    return BookingResult(booking, skipped,
+                         [c for c in booking.access_codes if c.revoked_at is None])
 
 
 def _prepare(actor: User, data: BookingInput, now: datetime) -> tuple[Booking, list[Planned]]:
@@ -133,6 +137,7 @@ def _prepare(actor: User, data: BookingInput, now: datetime) -> tuple[Booking, l
         updated_at=now,
     )
     booking.rule_exceptions = after_hours.stretched_rules(actor, data.exceptions, now)
+    booking.access_codes = []  # known empty: no query for it when its codes are synced
     return booking, plan
 
 
@@ -208,9 +213,9 @@ def check_booking(actor: User, data: BookingInput, now: datetime | None = None) 
     series = data.rrule is not None
     problems: dict[int, list[str]] = {}
     errors: list[FieldError] = []
-    allowances = after_hours.allowances_for(booking)
     hours = _hours_of(room.branch, zone, plan)
     intervals = [Interval(p.start, p.end) for p in plan]
+    allowances = after_hours.allowances_for(booking, intervals, hours)
     for error in check_occurrences(intervals, RoomRules.of(room), hours, now,
                                    staff=actor.is_staff, allowances=allowances) + (
             after_hours.evening_errors(booking, intervals, hours, allowances)):
@@ -352,14 +357,12 @@ def _place(
     zone = get_zone(branch.timezone)
     active = [p for p in plan if p.status == "active"]
     to_check = active if check_times is None else list(check_times)
-    allowances = after_hours.allowances_for(booking)
     hours = _hours_of(branch, zone, to_check)
-    errors = check_occurrences(
-        [Interval(p.start, p.end) for p in to_check], RoomRules.of(room),
-        hours, now, staff=actor.is_staff, allowances=allowances,
-    )
-    errors += after_hours.evening_errors(booking, [Interval(p.start, p.end) for p in to_check],
-                                         hours, allowances)
+    intervals = [Interval(p.start, p.end) for p in to_check]
+    allowances = after_hours.allowances_for(booking, intervals, hours)
+    errors = check_occurrences(intervals, RoomRules.of(room), hours, now,
+                               staff=actor.is_staff, allowances=allowances)
+    errors += after_hours.evening_errors(booking, intervals, hours, allowances)
     errors += check_attendees(booking.attendees, room, booking.layout)
     if booking.association is not None and not actor.is_staff:
         errors += _quota_errors(booking, active, zone, allowances)
