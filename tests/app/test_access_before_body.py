@@ -37,6 +37,11 @@ WRITING_ROUTES = [
     ("POST", "/api/v1/associations/{id}/join-requests", "member"),
     ("POST", "/api/v1/associations/{id}/join-requests/{id}/accept", "member"),
     ("POST", "/api/v1/associations/{id}/join-requests/{id}/decline", "member"),
+    ("POST", "/api/v1/bookings/{id}/exceptions", "staff"),
+    ("PUT", "/api/v1/branches/{id}/after-hours/terms", "staff"),
+    ("POST", "/api/v1/branches/{id}/after-hours/trusts", "staff"),
+    ("DELETE", "/api/v1/after-hours/trusts/{id}", "staff"),
+    ("POST", "/api/v1/after-hours/trusts/{id}/accept", "member"),
 ]
 BODIES = [None, "{}", '{"name": 1, "unknown": true}']
 
