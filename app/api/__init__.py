@@ -8,6 +8,7 @@ bp = Blueprint("api", __name__)
 limiter.limit(lambda: current_app.config["RATELIMIT_API"])(bp)
 
 from app.api import (  # noqa: E402,F401
+    after_hours,
     approvals,
     associations,
     bookings,

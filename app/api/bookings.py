@@ -7,6 +7,7 @@ from flask_babel import gettext
 
 from app.api import bp
 from app.api.access import signed_in_user, staff_user
+from app.api.after_hours import code_json
 from app.api.openapi import (
     PAGE_PARAMS,
     accepts,
@@ -35,6 +36,8 @@ def create_booking(body: BookingIn):
     result = bookings.create_booking(user, _booking_input(body))
     answer = booking_json(result.booking)
     answer["skipped"] = result.skipped
+    # The caller booked it: the codes of its after-hours dates are theirs to see.
+    answer["access_codes"] = [code_json(result.booking, c) for c in result.access_codes]
     return jsonify(answer), 201
 
 
@@ -52,6 +55,7 @@ def _booking_input(body: BookingIn) -> BookingInput:
         rrule=body.recurrence.rrule if body.recurrence else None,
         exdates=tuple(body.recurrence.exdates) if body.recurrence else (),
         skip_conflicts=body.skip_conflicts,
+        exceptions=tuple((e.rule, e.reason) for e in body.exceptions),
     )
 
 

@@ -354,10 +354,109 @@ class BookingOut(Out):
     occurrences: list[OccurrenceOut]
 
 
+class AccessCodeOut(Out):
+    """The door code of one after-hours date: for the booker and the key-holder only."""
+
+    booking_id: Id
+    code: str
+    valid_from: AwareDatetime
+    valid_until: AwareDatetime
+
+
 class BookingCreated(BookingOut):
-    """A new booking, and the occurrences of a series left out because they clashed."""
+    """A new booking, the occurrences of a series left out because they clashed, and the
+    access codes of its after-hours dates (a trusted association's)."""
 
     skipped: list[RoomSpan]
+    access_codes: list[AccessCodeOut]
+
+
+class AccessCodes(Out):
+    """The live access codes of a booking's dates to come."""
+
+    items: list[AccessCodeOut]
+
+
+class RuleExceptionOut(Out):
+    """A rule staff let a booking break: which, why, who and when."""
+
+    rule: Literal["max_duration", "lead_time", "horizon", "quota"]
+    reason: str
+    granted_by_id: Id | None
+    granted_at: AwareDatetime
+
+
+class RuleExceptions(Out):
+    """The rules stretched for a booking (staff)."""
+
+    items: list[RuleExceptionOut]
+
+
+class AfterHoursTermsOut(Out):
+    """A branch's after-hours terms and limits."""
+
+    branch_id: Id
+    terms: str
+    latest_end: str
+    room_ids: list[Id]
+    evenings_per_month: int
+    updated_at: AwareDatetime
+
+
+class TrustOut(Out):
+    """An association trusted at a branch; ``active`` once its key-holder accepted the terms."""
+
+    id: Id
+    association_id: Id
+    association: str
+    branch_id: Id
+    key_holder_id: Id
+    key_holder: str
+    granted_at: AwareDatetime
+    terms_accepted_at: AwareDatetime | None
+    revoked_at: AwareDatetime | None
+    active: bool
+
+
+class TrustList(Out):
+    """The trusts of a branch, or those whose key the caller holds."""
+
+    items: list[TrustOut]
+
+
+class HeldCodeOut(AccessCodeOut):
+    """A code the caller holds, with the booking it opens."""
+
+    title: str
+    room_id: Id
+    room: str
+
+
+class MyAfterHours(Out):
+    """The caller's key-holder trusts and the codes they hold."""
+
+    trusts: list[TrustOut]
+    codes: list[HeldCodeOut]
+
+
+class AfterHoursRow(Out):
+    """One after-hours date of a branch's day: who, which room, which key-holder, when."""
+
+    booking_id: Id
+    title: str
+    association: str | None
+    room_id: Id
+    room: str
+    key_holder: str | None
+    start: AwareDatetime
+    end: AwareDatetime
+
+
+class AfterHoursDay(Out):
+    """A branch's after-hours list for one local day (never the codes)."""
+
+    date: str = Field(json_schema_extra={"format": "date"})
+    items: list[AfterHoursRow]
 
 
 class CheckedDate(Out):

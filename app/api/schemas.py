@@ -167,8 +167,19 @@ class RecurrenceIn(Body):
     exdates: list[Instant] = Field(default_factory=list, max_length=400)
 
 
+StretchableRule = Literal["max_duration", "lead_time", "horizon", "quota"]
+Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+
+
+class ExceptionIn(Body):
+    """One rule staff let this booking break, with the reason kept on record."""
+
+    rule: StretchableRule
+    reason: Reason
+
+
 class BookingIn(Body):
-    """A booking request."""
+    """A booking request; ``exceptions`` are for staff only (a member sending any gets 403)."""
 
     room_id: Id
     layout_id: Id | None = None
@@ -181,6 +192,25 @@ class BookingIn(Body):
     association_id: Id | None = None
     public: bool = False
     skip_conflicts: bool = False
+    exceptions: list[ExceptionIn] = Field(default_factory=list, max_length=4)
+
+
+class AfterHoursTermsIn(Body):
+    """A branch's after-hours terms and limits."""
+
+    terms: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1,
+                                            max_length=5000)]
+    latest_end: Annotated[str, StringConstraints(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")] = (
+        Field(examples=["22:30"]))
+    room_ids: list[Id] = Field(max_length=500)
+    evenings_per_month: int = Field(ge=0, le=31)
+
+
+class TrustIn(Body):
+    """Trust an association at a branch, with a key-holder (a member, by e-mail)."""
+
+    association_id: Id
+    key_holder_email: Email
 
 
 class BookingPatch(Patch):

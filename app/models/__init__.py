@@ -1,5 +1,11 @@
 """Agora's data model: one module per concept, all re-exported here."""
 
+from app.models.after_hours import (
+    AccessCode,
+    AfterHoursTerms,
+    AssociationTrust,
+    RuleException,
+)
 from app.models.association import Association, JoinRequest, Membership
 from app.models.base import Base, utcnow
 from app.models.booking import Booking, Occurrence, OccurrenceClaim
@@ -11,8 +17,11 @@ from app.models.room import CellRoom, FloorCell, Room
 from app.models.user import ApiToken, User
 
 __all__ = [
+    "AccessCode",
+    "AfterHoursTerms",
     "ApiToken",
     "Association",
+    "AssociationTrust",
     "Base",
     "Booking",
     "Branch",
@@ -30,6 +39,7 @@ __all__ = [
     "Proposal",
     "ProposalSupport",
     "Room",
+    "RuleException",
     "User",
     "utcnow",
 ]

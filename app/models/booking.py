@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import (
     DDL,
@@ -23,6 +24,9 @@ from app.models.base import Base, JSONText, UTCDateTime, utcnow
 from app.models.layout import Layout
 from app.models.room import Room
 from app.models.user import User
+
+if TYPE_CHECKING:
+    from app.models.after_hours import AccessCode, RuleException
 
 BOOKING_STATUSES = ("pending", "confirmed", "rejected", "cancelled")
 ACTIVE_STATUSES = ("pending", "confirmed")
@@ -81,6 +85,14 @@ class Booking(Base):
     association: Mapped[Association | None] = relationship()
     occurrences: Mapped[list[Occurrence]] = relationship(
         back_populates="booking", cascade="all, delete-orphan", order_by="Occurrence.start"
+    )
+    # Rules staff let this booking break (app.models.after_hours), kept with the booking.
+    rule_exceptions: Mapped[list[RuleException]] = relationship(
+        cascade="all, delete-orphan", order_by="RuleException.id"
+    )
+    # Door codes of its after-hours dates (app.models.after_hours), for the booker's e-mail.
+    access_codes: Mapped[list[AccessCode]] = relationship(
+        cascade="all, delete-orphan", order_by="AccessCode.original_start"
     )
 
 

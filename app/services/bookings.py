@@ -25,6 +25,7 @@ from app.db import in_unit_of_work, write_transaction
 from app.extensions import db
 from app.i18n import status_name
 from app.models import (
+    AccessCode,
     Association,
     Booking,
     Branch,
@@ -32,13 +33,20 @@ from app.models import (
     Membership,
     Occurrence,
     Room,
+    RuleException,
     User,
     utcnow,
 )
 from app.models.booking import ACTIVE_STATUSES
-from app.services import conflicts
+from app.services import after_hours, conflicts
 from app.services.associations import is_admin, membership_of
-from app.services.booking_rules import BranchHours, RoomRules, check_occurrences, check_quota
+from app.services.booking_rules import (
+    Allowances,
+    BranchHours,
+    RoomRules,
+    check_occurrences,
+    check_quota,
+)
 from app.services.booking_times import Planned, parse_booking_time, plan_series, rrule_until
 from app.services.capacity import capacity_of, check_attendees
 from app.services.closures import closures_touching
@@ -66,14 +74,18 @@ class BookingInput:
     rrule: str | None = None
     exdates: tuple[str, ...] = ()
     skip_conflicts: bool = False
+    # (rule, reason): rules staff let this booking break, on record (see after_hours).
+    exceptions: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass
 class BookingResult:
-    """The booking, and the occurrences skipped because they clashed."""
+    """The booking, the occurrences skipped because they clashed, and its access codes."""
 
     booking: Booking
     skipped: list[dict[str, Any]] = field(default_factory=list)
+    # The live access codes of its after-hours dates (for the booker: see after_hours).
+    access_codes: list[AccessCode] = field(default_factory=list)
 
 
 # --------------------------------------------------------------------- create
@@ -89,7 +101,8 @@ def _create(actor: User, data: BookingInput, now: datetime) -> BookingResult:
     booking, plan = _prepare(actor, data, now)
     skipped = _place(booking, plan, actor, now, skip_conflicts=data.skip_conflicts)
     announce(booking, "created")
-    return BookingResult(booking, skipped)
+    return BookingResult(booking, skipped,
+                         [c for c in booking.access_codes if c.revoked_at is None])
 
 
 def _prepare(actor: User, data: BookingInput, now: datetime) -> tuple[Booking, list[Planned]]:
@@ -123,6 +136,8 @@ def _prepare(actor: User, data: BookingInput, now: datetime) -> tuple[Booking, l
         created_at=now,
         updated_at=now,
     )
+    booking.rule_exceptions = after_hours.stretched_rules(actor, data.exceptions, now)
+    booking.access_codes = []  # known empty: no query for it when its codes are synced
     return booking, plan
 
 
@@ -198,9 +213,12 @@ def check_booking(actor: User, data: BookingInput, now: datetime | None = None) 
     series = data.rrule is not None
     problems: dict[int, list[str]] = {}
     errors: list[FieldError] = []
-    for error in check_occurrences([Interval(p.start, p.end) for p in plan], RoomRules.of(room),
-                                   _hours_of(room.branch, zone, plan), now,
-                                   staff=actor.is_staff):
+    hours = _hours_of(room.branch, zone, plan)
+    intervals = [Interval(p.start, p.end) for p in plan]
+    allowances = after_hours.allowances_for(booking, intervals, hours)
+    for error in check_occurrences(intervals, RoomRules.of(room), hours, now,
+                                   staff=actor.is_staff, allowances=allowances) + (
+            after_hours.evening_errors(booking, intervals, hours, allowances)):
         match = _OCCURRENCE_FIELD.match(error.field)
         if match:
             problems.setdefault(int(match[1]), []).append(error.message)
@@ -210,7 +228,7 @@ def check_booking(actor: User, data: BookingInput, now: datetime | None = None) 
             errors.append(error)
     errors += check_attendees(booking.attendees, room, booking.layout)
     if booking.association is not None and not actor.is_staff:
-        errors += _quota_errors(booking, plan, zone)
+        errors += _quota_errors(booking, plan, zone, allowances)
     clashes = _clashes(booking, plan, room, conflicts.share_of_floor(room.id).room_ids)
     dates = [
         DateCheck(p.start, p.end,
@@ -339,13 +357,15 @@ def _place(
     zone = get_zone(branch.timezone)
     active = [p for p in plan if p.status == "active"]
     to_check = active if check_times is None else list(check_times)
-    errors = check_occurrences(
-        [Interval(p.start, p.end) for p in to_check], RoomRules.of(room),
-        _hours_of(branch, zone, to_check), now, staff=actor.is_staff,
-    )
+    hours = _hours_of(branch, zone, to_check)
+    intervals = [Interval(p.start, p.end) for p in to_check]
+    allowances = after_hours.allowances_for(booking, intervals, hours)
+    errors = check_occurrences(intervals, RoomRules.of(room), hours, now,
+                               staff=actor.is_staff, allowances=allowances)
+    errors += after_hours.evening_errors(booking, intervals, hours, allowances)
     errors += check_attendees(booking.attendees, room, booking.layout)
     if booking.association is not None and not actor.is_staff:
-        errors += _quota_errors(booking, active, zone)
+        errors += _quota_errors(booking, active, zone, allowances)
     if errors:
         raise RuleViolation(errors)
     booking.capacity_flag = None  # the room holds them again
@@ -363,6 +383,7 @@ def _place(
         plan = [p for p in plan if p.original_start not in clashes_by_start]
 
     _write_occurrences(booking, plan, room, floor.cell_ids)
+    after_hours.sync_access_codes(booking, now)
     return skipped
 
 
@@ -385,7 +406,8 @@ def _hours_of(branch: Branch, zone: tzinfo, planned: Sequence[Planned]) -> Branc
     return BranchHours(zone, branch.opening_hours, closures)
 
 
-def _quota_errors(booking: Booking, active: Sequence[Planned], zone: tzinfo) -> list[FieldError]:
+def _quota_errors(booking: Booking, active: Sequence[Planned], zone: tzinfo,
+                  allowances: Allowances) -> list[FieldError]:
     branch = booking.room.branch
     if branch.quota_hours_per_week is None and branch.quota_bookings_per_week is None:
         return []
@@ -407,7 +429,7 @@ def _quota_errors(booking: Booking, active: Sequence[Planned], zone: tzinfo) -> 
     )
     existing = [Interval(s, e) for s, e in rows]
     return check_quota(new, existing, zone, branch.quota_hours_per_week,
-                       branch.quota_bookings_per_week)
+                       branch.quota_bookings_per_week, allowances.stretched)
 
 
 def _clashes(
@@ -832,6 +854,9 @@ def _change_following(
         created_at=now,
         updated_at=now,
     )
+    successor.rule_exceptions = [
+        RuleException(rule=e.rule, reason=e.reason, granted_by_id=e.granted_by_id,
+                      granted_at=e.granted_at) for e in booking.rule_exceptions]
     _apply_details(successor, changes)
     head_exdates = [e for e in booking.exdates if datetime.fromisoformat(e) < pivot.original_start]
     booking.rrule = rrule_until(booking.rrule, pivot.original_start - timedelta(seconds=1))
@@ -842,6 +867,7 @@ def _change_following(
     plan = plan_series(successor.start, successor.end, zone, successor.rrule, exdates)
     plan = _carry_exceptions(plan, exceptions, zone, shift)
     _place(successor, plan, actor, now)
+    after_hours.sync_access_codes(booking, now)
     announce(booking, "changed")
     announce(successor, "changed")
     return successor
@@ -863,6 +889,7 @@ def cancel_booking(actor: User, booking_id: int, reason: str = "",
     booking.status_reason = reason
     _touch(booking, now)
     db.session.flush()
+    after_hours.sync_access_codes(booking, now)
     announce(booking, "cancelled")
     return booking
 
@@ -883,6 +910,7 @@ def cancel_occurrence(actor: User, booking_id: int, start_text: str, *,
             booking.status = "cancelled"
         _touch(booking, now)
         db.session.flush()
+        after_hours.sync_access_codes(booking, now)
         announce(booking, "cancelled" if booking.status == "cancelled" else "changed")
     db.session.flush()
     return booking
@@ -943,6 +971,7 @@ def decide(actor: User, booking_id: int, approve: bool, reason: str = "",
     booking.status_reason = reason.strip()
     _touch(booking, now)
     db.session.flush()
+    after_hours.sync_access_codes(booking, now)
     announce(booking, "approved" if approve else "rejected")
     return booking
 

@@ -10,6 +10,7 @@ back-off and ``flask outbox send`` retries it. Nothing here ever fails a booking
 from __future__ import annotations
 
 import logging
+import re
 import smtplib
 import ssl
 import time
@@ -29,6 +30,7 @@ from app.db import unit_of_work
 from app.extensions import db
 from app.i18n import N_, format_local, known_language
 from app.models import Association, Booking, JoinRequest, OutboxMessage, User, utcnow
+from app.models.after_hours import ACCESS_CODE_DIGITS
 from app.models.booking import ACTIVE_STATUSES
 from app.services.feeds import feed_event
 from calendars import build_invitation, get_zone
@@ -237,6 +239,8 @@ def compose(booking: Booking, kind: str, settings: MailSettings) -> tuple[str, s
         facts.append((gettext("Reason"), booking.status_reason))
     if kind == "over_capacity" and booking.capacity_flag:
         facts.append((gettext("Reason"), booking.capacity_flag))
+    if kind in ("created", "approved", "changed"):
+        facts += _access_code_facts(booking)
     sentence = gettext(_SENTENCES[key], title=booking.title, place=place)
     hello = gettext("Hello %(name)s,", name=name) if name else gettext("Hello,")
     see = gettext("See the booking")
@@ -257,6 +261,16 @@ def compose(booking: Booking, kind: str, settings: MailSettings) -> tuple[str, s
         f"<p>{escape(attached)}</p>"
     )
     return subject, text, html
+
+
+def _access_code_facts(booking: Booking) -> list[tuple[str, str]]:
+    """The door code of each after-hours date, for the booker's eyes only (this e-mail goes
+    to the booker alone; the log fallback of ``transport`` masks the codes)."""
+    zone = get_zone(booking.room.branch.timezone)
+    return [(gettext("Access code"), gettext(
+        "%(code)s, valid %(start)s–%(end)s", code=c.code,
+        start=format_local(c.valid_from, zone), end=format_local(c.valid_until, zone, "time")))
+        for c in booking.access_codes if c.revoked_at is None]
 
 
 def _when(booking: Booking) -> str:
@@ -451,11 +465,19 @@ def _claim(ids: Sequence[int] | None, now: datetime, limit: int) -> list[int]:
     return list(claimed)
 
 
+_ACCESS_CODE = re.compile(rf"\b\d{{{ACCESS_CODE_DIGITS}}}\b")
+
+
+def _masked_codes(text: str) -> str:
+    """The text with anything shaped like an access code masked: codes are never logged."""
+    return _ACCESS_CODE.sub("•" * ACCESS_CODE_DIGITS, text)
+
+
 def transport(message: OutboxMessage, settings: MailSettings) -> None:
     """Hand the e-mail to SMTP, or, without SMTP_HOST, write it to the log."""
     if not settings.smtp_host:
         log.info("E-mail (no SMTP_HOST configured) to %s: %s\n%s", message.to,
-                 message.subject, message.text)
+                 message.subject, _masked_codes(message.text))
         return
     email = as_email(message, settings)
     with smtplib.SMTP(settings.smtp_host, settings.smtp_port,

@@ -108,6 +108,9 @@ function requestBody() {
     if (!rrule) return null;
     body.recurrence = { rrule };
   }
+  // Staff only: a rule stretched on record (the field is not on members' forms).
+  const stretched = value("stretch_rule");
+  if (stretched) body.exceptions = [{ rule: stretched, reason: value("stretch_reason") || "-" }];
   return body;
 }
 

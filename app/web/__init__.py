@@ -5,6 +5,7 @@ from flask import Blueprint
 bp = Blueprint("web", __name__, template_folder="templates")
 
 from app.web import (  # noqa: E402,F401
+    after_hours,
     approvals,
     bookings,
     closures,

@@ -15,7 +15,7 @@ from wtforms.fields.choices import SelectChoice
 from app.auth.forms import EmptyForm
 from app.extensions import db
 from app.models import Booking, Occurrence, Room, utcnow
-from app.services import associations, bookings
+from app.services import after_hours, associations, bookings
 from app.services import layouts as layout_service
 from app.services.availability import Alternative, room_availability
 from app.services.booking_times import repeat_rule
@@ -23,13 +23,14 @@ from app.services.bookings import BookingChanges, BookingInput
 from app.services.capacity import capacity_of
 from app.services.errors import Conflict, Forbidden, NotFound, RuleViolation
 from app.web import bp
-from app.web.forms import BookingForm, MoveForm, ReasonForm
+from app.web.forms import BookingForm, MoveForm, ReasonForm, StretchForm
 from calendars import Interval, RecurrenceError, TimeInputError, get_zone, localize, to_rfc3339
 
 PREFILL = ("association_id", "title", "attendees", "day", "start", "end", "layout_id",
            "repeat", "ends", "count", "until", "public")
 FIELD_OF = {"start": "start", "end": "end", "attendees": "attendees", "title": "title",
-            "association_id": "association_id", "layout_id": "layout_id"}
+            "association_id": "association_id", "layout_id": "layout_id",
+            "exceptions[0].rule": "stretch_rule", "exceptions[0].reason": "stretch_reason"}
 
 
 @bp.route("/rooms/<int:room_id>/book", methods=["GET", "POST"])
@@ -187,6 +188,7 @@ def _booking_input(room: Room, form: BookingForm) -> BookingInput:
         public=bool(form.public.data),
         rrule=rrule,
         exdates=exdates,
+        exceptions=form.stretched() if current_user.is_staff else (),
     )
 
 
@@ -238,18 +240,29 @@ def my_bookings():
     upcoming = bookings.upcoming_of(current_user)
     changeable = {u.booking.id for u in upcoming if bookings.may_change(current_user, u.booking)}
     return render_template("web/bookings.html", upcoming=upcoming, changeable=changeable,
-                           past=bookings.past_of(current_user))
+                           past=bookings.past_of(current_user),
+                           holds_keys=bool(after_hours.trusts_held_by(current_user)
+                                           or after_hours.codes_held_by(current_user)))
 
 
 @bp.route("/bookings/<int:booking_id>")
 @login_required
 def booking_detail(booking_id: int):
     """One booking: its occurrences and what the user may do with it."""
-    booking = _booking_or_404(booking_id)
+    return booking_page(_booking_or_404(booking_id))
+
+
+def booking_page(booking: Booking, stretch_form: StretchForm | None = None, status: int = 200):
+    """A booking's page; staff get the form to stretch a rule for it (``stretch_form``
+    carries its errors when it came back refused)."""
     return render_template(
         "web/booking.html", booking=booking,
         may_change=bookings.may_change(current_user, booking), action_form=EmptyForm(),
-        reason_form=ReasonForm(), now=utcnow())
+        reason_form=ReasonForm(), now=utcnow(),
+        access_codes=after_hours.codes_for(current_user, booking),
+        rule_exceptions=after_hours.exceptions_of(current_user, booking),
+        stretch_form=(stretch_form or StretchForm(formdata=None, prefix="stretch"))
+        if current_user.is_staff else None), status
 
 
 @bp.route("/bookings/<int:booking_id>/cancel", methods=["GET", "POST"])

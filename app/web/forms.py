@@ -66,6 +66,13 @@ ENDS = (
     SelectChoice("count", _l("After a number of times")),
     SelectChoice("until", _l("On a date")),
 )
+STRETCH_CHOICES = (
+    SelectChoice("", _l("No rule stretched")),
+    SelectChoice("max_duration", _l("Longer than the room's maximum")),
+    SelectChoice("lead_time", _l("Shorter lead time")),
+    SelectChoice("horizon", _l("Beyond the booking horizon")),
+    SelectChoice("quota", _l("Over the association's quota")),
+)
 
 
 class BookingForm(AgoraForm):
@@ -93,6 +100,10 @@ class BookingForm(AgoraForm):
     description = TextAreaField(_l("Notes for staff and members"),
                                 validators=[Length(max=5000)])
     skip_dates = StringField()  # sent by the 'book only the free dates' button, not rendered
+    # Staff only (the view removes them for members): one rule this booking may break.
+    stretch_rule = SelectField(_l("Stretch a rule"), default="",
+                               choices=STRETCH_CHOICES)
+    stretch_reason = TextAreaField(_l("Why (kept on record)"), validators=[Length(max=2000)])
 
     def validate_end(self, field: TimeField) -> None:
         """After the start, on the same day."""
@@ -113,6 +124,17 @@ class BookingForm(AgoraForm):
                 self.until.errors = [*self.until.errors,
                                      _l("Pick a date on or after the first date.")]
         return valid and not (self.count.errors or self.until.errors)
+
+    def validate_stretch_reason(self, field: TextAreaField) -> None:
+        """A stretched rule needs its reason."""
+        if self.stretch_rule.data and not (field.data or "").strip():
+            raise ValidationError(_l("Say why the rule is stretched: it is kept on record."))
+
+    def stretched(self) -> tuple[tuple[str, str], ...]:
+        """The (rule, reason) staff chose, if any."""
+        if not self.stretch_rule.data:
+            return ()
+        return ((self.stretch_rule.data, (self.stretch_reason.data or "").strip()),)
 
     def skipped(self) -> list[date]:
         """The local dates to leave out of the series (unreadable ones are ignored)."""
@@ -195,3 +217,31 @@ class RoomShapeForm(AgoraForm):
     obstacles = TextAreaField(_l("Obstacles: one a line, their corners x, y; x, y; x, y"),
                               validators=[Optional(), Length(max=200_000)])
     force = BooleanField(_l("Save anyway"))
+
+
+class AfterHoursTermsForm(AgoraForm):
+    """A branch's after-hours terms and limits (staff)."""
+
+    terms = TextAreaField(_l("Terms the key-holder accepts"),
+                          validators=[DataRequired(), Length(max=5000)])
+    latest_end = TimeField(_l("Latest end"), validators=[DataRequired()])
+    room_ids = CheckboxesField(_l("Rooms open after hours"), coerce=int, choices=[])
+    evenings_per_month = IntegerField(_l("Evenings a month per association"), default=4,
+                                      validators=[InputRequired(), NumberRange(0, 31)])
+
+
+class TrustForm(AgoraForm):
+    """Trust an association at a branch, with a key-holder from among its members (staff)."""
+
+    association_id = SelectField(_l("Association"), coerce=int)
+    key_holder_email = EmailField(_l("Key-holder's e-mail"),
+                                  validators=[DataRequired(), Length(max=254)])
+
+
+class StretchForm(AgoraForm):
+    """Staff stretch one named rule for an existing booking or request, with a reason."""
+
+    rule = SelectField(_l("Rule to stretch"), choices=STRETCH_CHOICES[1:])
+    reason = TextAreaField(_l("Why (kept on record)"), validators=[
+        DataRequired(_l("Say why the rule is stretched: it is kept on record.")),
+        Length(max=2000)])

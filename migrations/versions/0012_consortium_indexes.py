@@ -8,13 +8,13 @@
   layout of the consortium.
 
 Revision ID: 0012_consortium_indexes
-Revises: 0009_proposals
+Revises: 0010_after_hours
 """
 
 from alembic import op
 
 revision = "0012_consortium_indexes"
-down_revision = "0009_proposals"
+down_revision = "0010_after_hours"
 branch_labels = None
 depends_on = None
 

@@ -43,6 +43,11 @@ WRITING_ROUTES = [
     ("POST", "/api/v1/proposals/{id}/coffee", "member"),
     ("POST", "/api/v1/proposals/{id}/state", "staff"),
     ("POST", "/api/v1/proposals/{id}/schedule", "staff"),
+    ("POST", "/api/v1/bookings/{id}/exceptions", "staff"),
+    ("PUT", "/api/v1/branches/{id}/after-hours/terms", "staff"),
+    ("POST", "/api/v1/branches/{id}/after-hours/trusts", "staff"),
+    ("DELETE", "/api/v1/after-hours/trusts/{id}", "staff"),
+    ("POST", "/api/v1/after-hours/trusts/{id}/accept", "member"),
 ]
 BODIES = [None, "{}", '{"name": 1, "unknown": true}']
 

@@ -101,8 +101,8 @@ def sample_urls(app, world: dict) -> list[tuple[str, str]]:
 
 
 def _library(app) -> dict:
-    """A branch with rooms and layouts, a verified association, a public event tonight,
-    a member's booking waiting for approval, and a staff member."""
+    """A branch with rooms and layouts, a verified association (trusted after hours), a
+    public event tonight, a member's booking waiting for approval, and a staff member."""
     branch = make_branch(name="Main Library", address="Krystalgade 15, 1172 København K")
     room = room_with_layouts(branch, "Event hall", [20, 60])
     quiet = room_with_layouts(branch, "Quiet room", [8], rules={"requires_approval": True})
@@ -133,12 +133,13 @@ def _library(app) -> dict:
     assert proposal.status_code == 201, proposal.get_json()
     proposal_id = proposal.get_json()["id"]
     for supporter in (staff, booker.user):
-        answer = client.post(f"/api/v1/proposals/{proposal_id}/support",
-                             headers=bearer(make_token(supporter)),
-                             json={"kind": "come", "notify": True})
-        assert answer.status_code == 200, answer.get_json()
+        support = client.post(f"/api/v1/proposals/{proposal_id}/support",
+                              headers=bearer(make_token(supporter)),
+                              json={"kind": "come", "notify": True})
+        assert support.status_code == 200, support.get_json()
     coffee = client.post(f"/api/v1/proposals/{proposal_id}/coffee", headers=booker.headers)
     assert coffee.status_code == 200, coffee.get_json()
+    _trust_after_hours(branch, quiet, booker, staff)
     return {
         "branch": branch.id, "room": room.id, "layout": room.layouts[0].id,
         "association": booker.association.id, "event": answer.get_json()["id"],
@@ -147,6 +148,18 @@ def _library(app) -> dict:
         "day": future_day(10).isoformat(), "proposal": proposal_id,
         "emails": {"member": booker.user.email, "staff": staff.email},
     }
+
+
+def _trust_after_hours(branch, room, booker, staff) -> None:
+    """After-hours terms at the branch, and the member's association trusted there with the
+    member as its key-holder (terms accepted), so the after-hours pages show what they hold."""
+    from app.services import after_hours
+
+    after_hours.set_terms(staff, branch.id, after_hours.TermsInput(
+        "Lock the door behind you.", "22:30", (room.id,), 4))
+    trust = after_hours.trust_association(staff, branch.id, booker.association.id,
+                                          booker.user.email)
+    after_hours.accept_terms(booker.user, trust.id)
 
 
 @pytest.fixture(scope="module")
