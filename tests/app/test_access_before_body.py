@@ -17,6 +17,7 @@ WRITING_ROUTES = [
     ("POST", "/api/v1/rooms", "staff"),
     ("PATCH", "/api/v1/rooms/{id}", "staff"),
     ("DELETE", "/api/v1/rooms/{id}", "staff"),
+    ("POST", "/api/v1/rooms/{id}/preview", "staff"),
     ("POST", "/api/v1/rooms/{id}/layouts", "staff"),
     ("POST", "/api/v1/rooms/{id}/layouts/preview", "staff"),
     ("POST", "/api/v1/rooms/{id}/layouts/arrange", "staff"),
