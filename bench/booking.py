@@ -39,6 +39,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -159,7 +160,7 @@ def _server_cpu(base: str) -> float:
     command lines do not tell).
     """
     ticks = 0
-    for pid in _listening_processes(int(base.rsplit(":", 1)[1])):
+    for pid in _listening_processes(urlsplit(base).port):
         try:
             fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
         except OSError:  # the process ended while we looked
