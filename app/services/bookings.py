@@ -84,7 +84,7 @@ def create_booking(actor: User, data: BookingInput, now: datetime | None = None)
     return _retrying_lost_race(lambda: _create(actor, data, now or utcnow()))
 
 
-@write_transaction
+@write_transaction(keep_loaded=True)
 def _create(actor: User, data: BookingInput, now: datetime) -> BookingResult:
     booking, plan = _prepare(actor, data, now)
     skipped = _place(booking, plan, actor, now, skip_conflicts=data.skip_conflicts)
