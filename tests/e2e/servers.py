@@ -63,7 +63,8 @@ def _serve(env: dict, port: int, workers: int, log, entry: str) -> Iterator[str]
             process.wait()
 
 
-def _wait_until_up(base: str, process: subprocess.Popen, log, seconds: float = 30.0) -> None:
+def _wait_until_up(base: str, process: subprocess.Popen, log, seconds: float = 120.0) -> None:
+    # Generous: on a shared machine under load, two workers importing the app take a while.
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -75,7 +76,7 @@ def _wait_until_up(base: str, process: subprocess.Popen, log, seconds: float = 3
                 return
         except requests.RequestException:
             time.sleep(0.2)
-    raise RuntimeError("gunicorn did not answer within 30 s")
+    raise RuntimeError(f"gunicorn did not answer within {seconds:.0f} s")
 
 
 @contextmanager
