@@ -62,11 +62,12 @@ WRK_SCRIPTS = ROOT / "bench" / "wrk"
 WRK_THREADS = 2
 WRK_CONNECTIONS = 8
 ROUND_SECONDS = 3
+round_seconds = ROUND_SECONDS  # --seconds
 CREATE_ROUNDS = 7
 AVAILABILITY_ROUNDS = 21
 
 
-def build(url: str, instance: Path) -> dict:
+def build(url: str, instance: Path, occurrences: int = OCCURRENCES) -> dict:
     """50 rooms side by side, 200,000 occurrences spread over two years, a staff token."""
     app = create_app({"DATABASE_URL": url, "INSTANCE_PATH": str(instance),
                       "SECRET_KEY": "bench-secret-0123456789abcdef"})
@@ -79,7 +80,7 @@ def build(url: str, instance: Path) -> dict:
         token = make_token(staff)
         today = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
         first = today - timedelta(days=300)
-        per_room = OCCURRENCES // ROOMS
+        per_room = occurrences // ROOMS
         for room in rooms:
             _fill(room, staff.id, first, per_room)
         db.session.commit()
@@ -114,11 +115,12 @@ class Round:
     seconds: float
     client_cpu: float
     server_cpu: float
+    settle_seconds: float = 0.0
 
 
 def wrk(base: str, script: str, headers: dict, arguments: Sequence[str] = (),
         settle: Callable[[], None] = lambda: None) -> tuple[Round, dict]:
-    """Run wrk (WRK_THREADS threads, WRK_CONNECTIONS connections, ROUND_SECONDS) on ``base``.
+    """Run wrk (WRK_THREADS threads, WRK_CONNECTIONS connections, ``round_seconds``) on ``base``.
 
     The script counts the answers in its ``response`` callback; any answer other than the
     one expected (201 for creates, 200 for pings) or any socket error stops the bench.
@@ -127,7 +129,7 @@ def wrk(base: str, script: str, headers: dict, arguments: Sequence[str] = (),
     (from the kernel, when it exits) and the gunicorn processes' (from /proc).
     """
     command = [WRK, "-t", str(WRK_THREADS), "-c", str(WRK_CONNECTIONS),
-               "-d", f"{ROUND_SECONDS}s", "--timeout", "30s", "-s", str(WRK_SCRIPTS / script),
+               "-d", f"{round_seconds}s", "--timeout", "30s", "-s", str(WRK_SCRIPTS / script),
                *(f"-H{name}: {value}" for name, value in headers.items()),
                base, "--", *arguments, str(WRK_THREADS)]
     server_before = _server_cpu(base)
@@ -148,9 +150,12 @@ def wrk(base: str, script: str, headers: dict, arguments: Sequence[str] = (),
             f"{script}: {counted['other']} unexpected answers (first: HTTP "
             f"{counted['first_other_status']} {counted['first_other_body']!r}) and "
             f"{counted['socket_errors']} socket errors\n{output}")
+    if not counted["ok"]:
+        raise SystemExit(f"{script}: no answer within the round; is the machine that busy?"
+                         f" (try --seconds 10)\n{output}")
     seconds = counted["duration_us"] / 1e6 + (elapsed - wrk_seconds)
     return Round(counted["ok"] / seconds, counted["ok"], seconds,
-                 usage.ru_utime + usage.ru_stime, server_cpu), counted
+                 usage.ru_utime + usage.ru_stime, server_cpu, elapsed - wrk_seconds), counted
 
 
 def _server_cpu(base: str) -> float:
@@ -318,7 +323,13 @@ def main() -> None:
     parser.add_argument("--both", action="store_true",
                         help="SQLite, then the PostgreSQL server of AGORA_BENCH_DATABASE_URL")
     parser.add_argument("--creates-only", action="store_true", help="skip part 2")
+    parser.add_argument("--seconds", type=int, default=ROUND_SECONDS,
+                        help="length of each wrk round (longer on a busy machine)")
+    parser.add_argument("--occurrences", type=int, default=OCCURRENCES,
+                        help="stored occurrences (fewer: a quicker, less realistic set-up)")
     options = parser.parse_args()
+    global round_seconds
+    round_seconds = options.seconds
     server = os.environ.get("AGORA_BENCH_DATABASE_URL")
     if options.both and not server:
         raise SystemExit("--both needs AGORA_BENCH_DATABASE_URL (a PostgreSQL server)")
@@ -333,28 +344,33 @@ def main() -> None:
             else:
                 url, drop = f"sqlite:///{instance / 'bench.sqlite3'}", lambda: None
             try:
-                run(url, instance, trivial, creates_only=options.creates_only)
+                run(url, instance, trivial, creates_only=options.creates_only,
+                    occurrences=options.occurrences)
             finally:
                 drop()
 
 
-def run(url: str, instance: Path, trivial: Round, *, creates_only: bool = False) -> None:
+def run(url: str, instance: Path, trivial: Round, *, creates_only: bool = False,
+        occurrences: int = OCCURRENCES) -> None:
     """Build the world on ``url``, then measure and print."""
     print(f"database: {url.split('@')[-1]}")
     started = time.perf_counter()
-    world = build(url, instance)
-    print(f"setup: {ROOMS} rooms, {OCCURRENCES:,} occurrences in "
+    world = build(url, instance, occurrences)
+    print(f"setup: {ROOMS} rooms, {occurrences:,} occurrences in "
           f"{time.perf_counter() - started:.1f} s")
     measured = bench_creates(url, instance, world)
     bare = statistics.median(r.rate for r in measured["bare"])
     creates = statistics.median(r.rate for r in measured["create"])
-    rounds = f"(median of {CREATE_ROUNDS} rounds of {ROUND_SECONDS} s)"
+    rounds = f"(median of {CREATE_ROUNDS} rounds of {round_seconds} s)"
     client = f"wrk {WRK_THREADS} threads, {WRK_CONNECTIONS} connections"
     print(f"bare JSON endpoint:        {bare:8.1f} requests/s {rounds}, {client}")
     print(f"booking create (no clash): {creates:8.1f} requests/s {rounds}; "
           f"{sum(r.answers for r in measured['create'])} creates, every answer a 201")
     print(f"ratio create / bare:       {measured['ratio']:8.1%}   "
           f"(median of the rounds; target >= 25 %)")
+    settle = statistics.median(r.settle_seconds for r in measured["create"])
+    print(f"  (each create round's clock includes sending its e-mails: median {settle:.2f} s "
+          f"after wrk's {round_seconds} s)")
     print("is the client the limit? CPU seconds per second of wall clock (2 cores):")
     for name, kind in (("ping", "bare"), ("create", "create")):
         got = measured[kind]
