@@ -135,12 +135,17 @@ R = TypeVar("R")
 
 
 @contextmanager
-def unit_of_work(session: Session | None = None) -> Iterator[Session]:
+def unit_of_work(session: Session | None = None, *,
+                 keep_loaded: bool = False) -> Iterator[Session]:
     """One writing use case: take the write lock, commit at the end, roll back on any error.
 
     A unit entered inside another joins it, so a service that calls another writing
     service still commits once, at the outermost end. Whether a request succeeded
     never decides a commit: only leaving this block without an exception does.
+
+    ``keep_loaded``: what the unit read and wrote stays loaded after the commit instead
+    of being read again when the answer is rendered. It is what the unit committed,
+    read under its write lock; the request's session ends with the request.
     """
     session = session or db.session()
     if session.info.get(IN_UNIT_OF_WORK):
@@ -150,7 +155,7 @@ def unit_of_work(session: Session | None = None) -> Iterator[Session]:
     session.info[IN_UNIT_OF_WORK] = True
     try:
         yield session
-        session.commit()
+        _commit(session, keep_loaded=keep_loaded)
     except BaseException:
         session.rollback()
         raise
@@ -176,6 +181,15 @@ def dry_run(session: Session | None = None) -> Iterator[Session]:
     finally:
         session.info.pop(IN_UNIT_OF_WORK, None)
         session.rollback()
+
+
+def _commit(session: Session, *, keep_loaded: bool) -> None:
+    expire_on_commit = session.expire_on_commit
+    session.expire_on_commit = expire_on_commit and not keep_loaded
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = expire_on_commit
 
 
 def in_unit_of_work(session: Session | None = None) -> bool:
@@ -226,12 +240,18 @@ def _forget_stray_writes(session: Session, transaction: Any) -> None:
         session.info.pop(WROTE_OUTSIDE_A_UNIT, None)
 
 
-def write_transaction(function: Callable[P, R]) -> Callable[P, R]:
-    """Run the decorated service function as one :func:`unit_of_work`."""
+def write_transaction(function: Callable[P, R] | None = None, *,
+                      keep_loaded: bool = False) -> Any:
+    """Run the decorated service function as one :func:`unit_of_work`.
+
+    ``@write_transaction`` or ``@write_transaction(keep_loaded=True)`` (see there).
+    """
+    if function is None:
+        return functools.partial(write_transaction, keep_loaded=keep_loaded)
 
     @functools.wraps(function)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-        with unit_of_work():
+        with unit_of_work(keep_loaded=keep_loaded):
             return function(*args, **kwargs)
 
     return wrapper

@@ -4,8 +4,12 @@ measured in the same run.
 1. Requests per second of booking creates (no conflicts) against a real gunicorn with
    2 workers, versus a bare JSON endpoint of the same app (GET /api/v1/ping, with the same
    bearer token), in alternating rounds; the ratio is the median of the rounds' ratios.
-   A create round ends when its e-mails are delivered too (the workers' couriers send
-   them in the background), so that work never lands on the next ping round.
+   The load comes from wrk (C, 2 threads, 8 connections; ``bench/wrk/*.lua`` give each
+   create its own room and slot and count every answer: anything but a 201 stops the
+   bench). A create round ends when its e-mails are delivered too (the workers'
+   couriers send them in the background), so that work never lands on the next ping
+   round. Evidence that the client is not the limit: wrk's CPU time against the
+   server's, and wrk's rate on a WSGI app that does nothing, on the same gunicorn.
    Target: creates >= 25 % of the bare endpoint.
 2. Availability of 50 rooms for one week with 200,000 stored occurrences, versus the
    raw indexed SQL overlap query (the engine's own SQL text, run on the bare driver
@@ -14,25 +18,32 @@ measured in the same run.
 
 Run from the repository root: ``python bench/booking.py`` (SQLite file in a temporary
 folder; set AGORA_BENCH_DATABASE_URL to a PostgreSQL server to measure that instead: the
-bench creates a database of its own there and drops it afterwards).
+bench creates a database of its own there and drops it afterwards; ``--both`` measures
+SQLite and then that server; ``--creates-only`` skips part 2). Needs ``wrk``
+(``apt-get install wrk``).
 """
 
 from __future__ import annotations
 
+import argparse
+import json
 import os
 import statistics
+import subprocess
 import sys
 import tempfile
-import threading
 import time
 import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-import requests  # noqa: E402
 from sqlalchemy import Engine, create_engine, insert, text  # noqa: E402
 
 from app import create_app  # noqa: E402
@@ -46,14 +57,17 @@ from tests.e2e.servers import gunicorn  # noqa: E402
 
 ROOMS = 50
 OCCURRENCES = 200_000
-CLIENT_THREADS = 4
-REQUESTS = 400
-PINGS = 1000
+WRK = "/usr/bin/wrk"
+WRK_SCRIPTS = ROOT / "bench" / "wrk"
+WRK_THREADS = 2
+WRK_CONNECTIONS = 8
+ROUND_SECONDS = 3
+round_seconds = ROUND_SECONDS  # --seconds
 CREATE_ROUNDS = 7
 AVAILABILITY_ROUNDS = 21
 
 
-def build(url: str, instance: Path) -> dict:
+def build(url: str, instance: Path, occurrences: int = OCCURRENCES) -> dict:
     """50 rooms side by side, 200,000 occurrences spread over two years, a staff token."""
     app = create_app({"DATABASE_URL": url, "INSTANCE_PATH": str(instance),
                       "SECRET_KEY": "bench-secret-0123456789abcdef"})
@@ -66,7 +80,7 @@ def build(url: str, instance: Path) -> dict:
         token = make_token(staff)
         today = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
         first = today - timedelta(days=300)
-        per_room = OCCURRENCES // ROOMS
+        per_room = occurrences // ROOMS
         for room in rooms:
             _fill(room, staff.id, first, per_room)
         db.session.commit()
@@ -92,71 +106,140 @@ def _fill(room: Room, user_id: int, first: datetime, count: int) -> None:
     db.session.execute(insert(Occurrence.__table__), rows)
 
 
-def rate(url_for_index, method: str, body_for_index, headers: dict, total: int,
-         settle=lambda: None) -> float:
-    """Requests per second with CLIENT_THREADS threads sending ``total`` requests.
+@dataclass(frozen=True)
+class Round:
+    """One wrk run: its good answers per second, and the CPU time of client and server."""
 
-    The clock stops once ``settle()`` returns after the last answer: work the requests
-    left behind (their e-mails) counts against them, not against the next round.
+    rate: float
+    answers: int
+    seconds: float
+    client_cpu: float
+    server_cpu: float
+    settle_seconds: float = 0.0
+
+
+def wrk(base: str, script: str, headers: dict, arguments: Sequence[str] = (),
+        settle: Callable[[], None] = lambda: None) -> tuple[Round, dict]:
+    """Run wrk (WRK_THREADS threads, WRK_CONNECTIONS connections, ``round_seconds``) on ``base``.
+
+    The script counts the answers in its ``response`` callback; any answer other than the
+    one expected (201 for creates, 200 for pings) or any socket error stops the bench.
+    The clock runs until ``settle()`` returns: work the requests left behind (their
+    e-mails) counts against them, not against the next round. CPU seconds are wrk's own
+    (from the kernel, when it exits) and the gunicorn processes' (from /proc).
     """
-    counter = iter(range(total))
-    lock = threading.Lock()
-    failures = []
-
-    def worker() -> None:
-        session = requests.Session()
-        session.headers.update(headers)
-        while True:
-            with lock:
-                index = next(counter, None)
-            if index is None:
-                return
-            response = session.request(method, url_for_index(index),
-                                       json=body_for_index(index), timeout=30)
-            if response.status_code >= 300:
-                failures.append(response.status_code)
-
-    threads = [threading.Thread(target=worker) for _ in range(CLIENT_THREADS)]
+    command = [WRK, "-t", str(WRK_THREADS), "-c", str(WRK_CONNECTIONS),
+               "-d", f"{round_seconds}s", "--timeout", "30s", "-s", str(WRK_SCRIPTS / script),
+               *(f"-H{name}: {value}" for name, value in headers.items()),
+               base, "--", *arguments, str(WRK_THREADS)]
+    server_before = _server_cpu(base)
     started = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    output = process.stdout.read().decode()
+    _, status, usage = os.wait4(process.pid, 0)
+    process.returncode = os.waitstatus_to_exitcode(status)
+    wrk_seconds = time.perf_counter() - started
     settle()
     elapsed = time.perf_counter() - started
-    if failures:
-        raise SystemExit(f"{len(failures)} requests failed, e.g. {failures[:5]}")
-    return total / elapsed
+    server_cpu = _server_cpu(base) - server_before
+    if process.returncode != 0:
+        raise SystemExit(f"wrk failed ({process.returncode}):\n{output}")
+    counted = json.loads(output.strip().splitlines()[-1])
+    if counted["other"] or counted["socket_errors"]:
+        raise SystemExit(
+            f"{script}: {counted['other']} unexpected answers (first: HTTP "
+            f"{counted['first_other_status']} {counted['first_other_body']!r}) and "
+            f"{counted['socket_errors']} socket errors\n{output}")
+    if not counted["ok"]:
+        raise SystemExit(f"{script}: no answer within the round; is the machine that busy?"
+                         f" (try --seconds 10)\n{output}")
+    seconds = counted["duration_us"] / 1e6 + (elapsed - wrk_seconds)
+    return Round(counted["ok"] / seconds, counted["ok"], seconds,
+                 usage.ru_utime + usage.ru_stime, server_cpu, elapsed - wrk_seconds), counted
 
 
-def bench_creates(url: str, instance: Path, world: dict) -> tuple[float, float, float]:
-    """Median bare and create rates, and the median of the rounds' ratios.
+def _server_cpu(base: str) -> float:
+    """CPU seconds (user + system) used so far by the gunicorn serving ``base``, all workers.
+
+    Its processes are those holding the listening socket (gunicorn renames them, so their
+    command lines do not tell).
+    """
+    ticks = 0
+    for pid in _listening_processes(urlsplit(base).port):
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:  # the process ended while we looked
+            continue
+        ticks += int(fields[11]) + int(fields[12])  # utime, stime
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def _listening_processes(port: int) -> list[str]:
+    """The ids of the processes holding the socket that listens on 127.0.0.1:``port``."""
+    wanted = f"0100007F:{port:04X}"
+    inodes = {f"socket:[{fields[9]}]" for fields in
+              (line.split() for line in Path("/proc/net/tcp").read_text().splitlines()[1:])
+              if fields[1] == wanted and fields[3] == "0A"}  # 0A: LISTEN
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            if any(os.readlink(fd) in inodes for fd in (entry / "fd").iterdir()):
+                found.append(entry.name)
+        except OSError:
+            continue
+    return found
+
+
+def bench_creates(url: str, instance: Path, world: dict) -> dict[str, Any]:
+    """Bare and create rounds, alternating, against gunicorn with 2 workers; medians.
 
     Rounds alternate a burst of pings and a burst of creates, so that a neighbour's load
-    on this shared machine hits both sides of each ratio alike.
+    on this shared machine hits both sides of each ratio alike. The medians are of the
+    rounds' rates and of each round pair's ratio.
     """
-    rooms, token = world["rooms"], world["token"]
-    start0 = world["first"] + timedelta(days=340, hours=14)  # after the availability week
-
-    def booking(index: int) -> dict:
-        start = start0 + timedelta(days=index // len(rooms))
-        return {"room_id": rooms[index % len(rooms)], "title": f"Bench {index}", "attendees": 5,
-                "start": start.isoformat(), "end": (start + timedelta(hours=2)).isoformat()}
-
-    headers = {"Authorization": f"Bearer {token}"}
+    headers = {"Authorization": f"Bearer {world['token']}"}
+    first_day = world["first"] + timedelta(days=340)  # after the availability week
+    rooms = ",".join(str(room) for room in world["rooms"])
     outbox = create_engine(url)
-    bares, creates = [], []
-    with gunicorn(url, instance, workers=2, OUTBOX_DELIVERY="courier") as base:
-        rate(lambda i: f"{base}/api/v1/ping", "GET", lambda i: None, headers, 100)
-        for round_ in range(CREATE_ROUNDS):
-            bares.append(rate(lambda i: f"{base}/api/v1/ping", "GET", lambda i: None,
-                              headers, PINGS))
-            creates.append(rate(lambda i: f"{base}/api/v1/bookings", "POST",
-                                lambda i, first=round_ * REQUESTS: booking(first + i),
-                                headers, REQUESTS, settle=lambda: _until_delivered(outbox)))
+    bares: list[Round] = []
+    creates: list[Round] = []
+    offset = 0
+    with gunicorn(url, instance, workers=2, OUTBOX_DELIVERY="courier",
+                  API_CHECK_RESPONSES="false") as base:
+        wrk(f"{base}/api/v1/ping", "ping.lua", headers)  # warm up both workers
+        for _round in range(CREATE_ROUNDS):
+            bares.append(wrk(f"{base}/api/v1/ping", "ping.lua", headers)[0])
+            created, counted = wrk(f"{base}/api/v1/bookings", "create.lua", headers,
+                                   [str(offset), str(int(first_day.timestamp())), rooms],
+                                   settle=lambda: _until_delivered(outbox))
+            creates.append(created)
+            offset = counted["next_offset"]
     outbox.dispose()
-    ratios = [c / b for c, b in zip(creates, bares, strict=True)]
-    return statistics.median(bares), statistics.median(creates), statistics.median(ratios)
+    _check_every_create_stored(url, sum(c.answers for c in creates))
+    ratios = [c.rate / b.rate for c, b in zip(creates, bares, strict=True)]
+    return {"bare": bares, "create": creates, "ratio": statistics.median(ratios)}
+
+
+def _check_every_create_stored(url: str, created: int) -> None:
+    """Each 201 counted by wrk is a booking in the database (besides the stored ones)."""
+    engine = create_engine(url)
+    with engine.connect() as connection:
+        stored = connection.execute(text(
+            "SELECT count(*) FROM booking WHERE title LIKE 'Bench %'")).scalar_one()
+    engine.dispose()
+    if stored < created:
+        raise SystemExit(f"wrk counted {created} bookings created, the database holds {stored}")
+
+
+def bench_trivial(instance: Path) -> Round:
+    """wrk against a WSGI app that does nothing, on the same gunicorn: the client's reach."""
+    with gunicorn("sqlite://", instance, workers=2, entry="bench.trivial_wsgi:app") as base:
+        wrk(f"{base}/", "ping.lua", {})
+        rounds = sorted((wrk(f"{base}/", "ping.lua", {})[0] for _ in range(3)),
+                        key=lambda r: r.rate)
+        return rounds[1]
 
 
 def _until_delivered(engine: Engine, seconds: float = 60.0) -> None:
@@ -236,36 +319,80 @@ def _timed(action) -> float:
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--both", action="store_true",
+                        help="SQLite, then the PostgreSQL server of AGORA_BENCH_DATABASE_URL")
+    parser.add_argument("--creates-only", action="store_true", help="skip part 2")
+    parser.add_argument("--seconds", type=int, default=ROUND_SECONDS,
+                        help="length of each wrk round (longer on a busy machine)")
+    parser.add_argument("--occurrences", type=int, default=OCCURRENCES,
+                        help="stored occurrences (fewer: a quicker, less realistic set-up)")
+    options = parser.parse_args()
+    global round_seconds
+    round_seconds = options.seconds
     server = os.environ.get("AGORA_BENCH_DATABASE_URL")
+    if options.both and not server:
+        raise SystemExit("--both needs AGORA_BENCH_DATABASE_URL (a PostgreSQL server)")
+    servers = [None, server] if options.both else [server]
     with tempfile.TemporaryDirectory() as folder:
-        instance = Path(folder)
-        if server:
-            url, drop = fresh_postgres_database(server, "agora_bench")
-        else:
-            url, drop = f"sqlite:///{instance / 'bench.sqlite3'}", lambda: None
-        try:
-            run(url, instance)
-        finally:
-            drop()
+        trivial = bench_trivial(Path(folder))
+    for server in servers:
+        with tempfile.TemporaryDirectory() as folder:
+            instance = Path(folder)
+            if server:
+                url, drop = fresh_postgres_database(server, "agora_bench")
+            else:
+                url, drop = f"sqlite:///{instance / 'bench.sqlite3'}", lambda: None
+            try:
+                run(url, instance, trivial, creates_only=options.creates_only,
+                    occurrences=options.occurrences)
+            finally:
+                drop()
 
 
-def run(url: str, instance: Path) -> None:
+def run(url: str, instance: Path, trivial: Round, *, creates_only: bool = False,
+        occurrences: int = OCCURRENCES) -> None:
     """Build the world on ``url``, then measure and print."""
     print(f"database: {url.split('@')[-1]}")
     started = time.perf_counter()
-    world = build(url, instance)
-    print(f"setup: {ROOMS} rooms, {OCCURRENCES:,} occurrences in "
+    world = build(url, instance, occurrences)
+    print(f"setup: {ROOMS} rooms, {occurrences:,} occurrences in "
           f"{time.perf_counter() - started:.1f} s")
-    bare, creates, ratio = bench_creates(url, instance, world)
-    rounds = f"(median of {CREATE_ROUNDS} rounds)"
-    print(f"bare JSON endpoint:        {bare:8.1f} requests/s {rounds}")
-    print(f"booking create (no clash): {creates:8.1f} requests/s {rounds}")
-    print(f"ratio create / bare:       {ratio:8.1%}   (median of the rounds; target >= 25 %)")
+    measured = bench_creates(url, instance, world)
+    bare = statistics.median(r.rate for r in measured["bare"])
+    creates = statistics.median(r.rate for r in measured["create"])
+    rounds = f"(median of {CREATE_ROUNDS} rounds of {round_seconds} s)"
+    client = f"wrk {WRK_THREADS} threads, {WRK_CONNECTIONS} connections"
+    print(f"bare JSON endpoint:        {bare:8.1f} requests/s {rounds}, {client}")
+    print(f"booking create (no clash): {creates:8.1f} requests/s {rounds}; "
+          f"{sum(r.answers for r in measured['create'])} creates, every answer a 201")
+    print(f"ratio create / bare:       {measured['ratio']:8.1%}   "
+          f"(median of the rounds; target >= 25 %)")
+    settle = statistics.median(r.settle_seconds for r in measured["create"])
+    print(f"  (each create round's clock includes sending its e-mails: median {settle:.2f} s "
+          f"after wrk's {round_seconds} s)")
+    print("is the client the limit? CPU seconds per second of wall clock (2 cores):")
+    for name, kind in (("ping", "bare"), ("create", "create")):
+        got = measured[kind]
+        wall = sum(r.seconds for r in got)
+        print(f"  {name:6}  wrk {sum(r.client_cpu for r in got) / wall:5.2f}   "
+              f"gunicorn {sum(r.server_cpu for r in got) / wall:5.2f}   "
+              f"(wrk CPU per request {_per_request(got, 'client_cpu'):6.1f} µs, "
+              f"server {_per_request(got, 'server_cpu'):7.1f} µs)")
+    print(f"  wrk on a WSGI app doing nothing (same gunicorn, 2 workers): {trivial.rate:8.1f} "
+          f"requests/s = {trivial.rate / bare:.1f}x the bare endpoint")
+    if creates_only:
+        return
     raw, service, found = bench_availability(world)
     print(f"raw indexed SQL, 50 rooms x 1 week:   {raw * 1000:8.2f} ms")
     print(f"availability of the 50 rooms, 1 week:  {service * 1000:8.2f} ms "
           f"({found} busy intervals)")
     print(f"ratio availability / raw:             {service / raw:8.2f}x  (target <= 3x)")
+
+
+def _per_request(rounds: Sequence[Round], field: str) -> float:
+    """CPU microseconds per good answer, over ``rounds``."""
+    return sum(getattr(r, field) for r in rounds) / sum(r.answers for r in rounds) * 1e6
 
 
 if __name__ == "__main__":

@@ -92,14 +92,24 @@ class BookingResult:
 
 
 def create_booking(actor: User, data: BookingInput, now: datetime | None = None) -> BookingResult:
-    """Book a room once or as a series: whole or not at all (unless skip_conflicts)."""
-    return _retrying_lost_race(lambda: _create(actor, data, now or utcnow()))
+    """Book a room once or as a series: whole or not at all (unless skip_conflicts).
+
+    The first attempt may leave the clash check to the database (see ``_place``); if the
+    database refuses, the retry checks and answers 409 with what is in the way. Inside a
+    caller's unit of work there is no retry, so there it always checks first.
+    """
+    now = now or utcnow()
+    first_attempt = iter([not in_unit_of_work()])
+    return _retrying_lost_race(
+        lambda: _create(actor, data, now, trust_constraint=next(first_attempt, False)))
 
 
-@write_transaction
-def _create(actor: User, data: BookingInput, now: datetime) -> BookingResult:
+@write_transaction(keep_loaded=True)
+def _create(actor: User, data: BookingInput, now: datetime, *,
+            trust_constraint: bool = False) -> BookingResult:
     booking, plan = _prepare(actor, data, now)
-    skipped = _place(booking, plan, actor, now, skip_conflicts=data.skip_conflicts)
+    skipped = _place(booking, plan, actor, now, skip_conflicts=data.skip_conflicts,
+                     trust_constraint=trust_constraint)
     announce(booking, "created")
     return BookingResult(booking, skipped,
                          [c for c in booking.access_codes if c.revoked_at is None])
@@ -346,11 +356,15 @@ def _place(
     *,
     skip_conflicts: bool = False,
     check_times: Sequence[Planned] | None = None,
+    trust_constraint: bool = False,
 ) -> list[dict[str, Any]]:
     """Check ``plan`` for ``booking`` and write its occurrences and claims.
 
     ``check_times`` (default: every active planned occurrence) are the ones whose
     time rules are checked; capacity and conflicts are checked for all of them.
+    ``trust_constraint``: skip the clash query where the database's exclusion
+    constraint alone refuses every clash it would find (``_constraint_decides``); the
+    caller must then retry a refused attempt with the check, for the 409's details.
     """
     room = booking.room
     branch = room.branch
@@ -373,7 +387,10 @@ def _place(
 
     _refuse_self_overlap(active, room, zone)
     floor = conflicts.share_of_floor(room.id, lock=True)
-    clashes_by_start = _clashes(booking, active, room, floor.room_ids)
+    if trust_constraint and _constraint_decides(room, floor, skip_conflicts=skip_conflicts):
+        clashes_by_start = {}
+    else:
+        clashes_by_start = _clashes(booking, active, room, floor.room_ids)
     skipped: list[dict[str, Any]] = []
     if clashes_by_start:
         if not skip_conflicts or len(clashes_by_start) == len(active):
@@ -385,6 +402,18 @@ def _place(
     _write_occurrences(booking, plan, room, floor.cell_ids)
     after_hours.sync_access_codes(booking, now)
     return skipped
+
+
+def _constraint_decides(room: Room, floor: conflicts.FloorShare, *, skip_conflicts: bool) -> bool:
+    """Whether the exclusion constraint refuses exactly the clashes ``_clashes`` finds.
+
+    On PostgreSQL it does for a room with cells (its claims overlap another active
+    occurrence's claims on a shared cell exactly when their blocks, buffers included,
+    overlap), unless the room has a changeover time (a rule between layouts, not in the
+    claims) or the request skips clashing dates (it must know which ones they are).
+    """
+    return (db.session.get_bind().dialect.name == "postgresql" and bool(floor.cell_ids)
+            and not room.changeover_minutes and not skip_conflicts)
 
 
 def _refuse_self_overlap(active: Sequence[Planned], room: Room, zone: tzinfo) -> None:

@@ -8,6 +8,7 @@ import secrets
 
 from flask_babel import gettext
 from sqlalchemy import bindparam, select
+from sqlalchemy.orm import joinedload
 
 from app.db import write_transaction
 from app.extensions import db
@@ -50,7 +51,9 @@ def revoke_token(token_id: int, owner: User | None = None) -> ApiToken:
     return token
 
 
-_TOKEN_BY_HASH = select(ApiToken).where(ApiToken.token_hash == bindparam("token_hash"))
+# The token and its user in one query: every API request reads both.
+_TOKEN_BY_HASH = (select(ApiToken).options(joinedload(ApiToken.user))
+                  .where(ApiToken.token_hash == bindparam("token_hash")))
 
 
 def find_active_token(plain: str, purpose: str) -> ApiToken | None:
