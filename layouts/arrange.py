@@ -127,15 +127,18 @@ def arrange(room: RoomShape, style: str, rules: RulePack,
 def _verdicts() -> Iterator[None]:
     """While in force, each set of items is validated once: trimming, placing spaces,
     pruning and cutting ask about the same items again and again."""
-    token = _VERDICTS.set({})
+    token, clean = _VERDICTS.set({}), _CLEAN.set(set())
     try:
         yield
     finally:
         _VERDICTS.reset(token)
+        _CLEAN.reset(clean)
 
 
 _VERDICTS: ContextVar[dict[tuple[Item, ...], tuple[bool, list[Violation]]] | None] = ContextVar(
     "verdicts", default=None)
+# The sets of items that validated without an error: in any order they have none.
+_CLEAN: ContextVar[set[frozenset[Item]] | None] = ContextVar("clean", default=None)
 
 
 def _errors(room: RoomShape, items: Iterable[Item], rules: RulePack,
@@ -150,6 +153,11 @@ def _errors(room: RoomShape, items: Iterable[Item], rules: RulePack,
     if memo is not None and (found := memo.get(key)) is not None and (
             not complete or found[0]):
         return found[1]
+    clean = _CLEAN.get()
+    if clean is not None and frozenset(key) in clean:
+        # The same items in another order (a theatre's rows trimmed from either end,
+        # where no trimming was needed): no error in any order.
+        return []
     layout = Layout("trial", "custom", key)
     if not complete and (placement := placement_violations(room, layout)):
         if memo is not None:
@@ -158,6 +166,8 @@ def _errors(room: RoomShape, items: Iterable[Item], rules: RulePack,
     errors = [v for v in validate_layout(room, layout, rules) if v.severity == "error"]
     if memo is not None:
         memo[key] = (True, errors)
+    if clean is not None and not errors:
+        clean.add(frozenset(key))
     return errors
 
 
