@@ -21,15 +21,16 @@ from collections.abc import Callable, Iterable, Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass
 
+import numpy as np
 import shapely
 from shapely import affinity
-from shapely.geometry import Point, Polygon, box
+from shapely.geometry import Polygon, box
 from shapely.ops import polylabel, unary_union
 from shapely.strtree import STRtree
 
 from layouts.capacity import Capacity, compute_capacity, room_capacity
 from layouts.catalogue import CATALOGUE
-from layouts.layout import Item, Layout, footprint
+from layouts.layout import Item, Layout, footprint, footprints, rotated_boxes
 from layouts.room import RoomShape
 from layouts.rulepacks import RulePack
 from layouts.theatre import (
@@ -229,17 +230,21 @@ def best_of(room: RoomShape, style: str, rules: RulePack, target: int,
 
     With ``estimate`` (the places a candidate keeps once its spaces are placed, by which
     the candidates then come most first), the search stops once the best holds as many
-    as the next candidate's estimate rather than its chairs; with ``patience=None`` it
-    never stops before a candidate's own places say it cannot do better.
+    as the next candidate's estimate rather than its chairs, less the fewest places that
+    pruning after validation took from any candidate tried (those lost to a route the
+    estimate cannot see: candidates alike lose alike, and each tried costs validations);
+    with ``patience=None`` it never stops before a candidate's own places say it cannot do
+    better.
     """
     name = f"{style.replace('_', ' ').title()} (auto)"
     best: tuple[int, Layout] | None = None
     fallback: Layout | None = None
     limit = None if patience is None else UNPROVEN * patience
+    shortfall = 0
     for tried, candidate in enumerate(itertools.islice(_distinct(candidates), limit)):
         bound = _places(candidate) if estimate is None or patience is None else estimate(
             candidate)
-        if best is not None and (best[0] >= min(bound, target) or (
+        if best is not None and (best[0] >= min(bound - shortfall, target) or (
                 patience is not None and tried >= patience)):
             if estimate is None or patience is None:
                 break
@@ -256,6 +261,8 @@ def best_of(room: RoomShape, style: str, rules: RulePack, target: int,
             fallback = fallback or layout
             continue
         places = _places(list(layout.items))
+        if estimate is not None and patience is not None:
+            shortfall = min(shortfall, max(0, bound - places)) if best else max(0, bound - places)
         if best is None or places > best[0]:
             best = (places, layout)
         if places >= target:
@@ -962,52 +969,60 @@ def _seat_swaps(items: list[Item],
     chairs = [item for item in items if item.kind == "chair"]
     if not chairs:
         return
-    shapes = [footprint(chair) for chair in chairs]
-    tree = STRtree(shapes)
-    outlines = [footprint(item) for item in items]
+    space = CATALOGUE["wheelchair_space"]
+    turns = [chair.rotation for chair in chairs]
+    radians = np.radians(turns)
+    xs = np.array([chair.x for chair in chairs]) + np.sin(radians) * SWAP_SHIFT
+    ys = np.array([chair.y for chair in chairs]) - np.cos(radians) * SWAP_SHIFT
+    half_w, half_d = space.width / 2, space.depth / 2
+    spaces = rotated_boxes(xs, ys, turns, [(-half_w, -half_d, half_w, half_d)] * len(chairs))
+    behind = rotated_boxes(xs, ys, turns,
+                           [(-half_w, -half_d - PASSAGE, half_w, -half_d)] * len(chairs))
+    outlines = footprints(items)
     everything = STRtree(outlines)
+    # Every item a space would stand on, with more than a sliver of it.
+    hits = everything.query(spaces, predicate="intersects")
+    overlaps = shapely.area(shapely.intersection(spaces[hits[0]], outlines[hits[1]])) > 1e-4
+    under: list[list[Item]] = [[] for _ in chairs]
+    blocked = np.zeros(len(chairs), dtype=bool)
+    for spot, other in zip(hits[0][overlaps].tolist(), hits[1][overlaps].tolist(), strict=True):
+        if items[other].kind == "chair":
+            under[spot].append(items[other])
+        else:
+            blocked[spot] = True
+    outline = room.outline
+    shapely.prepare(outline)
+    fits = ~blocked & shapely.covers(outline, spaces) & shapely.covers(outline, behind)
+    fits[np.unique(everything.query(behind, predicate="intersects")[0])] = False
     doors = unary_union([door.segment for door in room.doors]) if room.doors else None
-    found = []
-    for chair in chairs:
-        turn = math.radians(chair.rotation)
-        x = chair.x + math.sin(turn) * SWAP_SHIFT
-        y = chair.y - math.cos(turn) * SWAP_SHIFT
-        shape = footprint(Item("wheelchair_space", x, y, chair.rotation))
-        under = [chairs[int(i)] for i in tree.query(shape, predicate="intersects")
-                 if shape.intersection(shapes[int(i)]).area > 1e-4]
-        others = [int(i) for i in everything.query(shape, predicate="intersects")
-                  if items[int(i)] not in under
-                  and shape.intersection(outlines[int(i)]).area > 1e-4]
-        if others or not room.outline.covers(shape):
-            continue
-        behind = affinity.translate(affinity.rotate(BEHIND_SPACE, chair.rotation, origin=(0, 0)),
-                                    x, y)
-        if not room.outline.covers(behind) or len(
-                everything.query(behind, predicate="intersects")) > 0:
-            continue
-        near = Point(x, y).distance(doors) if doors is not None else 0.0
-        found.append((len(under), _between_chairs(chair, tree, shapes), near,
-                      round(x, 3), round(y, 3), chair.rotation, under))
-    found.sort(key=lambda spot: spot[:3])
-    for *_, x, y, rotation, under in found:
-        yield x, y, rotation, under
+    near = shapely.distance(shapely.points(xs, ys), doors) if doors is not None else (
+        np.zeros(len(chairs)))
+    between = _between_chairs(chairs)
+    found = sorted((len(under[n]), bool(between[n]), float(near[n]), round(float(xs[n]), 3),
+                    round(float(ys[n]), 3), chairs[n].rotation, n)
+                   for n in np.flatnonzero(fits).tolist())
+    for *_, x, y, rotation, n in found:
+        yield x, y, rotation, under[n]
 
 
-def _between_chairs(chair: Item, tree: STRtree, shapes: list[Polygon]) -> bool:
-    """Whether chairs stand close on both sides of this one (it is not at a row end)."""
-    turn = math.radians(chair.rotation)
-    side = (math.cos(turn) * 0.5, math.sin(turn) * 0.5)
-    return all(len(tree.query(Point(chair.x + k * side[0], chair.y + k * side[1]).buffer(0.2),
-                              predicate="intersects")) > 0 for k in (-1, 1))
+def _between_chairs(chairs: list[Item]) -> np.ndarray:
+    """For each chair, whether chairs stand close on both sides of it (it is not at a row
+    end)."""
+    tree = STRtree(footprints(chairs))
+    turns = np.radians([chair.rotation for chair in chairs])
+    xs, ys = np.array([c.x for c in chairs]), np.array([c.y for c in chairs])
+    sides = []
+    for k in (-1, 1):
+        probes = shapely.buffer(shapely.points(xs + k * np.cos(turns) * 0.5,
+                                               ys + k * np.sin(turns) * 0.5), 0.2)
+        touched = np.zeros(len(chairs), dtype=bool)
+        touched[tree.query(probes, predicate="intersects")[0]] = True
+        sides.append(touched)
+    return sides[0] & sides[1]
 
 
 # A space's front lies where the front of the chair it replaces did.
 SWAP_SHIFT = (CATALOGUE["wheelchair_space"].depth - CHAIR.depth) / 2
-# The passage behind an upright space centred on the origin.
-BEHIND_SPACE = box(-CATALOGUE["wheelchair_space"].width / 2,
-                   -CATALOGUE["wheelchair_space"].depth / 2 - PASSAGE,
-                   CATALOGUE["wheelchair_space"].width / 2,
-                   -CATALOGUE["wheelchair_space"].depth / 2)
 
 
 def _opens_on_aisle(chair: Item, side: int, ux: float, uy: float,
