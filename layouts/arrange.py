@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 import shapely
 from shapely import affinity
-from shapely.geometry import Polygon, box
+from shapely.geometry import Polygon
 from shapely.ops import polylabel, unary_union
 from shapely.strtree import STRtree
 
@@ -85,13 +85,18 @@ class Frame:
 
     @functools.cached_property
     def standing_room(self) -> Polygon:
-        """The usable floor, less the wall gap, as a ``covers`` test wants it."""
-        return self.usable.buffer(WALL_GAP + 0.01)
+        """The usable floor, less the wall gap, as a ``covers`` test wants it (prepared:
+        the table styles ask it about hundreds of boxes)."""
+        room = self.usable.buffer(WALL_GAP + 0.01)
+        shapely.prepare(room)
+        return room
 
     @functools.cached_property
     def walking_room(self) -> Polygon:
-        """The floor people may walk on (door zones included, pillars not)."""
-        return self.walkable.buffer(0.01)
+        """The floor people may walk on (door zones included, pillars not), prepared."""
+        floor = self.walkable.buffer(0.01)
+        shapely.prepare(floor)
+        return floor
 
     def back(self, item: Item) -> Item:
         """An item placed in the frame, turned back into the room's coordinates."""
@@ -622,7 +627,7 @@ def _long_table(frame: Frame, cx: float, cy: float, count: int, rows: int,
     None where the furniture or the passage around it does not fit."""
     table = CATALOGUE["table_160x80"]
     length, depth = count * table.width, rows * table.depth
-    if not _fits_with_passage(frame, box(cx - length / 2, cy - depth / 2,
+    if not _fits_with_passage(frame, shapely.box(cx - length / 2, cy - depth / 2,
                                          cx + length / 2, cy + depth / 2), 0.55, strict):
         return None
     items = [Item("table_160x80", cx - length / 2 + (i + 0.5) * table.width,
@@ -645,11 +650,11 @@ def _fits_with_passage(frame: Frame, tables: Polygon, chairs: float, strict: boo
     that much bare floor instead of chairs."""
     minx, miny, maxx, maxy = tables.bounds
     top = chairs if open_front is None else 0.0
-    furniture = box(minx - chairs, miny - chairs, maxx + chairs, maxy + top)
+    furniture = shapely.box(minx - chairs, miny - chairs, maxx + chairs, maxy + top)
     if not frame.standing_room.covers(furniture):
         return False
     front = PASSAGE + chairs if open_front is None else max(open_front, PASSAGE)
-    passage = box(minx - chairs - PASSAGE, miny - chairs - PASSAGE, maxx + chairs + PASSAGE,
+    passage = shapely.box(minx - chairs - PASSAGE, miny - chairs - PASSAGE, maxx + chairs + PASSAGE,
                   maxy + front)
     return (frame.standing_room if strict else frame.walking_room).covers(passage)
 
@@ -734,18 +739,17 @@ def _u_of(frame: Frame, centre: float, bottom: float, base: int, legs: int,
     left, right = centre - width / 2, centre + width / 2
     top = bottom + table.depth + legs * table.width
     if legs:
-        envelope = unary_union([
-            box(left, bottom, right, bottom + table.depth),
-            box(left, bottom, left + table.depth, top),
-            box(right - table.depth, bottom, right, top)])
-        if not (_fits_with_passage(frame, box(left, bottom, right, bottom + table.depth), 0.55,
-                                   strict)
+        # The three bars stand on the floor if each does.
+        envelope = [shapely.box(left, bottom, right, bottom + table.depth),
+                    shapely.box(left, bottom, left + table.depth, top),
+                    shapely.box(right - table.depth, bottom, right, top)]
+        if not (_fits_with_passage(frame, envelope[0], 0.55, strict)
                 and all(_fits_with_passage(frame, leg, 0.55, strict, FRONT_GAP)
-                        for leg in (box(left, bottom, left + table.depth, top),
-                                    box(right - table.depth, bottom, right, top)))
-                and frame.standing_room.covers(envelope)):
+                        for leg in (shapely.box(left, bottom, left + table.depth, top),
+                                    shapely.box(right - table.depth, bottom, right, top)))
+                and all(frame.standing_room.covers(bar) for bar in envelope)):
             return None
-    elif not _fits_with_passage(frame, box(left, bottom, right, bottom + table.depth), 0.55,
+    elif not _fits_with_passage(frame, shapely.box(left, bottom, right, bottom + table.depth), 0.55,
                                 strict, PASSAGE):
         return None
     items = [Item("table_160x80", left + (i + 0.5) * table.width,
@@ -776,7 +780,7 @@ def _rounds(frame: Frame, rules: RulePack, shift: float, kind: str, chairs: int,
     while y - reach >= miny:
         x = minx + reach + PASSAGE + shift
         while x + reach <= maxx:
-            if inner.covers(box(x, y, x, y).centroid):
+            if inner.covers(shapely.box(x, y, x, y).centroid):
                 items.append(Item(kind, x, y, 0.0))
                 items += _chairs_round(x, y, radius, chairs, open_front)
             x += pitch
@@ -982,7 +986,7 @@ def _seat_swaps(items: list[Item],
     everything = STRtree(outlines)
     # Every item a space would stand on, with more than a sliver of it.
     hits = everything.query(spaces, predicate="intersects")
-    overlaps = shapely.area(shapely.intersection(spaces[hits[0]], outlines[hits[1]])) > 1e-4
+    overlaps = _overlap_areas(spaces[hits[0]], outlines[hits[1]]) > 1e-4
     under: list[list[Item]] = [[] for _ in chairs]
     blocked = np.zeros(len(chairs), dtype=bool)
     for spot, other in zip(hits[0][overlaps].tolist(), hits[1][overlaps].tolist(), strict=True):
@@ -1005,6 +1009,27 @@ def _seat_swaps(items: list[Item],
         yield x, y, rotation, under[n]
 
 
+def _overlap_areas(these: np.ndarray, those: np.ndarray) -> np.ndarray:
+    """The floor each pair of polygons shares: from their bounds where both are boxes
+    square to the axes (most are), else from their intersection."""
+    found = np.zeros(len(these))
+    if not len(these):
+        return found
+    a, b = shapely.bounds(these), shapely.bounds(those)
+    square = _is_square_box(these) & _is_square_box(those)
+    width = np.minimum(a[:, 2], b[:, 2]) - np.maximum(a[:, 0], b[:, 0])
+    height = np.minimum(a[:, 3], b[:, 3]) - np.maximum(a[:, 1], b[:, 1])
+    found[square] = (np.clip(width, 0, None) * np.clip(height, 0, None))[square]
+    found[~square] = shapely.area(shapely.intersection(these[~square], those[~square]))
+    return found
+
+
+def _is_square_box(shapes: np.ndarray) -> np.ndarray:
+    """Whether each polygon fills its bounds (a box square to the axes)."""
+    low_x, low_y, high_x, high_y = shapely.bounds(shapes).T
+    return np.abs(shapely.area(shapes) - (high_x - low_x) * (high_y - low_y)) < 1e-9
+
+
 def _between_chairs(chairs: list[Item]) -> np.ndarray:
     """For each chair, whether chairs stand close on both sides of it (it is not at a row
     end)."""
@@ -1013,10 +1038,9 @@ def _between_chairs(chairs: list[Item]) -> np.ndarray:
     xs, ys = np.array([c.x for c in chairs]), np.array([c.y for c in chairs])
     sides = []
     for k in (-1, 1):
-        probes = shapely.buffer(shapely.points(xs + k * np.cos(turns) * 0.5,
-                                               ys + k * np.sin(turns) * 0.5), 0.2)
+        probes = shapely.points(xs + k * np.cos(turns) * 0.5, ys + k * np.sin(turns) * 0.5)
         touched = np.zeros(len(chairs), dtype=bool)
-        touched[tree.query(probes, predicate="intersects")[0]] = True
+        touched[tree.query(probes, predicate="dwithin", distance=0.2)[0]] = True
         sides.append(touched)
     return sides[0] & sides[1]
 
@@ -1036,19 +1060,34 @@ def _opens_on_aisle(chair: Item, side: int, ux: float, uy: float,
             if index.get((round(x + side * ux * 0.5 * step, 2),
                           round(y + side * uy * 0.5 * step, 2))):
                 return False
-    beyond = box(chair.x, chair.y, chair.x, chair.y).centroid
+    beyond = shapely.box(chair.x, chair.y, chair.x, chair.y).centroid
     probe = affinity.translate(beyond, side * ux * 1.2, side * uy * 1.2)
     return room.outline.buffer(-0.3).contains(probe)
 
 
 def _fits(room: RoomShape, item: Item, others: list[Item]) -> bool:
+    """Whether the item stands on the floor, clear of pillars and of the other items."""
     shape = footprint(item)
-    if not room.outline.buffer(0.005).covers(shape):
+    if not _floor_with_margin(room).covers(shape):
         return False
     if any(shape.intersection(o).area > 1e-4 for o in room.obstacles):
         return False
-    return not any(shape.intersection(footprint(o)).area > 1e-4 for o in others
-                   if abs(o.x - item.x) < 2 and abs(o.y - item.y) < 2)
+    near = [o for o in others if abs(o.x - item.x) < 2 and abs(o.y - item.y) < 2]
+    return not near or not bool(
+        (shapely.area(shapely.intersection(shape, footprints(near))) > 1e-4).any())
+
+
+def _floor_with_margin(room: RoomShape) -> Polygon:
+    """The room's outline 5 mm wider, prepared, made once per room and arrangement."""
+    memo = _VERDICTS.get()
+    key = ("floor", room.outline.wkb)
+    if memo is not None and key in memo:
+        return memo[key]
+    floor = room.outline.buffer(0.005)
+    shapely.prepare(floor)
+    if memo is not None:
+        memo[key] = floor
+    return floor
 
 
 def _explain(layout: Layout, capacity: Capacity, attendees: int | None,
