@@ -19,7 +19,7 @@ import itertools
 import math
 from collections.abc import Callable, Iterable, Iterator
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import shapely
@@ -133,18 +133,26 @@ def arrange(room: RoomShape, style: str, rules: RulePack,
 def _verdicts() -> Iterator[None]:
     """While in force, each set of items is validated once: trimming, placing spaces,
     pruning and cutting ask about the same items again and again."""
-    token, clean = _VERDICTS.set({}), _CLEAN.set(set())
+    token, by_set = _VERDICTS.set({}), _BY_SET.set({})
     try:
         yield
     finally:
         _VERDICTS.reset(token)
-        _CLEAN.reset(clean)
+        _BY_SET.reset(by_set)
 
 
 _VERDICTS: ContextVar[dict[tuple[Item, ...], tuple[bool, list[Violation]]] | None] = ContextVar(
     "verdicts", default=None)
-# The sets of items that validated without an error: in any order they have none.
-_CLEAN: ContextVar[set[frozenset[Item]] | None] = ContextVar("clean", default=None)
+# The errors of each set of items validated: whether in full, in which order, and which.
+_BY_SET: ContextVar[dict[frozenset[Item], tuple[bool, tuple[Item, ...], list[Violation]]]
+                    | None] = ContextVar("by_set", default=None)
+
+
+def _reordered(errors: list[Violation], order: tuple[Item, ...],
+               now: tuple[Item, ...]) -> list[Violation]:
+    """Errors found in items in one order, their items numbered as in another."""
+    where = {item: index for index, item in enumerate(now)}
+    return [replace(v, items=tuple(where[order[i]] for i in v.items)) for v in errors]
 
 
 def _errors(room: RoomShape, items: Iterable[Item], rules: RulePack,
@@ -159,21 +167,24 @@ def _errors(room: RoomShape, items: Iterable[Item], rules: RulePack,
     if memo is not None and (found := memo.get(key)) is not None and (
             not complete or found[0]):
         return found[1]
-    clean = _CLEAN.get()
-    if clean is not None and frozenset(key) in clean:
+    by_set = _BY_SET.get()
+    if by_set is not None and (seen := by_set.get(frozenset(key))) is not None and (
+            not complete or seen[0]) and len(seen[1]) == len(key):
         # The same items in another order (a theatre's rows trimmed from either end,
-        # where no trimming was needed): no error in any order.
-        return []
+        # where no trimming was needed): the same errors, told by the new order.
+        return _reordered(seen[2], seen[1], key)
     layout = Layout("trial", "custom", key)
     if not complete and (placement := placement_violations(room, layout)):
         if memo is not None:
             memo[key] = (False, placement)
+        if by_set is not None:
+            by_set.setdefault(frozenset(key), (False, key, placement))
         return placement
     errors = [v for v in validate_layout(room, layout, rules) if v.severity == "error"]
     if memo is not None:
         memo[key] = (True, errors)
-    if clean is not None and not errors:
-        clean.add(frozenset(key))
+    if by_set is not None:
+        by_set[frozenset(key)] = (True, key, errors)
     return errors
 
 
@@ -378,8 +389,11 @@ def _fit_in_order(room: RoomShape, layout: Layout, rules: RulePack,
             break
         tried.add(tuple(items))
         result = _pruned(room, Layout(layout.name, layout.style, tuple(items)), rules)
-        if result is not None and (best is None or _places(list(result.items))
-                                   > _places(list(best.items))):
+        if result is None:
+            # Errors pruning cannot mend, or a cut that costs a tenth of the places: more
+            # rows kept at the back bring the same rows with them, and cost a validation.
+            break
+        if best is None or _places(list(result.items)) > _places(list(best.items)):
             best = result
         if (best is not None and _places(list(best.items)) >= target) or len(items) == len(
                 layout.items):
