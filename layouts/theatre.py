@@ -803,20 +803,27 @@ def survey(usable: Polygon, rules: RulePack, front_gaps: tuple[float, ...] = FRO
     stepping = _door_beyond_front(usable, around) and floor is not None
     beyond = bool(free_spans(floor, maxy, maxy + 0.2)) if stepping else False
     counts: dict[tuple[float, bool, bool], int] = {}
+    crossing: dict[tuple[float, bool], bool] = {}
     for gap, back in itertools.product(front_gaps, (False, True)):
         bands = row_bands(usable, gap, rules.row_spacing, back)
         counts[gap, back, False] = len(bands)
+        # As ``_cross_passage`` finds (rows in the front passage leave it as it was).
+        crossing[gap, back] = bool(bands) and (maxy - bands[0][1] >= ROUTE
+                                               or bands[-1][0] - miny >= ROUTE)
         if beyond and bands and gap >= ROUTE:
             # As many more as ``with_passage_rows`` puts in the front passage.
             counts[gap, back, True] = len(bands) + len(
                 _passage_bands(bands[0][1], maxy, rules.row_spacing))
     rough = []
-    roughs: dict[tuple[bool, bool, int, bool, int], int] = {}
+    roughs: dict[tuple[bool, bool, int, bool, bool, int], int] = {}
     for plan in plans(maxx - minx, maxy - miny, rules, front_gaps, stepping):
         bands = counts.get((plan.front_gap, plan.back_passage, plan.stepped), 0)
         if plan.stepped and bands == counts[plan.front_gap, plan.back_passage, False]:
             continue
-        key = (plan.left_aisle, plan.right_aisle, plan.blocks, bool(plan.bay), bands)
+        if plan.blocks > 1 and not crossing[plan.front_gap, plan.back_passage]:
+            continue
+        key = (plan.left_aisle, plan.right_aisle, plan.blocks, bool(plan.bay), plan.turning,
+               bands)
         if key not in roughs:
             roughs[key] = rough_bound(plan, maxx - minx, bands, rules)
         if roughs[key]:
@@ -828,7 +835,7 @@ def rough_bound(plan: Plan, width: float, rows: int, rules: RulePack) -> int:
     """No fewer chairs than ``chair_bound``, from the plan's choices alone: each row holds
     at most its blocks' caps, and beside its chairs the aisles the plan has, each at
     least the rule's width, together at least the width per person of every seat of the
-    rows (each seat relies on an aisle), the bay added."""
+    rows (each seat relies on an aisle), the bay and the turning circle added."""
     opens = _opens(plan)
     if not rows or any(not left and not right for left, right in opens):
         return 0
@@ -836,7 +843,8 @@ def rough_bound(plan: Plan, width: float, rows: int, rules: RulePack) -> int:
                 else rules.max_row_seats_one_aisle) for left, right in opens)
     aisles = plan.blocks - 1 + plan.left_aisle + plan.right_aisle
     room = width - aisles * SLACK - (BAY if plan.bay else 0.0) + 1e-9
-    by_minimum = (room - aisles * rules.aisle_min_width) / CHAIR.width
+    turning = max(0.0, TURNING - SLACK - rules.aisle_min_width) if plan.turning and aisles else 0
+    by_minimum = (room - turning - aisles * rules.aisle_min_width) / CHAIR.width
     by_people = room / (CHAIR.width + rules.aisle_width_per_person * rows)
     seats = min(caps, math.floor(by_minimum), math.floor(by_people))
     return seats * rows if seats >= plan.blocks else 0
