@@ -124,6 +124,8 @@ def arrange(room: RoomShape, style: str, rules: RulePack,
                                     key=lambda c: (-estimate(c), -_places(c))), estimate=estimate)
         else:
             layout = best_of(room, style, rules, target, _candidates(room, style, rules))
+            if style == "theatre" and not layout.items:
+                layout = best_of(room, style, rules, target, _one_part_candidates(room, rules))
     capacity = compute_capacity(room, layout, rules)
     limited_by, explanation = _explain(layout, capacity, attendees, style)
     return Arrangement(layout, capacity, limited_by, explanation)
@@ -524,6 +526,22 @@ def theatre_candidates(room: RoomShape, rules: RulePack,
                              front_gaps, per_part, around)
     for index, items in heapq.merge(whole, by_parts, key=lambda found: -_places(found[1])):
         yield [frames[index].back(item) for item in items]
+
+
+def _one_part_candidates(room: RoomShape, rules: RulePack) -> Iterator[list[Item]]:
+    """Theatre layouts in one part of the room only, the others left bare, most places
+    first: where no rows across the room or across its parts validate (a narrow arm of an
+    L whose aisles reach no door), the rest of the floor is the way out."""
+    frames = [_frame(room, angle) for angle in (0, 90, 180, 270)]
+    surveys, owners = [], []
+    for index, frame in enumerate(frames):
+        pieces = parts(frame.outline, frame.usable)
+        if len(pieces) > 1:
+            near = _surroundings(room, frame)
+            surveys += [survey(piece, rules, FRONT_GAPS, near) for piece in pieces]
+            owners += [index] * len(pieces)
+    for found, items in best_first(surveys, rules):
+        yield [frames[owners[found]].back(item) for item in items]
 
 
 def _surroundings(room: RoomShape, frame: Frame) -> Surroundings:
