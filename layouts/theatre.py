@@ -747,6 +747,7 @@ class Survey:
     seatings: dict[Plan, Seating | None] = field(default_factory=dict, compare=False)
     bounds: dict[Plan, int] = field(default_factory=dict, compare=False)
     units: dict = field(default_factory=dict, compare=False)
+    alike: dict[tuple, Seating | None] = field(default_factory=dict, compare=False)
 
     def rows_of(self, plan: Plan) -> Rows:
         """The rows the plan stands in, worked out once per front gap (the floor free in
@@ -777,10 +778,23 @@ class Survey:
                      if (count := self.bound_of(plan)))
 
     def seating_of(self, plan: Plan, rules: RulePack) -> Seating | None:
-        """The plan's seating, worked out once for every wheelchair table asked about."""
+        """The plan's seating, worked out once for every wheelchair table asked about, and
+        once for plans that differ only in what leaves their blocks where they are (the
+        slack where there is none, a turning circle the aisles already hold): the very
+        same seating, which ``best_first`` builds once."""
         if plan not in self.seatings:
-            self.seatings[plan] = seating(self.usable, plan, rules, self.rows_of(plan),
-                                          self.units)
+            rows = self.rows_of(plan)
+            blocks = plan_blocks(self.usable, plan, rows, self.rules, self.units)
+            alike = None if blocks is None else (
+                plan.front_gap, plan.back_passage, plan.stepped, plan.bay, plan.left_aisle,
+                plan.right_aisle, tuple(blocks))
+            if alike is None:
+                self.seatings[plan] = None
+            elif alike in self.alike:
+                self.seatings[plan] = self.alike[alike]
+            else:
+                self.seatings[plan] = self.alike[alike] = seating(
+                    self.usable, plan, rules, rows, self.units)
         return self.seatings[plan]
 
 
@@ -874,6 +888,7 @@ def best_first(surveys: list[Survey], rules: RulePack) -> Iterator[tuple[int, li
         for index, found in enumerate(surveys) for order, (count, plan) in enumerate(found.rough)]
     heapq.heapify(heap)
     tie = len(heap)
+    built: set[tuple[int, int]] = set()
     while heap:
         _, stage, index, order, plan, chosen = heapq.heappop(heap)
         if stage == ROUGH:
@@ -888,6 +903,9 @@ def best_first(surveys: list[Survey], rules: RulePack) -> Iterator[tuple[int, li
         if chosen is not None:
             yield index, _items(laid, chosen)
             continue
+        if (index, id(laid)) in built:
+            continue
+        built.add((index, id(laid)))
         chosen = _with_spaces(laid, rules)
         if chosen is not None and (exact := _place_count(laid, chosen)):
             tie += 1
