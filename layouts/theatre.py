@@ -857,7 +857,9 @@ def rough_bound(plan: Plan, width: float, rows: int, rules: RulePack) -> int:
                 else rules.max_row_seats_one_aisle) for left, right in opens)
     aisles = plan.blocks - 1 + plan.left_aisle + plan.right_aisle
     room = width - aisles * SLACK - (BAY if plan.bay else 0.0) + 1e-9
-    turning = max(0.0, TURNING - SLACK - rules.aisle_min_width) if plan.turning and aisles else 0
+    # A bay's aisle already holds the turning circle.
+    turning = max(0.0, TURNING - SLACK - rules.aisle_min_width) if (
+        plan.turning and aisles and not plan.bay) else 0.0
     by_minimum = (room - turning - aisles * rules.aisle_min_width) / CHAIR.width
     by_people = room / (CHAIR.width + rules.aisle_width_per_person * rows)
     seats = min(caps, math.floor(by_minimum), math.floor(by_people))
