@@ -250,7 +250,8 @@ def best_of(room: RoomShape, style: str, rules: RulePack, target: int,
     the candidates then come most first), the search stops once the best holds as many
     as the next candidate's estimate rather than its chairs, less the fewest places that
     pruning after validation took from any candidate tried (those lost to a route the
-    estimate cannot see: candidates alike lose alike, and each tried costs validations);
+    estimate cannot see: candidates alike lose alike, and each tried costs validations),
+    but never less than ``AT_LEAST_OF_NEXT`` of that estimate;
     with ``patience=None`` it never stops before a candidate's own places say it cannot do
     better.
     """
@@ -262,7 +263,9 @@ def best_of(room: RoomShape, style: str, rules: RulePack, target: int,
     for tried, candidate in enumerate(itertools.islice(_distinct(candidates), limit)):
         bound = _places(candidate) if estimate is None or patience is None else estimate(
             candidate)
-        if best is not None and (best[0] >= min(bound - shortfall, target) or (
+        if best is not None and (best[0] >= min(max(bound - shortfall,
+                                                    math.ceil(AT_LEAST_OF_NEXT * bound)),
+                                                target) or (
                 patience is not None and tried >= patience)):
             if estimate is None or patience is None:
                 break
@@ -292,6 +295,9 @@ def best_of(room: RoomShape, style: str, rules: RulePack, target: int,
 
 
 WITH_SPACES_AT_LEAST = 0.5
+# Past what pruning took, the search still stops only once the best holds this much of
+# the next candidate's estimate.
+AT_LEAST_OF_NEXT = 0.97
 
 
 SPEAKER_DEPTH = 2.5
