@@ -19,17 +19,18 @@ import itertools
 import math
 from collections.abc import Callable, Iterable, Iterator
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+import numpy as np
 import shapely
 from shapely import affinity
-from shapely.geometry import Point, Polygon, box
+from shapely.geometry import Polygon
 from shapely.ops import polylabel, unary_union
 from shapely.strtree import STRtree
 
 from layouts.capacity import Capacity, compute_capacity, room_capacity
 from layouts.catalogue import CATALOGUE
-from layouts.layout import Item, Layout, footprint
+from layouts.layout import Item, Layout, footprint, footprints, rotated_boxes
 from layouts.room import RoomShape
 from layouts.rulepacks import RulePack
 from layouts.theatre import (
@@ -84,13 +85,18 @@ class Frame:
 
     @functools.cached_property
     def standing_room(self) -> Polygon:
-        """The usable floor, less the wall gap, as a ``covers`` test wants it."""
-        return self.usable.buffer(WALL_GAP + 0.01)
+        """The usable floor, less the wall gap, as a ``covers`` test wants it (prepared:
+        the table styles ask it about hundreds of boxes)."""
+        room = self.usable.buffer(WALL_GAP + 0.01)
+        shapely.prepare(room)
+        return room
 
     @functools.cached_property
     def walking_room(self) -> Polygon:
-        """The floor people may walk on (door zones included, pillars not)."""
-        return self.walkable.buffer(0.01)
+        """The floor people may walk on (door zones included, pillars not), prepared."""
+        floor = self.walkable.buffer(0.01)
+        shapely.prepare(floor)
+        return floor
 
     def back(self, item: Item) -> Item:
         """An item placed in the frame, turned back into the room's coordinates."""
@@ -118,6 +124,8 @@ def arrange(room: RoomShape, style: str, rules: RulePack,
                                     key=lambda c: (-estimate(c), -_places(c))), estimate=estimate)
         else:
             layout = best_of(room, style, rules, target, _candidates(room, style, rules))
+            if style == "theatre" and not layout.items:
+                layout = best_of(room, style, rules, target, _one_part_candidates(room, rules))
     capacity = compute_capacity(room, layout, rules)
     limited_by, explanation = _explain(layout, capacity, attendees, style)
     return Arrangement(layout, capacity, limited_by, explanation)
@@ -127,15 +135,26 @@ def arrange(room: RoomShape, style: str, rules: RulePack,
 def _verdicts() -> Iterator[None]:
     """While in force, each set of items is validated once: trimming, placing spaces,
     pruning and cutting ask about the same items again and again."""
-    token = _VERDICTS.set({})
+    token, by_set = _VERDICTS.set({}), _BY_SET.set({})
     try:
         yield
     finally:
         _VERDICTS.reset(token)
+        _BY_SET.reset(by_set)
 
 
 _VERDICTS: ContextVar[dict[tuple[Item, ...], tuple[bool, list[Violation]]] | None] = ContextVar(
     "verdicts", default=None)
+# The errors of each set of items validated: whether in full, in which order, and which.
+_BY_SET: ContextVar[dict[frozenset[Item], tuple[bool, tuple[Item, ...], list[Violation]]]
+                    | None] = ContextVar("by_set", default=None)
+
+
+def _reordered(errors: list[Violation], order: tuple[Item, ...],
+               now: tuple[Item, ...]) -> list[Violation]:
+    """Errors found in items in one order, their items numbered as in another."""
+    where = {item: index for index, item in enumerate(now)}
+    return [replace(v, items=tuple(where[order[i]] for i in v.items)) for v in errors]
 
 
 def _errors(room: RoomShape, items: Iterable[Item], rules: RulePack,
@@ -150,14 +169,24 @@ def _errors(room: RoomShape, items: Iterable[Item], rules: RulePack,
     if memo is not None and (found := memo.get(key)) is not None and (
             not complete or found[0]):
         return found[1]
+    by_set = _BY_SET.get()
+    if by_set is not None and (seen := by_set.get(frozenset(key))) is not None and (
+            not complete or seen[0]) and len(seen[1]) == len(key):
+        # The same items in another order (a theatre's rows trimmed from either end,
+        # where no trimming was needed): the same errors, told by the new order.
+        return _reordered(seen[2], seen[1], key)
     layout = Layout("trial", "custom", key)
     if not complete and (placement := placement_violations(room, layout)):
         if memo is not None:
             memo[key] = (False, placement)
+        if by_set is not None:
+            by_set.setdefault(frozenset(key), (False, key, placement))
         return placement
     errors = [v for v in validate_layout(room, layout, rules) if v.severity == "error"]
     if memo is not None:
         memo[key] = (True, errors)
+    if by_set is not None:
+        by_set[frozenset(key)] = (True, key, errors)
     return errors
 
 
@@ -219,17 +248,24 @@ def best_of(room: RoomShape, style: str, rules: RulePack, target: int,
 
     With ``estimate`` (the places a candidate keeps once its spaces are placed, by which
     the candidates then come most first), the search stops once the best holds as many
-    as the next candidate's estimate rather than its chairs; with ``patience=None`` it
-    never stops before a candidate's own places say it cannot do better.
+    as the next candidate's estimate rather than its chairs, less the fewest places that
+    pruning after validation took from any candidate tried (those lost to a route the
+    estimate cannot see: candidates alike lose alike, and each tried costs validations),
+    but never less than ``AT_LEAST_OF_NEXT`` of that estimate;
+    with ``patience=None`` it never stops before a candidate's own places say it cannot do
+    better.
     """
     name = f"{style.replace('_', ' ').title()} (auto)"
     best: tuple[int, Layout] | None = None
     fallback: Layout | None = None
     limit = None if patience is None else UNPROVEN * patience
+    shortfall = 0
     for tried, candidate in enumerate(itertools.islice(_distinct(candidates), limit)):
         bound = _places(candidate) if estimate is None or patience is None else estimate(
             candidate)
-        if best is not None and (best[0] >= min(bound, target) or (
+        if best is not None and (best[0] >= min(max(bound - shortfall,
+                                                    math.ceil(AT_LEAST_OF_NEXT * bound)),
+                                                target) or (
                 patience is not None and tried >= patience)):
             if estimate is None or patience is None:
                 break
@@ -246,6 +282,8 @@ def best_of(room: RoomShape, style: str, rules: RulePack, target: int,
             fallback = fallback or layout
             continue
         places = _places(list(layout.items))
+        if estimate is not None and patience is not None:
+            shortfall = min(shortfall, max(0, bound - places)) if best else max(0, bound - places)
         if best is None or places > best[0]:
             best = (places, layout)
         if places >= target:
@@ -257,6 +295,9 @@ def best_of(room: RoomShape, style: str, rules: RulePack, target: int,
 
 
 WITH_SPACES_AT_LEAST = 0.5
+# Past what pruning took, the search still stops only once the best holds this much of
+# the next candidate's estimate.
+AT_LEAST_OF_NEXT = 0.97
 
 
 SPEAKER_DEPTH = 2.5
@@ -356,8 +397,11 @@ def _fit_in_order(room: RoomShape, layout: Layout, rules: RulePack,
             break
         tried.add(tuple(items))
         result = _pruned(room, Layout(layout.name, layout.style, tuple(items)), rules)
-        if result is not None and (best is None or _places(list(result.items))
-                                   > _places(list(best.items))):
+        if result is None:
+            # Errors pruning cannot mend, or a cut that costs a tenth of the places: more
+            # rows kept at the back bring the same rows with them, and cost a validation.
+            break
+        if best is None or _places(list(result.items)) > _places(list(best.items)):
             best = result
         if (best is not None and _places(list(best.items)) >= target) or len(items) == len(
                 layout.items):
@@ -490,6 +534,22 @@ def theatre_candidates(room: RoomShape, rules: RulePack,
         yield [frames[index].back(item) for item in items]
 
 
+def _one_part_candidates(room: RoomShape, rules: RulePack) -> Iterator[list[Item]]:
+    """Theatre layouts in one part of the room only, the others left bare, most places
+    first: where no rows across the room or across its parts validate (a narrow arm of an
+    L whose aisles reach no door), the rest of the floor is the way out."""
+    frames = [_frame(room, angle) for angle in (0, 90, 180, 270)]
+    surveys, owners = [], []
+    for index, frame in enumerate(frames):
+        pieces = parts(frame.outline, frame.usable)
+        if len(pieces) > 1:
+            near = _surroundings(room, frame)
+            surveys += [survey(piece, rules, FRONT_GAPS, near) for piece in pieces]
+            owners += [index] * len(pieces)
+    for found, items in best_first(surveys, rules):
+        yield [frames[owners[found]].back(item) for item in items]
+
+
 def _surroundings(room: RoomShape, frame: Frame) -> Surroundings:
     """The floor people may walk on (door zones included) and the door zones, turned into
     the frame."""
@@ -605,7 +665,7 @@ def _long_table(frame: Frame, cx: float, cy: float, count: int, rows: int,
     None where the furniture or the passage around it does not fit."""
     table = CATALOGUE["table_160x80"]
     length, depth = count * table.width, rows * table.depth
-    if not _fits_with_passage(frame, box(cx - length / 2, cy - depth / 2,
+    if not _fits_with_passage(frame, shapely.box(cx - length / 2, cy - depth / 2,
                                          cx + length / 2, cy + depth / 2), 0.55, strict):
         return None
     items = [Item("table_160x80", cx - length / 2 + (i + 0.5) * table.width,
@@ -628,11 +688,11 @@ def _fits_with_passage(frame: Frame, tables: Polygon, chairs: float, strict: boo
     that much bare floor instead of chairs."""
     minx, miny, maxx, maxy = tables.bounds
     top = chairs if open_front is None else 0.0
-    furniture = box(minx - chairs, miny - chairs, maxx + chairs, maxy + top)
+    furniture = shapely.box(minx - chairs, miny - chairs, maxx + chairs, maxy + top)
     if not frame.standing_room.covers(furniture):
         return False
     front = PASSAGE + chairs if open_front is None else max(open_front, PASSAGE)
-    passage = box(minx - chairs - PASSAGE, miny - chairs - PASSAGE, maxx + chairs + PASSAGE,
+    passage = shapely.box(minx - chairs - PASSAGE, miny - chairs - PASSAGE, maxx + chairs + PASSAGE,
                   maxy + front)
     return (frame.standing_room if strict else frame.walking_room).covers(passage)
 
@@ -717,18 +777,17 @@ def _u_of(frame: Frame, centre: float, bottom: float, base: int, legs: int,
     left, right = centre - width / 2, centre + width / 2
     top = bottom + table.depth + legs * table.width
     if legs:
-        envelope = unary_union([
-            box(left, bottom, right, bottom + table.depth),
-            box(left, bottom, left + table.depth, top),
-            box(right - table.depth, bottom, right, top)])
-        if not (_fits_with_passage(frame, box(left, bottom, right, bottom + table.depth), 0.55,
-                                   strict)
+        # The three bars stand on the floor if each does.
+        envelope = [shapely.box(left, bottom, right, bottom + table.depth),
+                    shapely.box(left, bottom, left + table.depth, top),
+                    shapely.box(right - table.depth, bottom, right, top)]
+        if not (_fits_with_passage(frame, envelope[0], 0.55, strict)
                 and all(_fits_with_passage(frame, leg, 0.55, strict, FRONT_GAP)
-                        for leg in (box(left, bottom, left + table.depth, top),
-                                    box(right - table.depth, bottom, right, top)))
-                and frame.standing_room.covers(envelope)):
+                        for leg in (shapely.box(left, bottom, left + table.depth, top),
+                                    shapely.box(right - table.depth, bottom, right, top)))
+                and all(frame.standing_room.covers(bar) for bar in envelope)):
             return None
-    elif not _fits_with_passage(frame, box(left, bottom, right, bottom + table.depth), 0.55,
+    elif not _fits_with_passage(frame, shapely.box(left, bottom, right, bottom + table.depth), 0.55,
                                 strict, PASSAGE):
         return None
     items = [Item("table_160x80", left + (i + 0.5) * table.width,
@@ -759,7 +818,7 @@ def _rounds(frame: Frame, rules: RulePack, shift: float, kind: str, chairs: int,
     while y - reach >= miny:
         x = minx + reach + PASSAGE + shift
         while x + reach <= maxx:
-            if inner.covers(box(x, y, x, y).centroid):
+            if inner.covers(shapely.box(x, y, x, y).centroid):
                 items.append(Item(kind, x, y, 0.0))
                 items += _chairs_round(x, y, radius, chairs, open_front)
             x += pitch
@@ -952,52 +1011,80 @@ def _seat_swaps(items: list[Item],
     chairs = [item for item in items if item.kind == "chair"]
     if not chairs:
         return
-    shapes = [footprint(chair) for chair in chairs]
-    tree = STRtree(shapes)
-    outlines = [footprint(item) for item in items]
+    space = CATALOGUE["wheelchair_space"]
+    turns = [chair.rotation for chair in chairs]
+    radians = np.radians(turns)
+    xs = np.array([chair.x for chair in chairs]) + np.sin(radians) * SWAP_SHIFT
+    ys = np.array([chair.y for chair in chairs]) - np.cos(radians) * SWAP_SHIFT
+    half_w, half_d = space.width / 2, space.depth / 2
+    spaces = rotated_boxes(xs, ys, turns, [(-half_w, -half_d, half_w, half_d)] * len(chairs))
+    behind = rotated_boxes(xs, ys, turns,
+                           [(-half_w, -half_d - PASSAGE, half_w, -half_d)] * len(chairs))
+    outlines = footprints(items)
     everything = STRtree(outlines)
+    # Every item a space would stand on, with more than a sliver of it.
+    hits = everything.query(spaces, predicate="intersects")
+    overlaps = _overlap_areas(spaces[hits[0]], outlines[hits[1]]) > 1e-4
+    under: list[list[Item]] = [[] for _ in chairs]
+    blocked = np.zeros(len(chairs), dtype=bool)
+    for spot, other in zip(hits[0][overlaps].tolist(), hits[1][overlaps].tolist(), strict=True):
+        if items[other].kind == "chair":
+            under[spot].append(items[other])
+        else:
+            blocked[spot] = True
+    outline = room.outline
+    shapely.prepare(outline)
+    fits = ~blocked & shapely.covers(outline, spaces) & shapely.covers(outline, behind)
+    fits[np.unique(everything.query(behind, predicate="intersects")[0])] = False
     doors = unary_union([door.segment for door in room.doors]) if room.doors else None
-    found = []
-    for chair in chairs:
-        turn = math.radians(chair.rotation)
-        x = chair.x + math.sin(turn) * SWAP_SHIFT
-        y = chair.y - math.cos(turn) * SWAP_SHIFT
-        shape = footprint(Item("wheelchair_space", x, y, chair.rotation))
-        under = [chairs[int(i)] for i in tree.query(shape, predicate="intersects")
-                 if shape.intersection(shapes[int(i)]).area > 1e-4]
-        others = [int(i) for i in everything.query(shape, predicate="intersects")
-                  if items[int(i)] not in under
-                  and shape.intersection(outlines[int(i)]).area > 1e-4]
-        if others or not room.outline.covers(shape):
-            continue
-        behind = affinity.translate(affinity.rotate(BEHIND_SPACE, chair.rotation, origin=(0, 0)),
-                                    x, y)
-        if not room.outline.covers(behind) or len(
-                everything.query(behind, predicate="intersects")) > 0:
-            continue
-        near = Point(x, y).distance(doors) if doors is not None else 0.0
-        found.append((len(under), _between_chairs(chair, tree, shapes), near,
-                      round(x, 3), round(y, 3), chair.rotation, under))
-    found.sort(key=lambda spot: spot[:3])
-    for *_, x, y, rotation, under in found:
-        yield x, y, rotation, under
+    near = shapely.distance(shapely.points(xs, ys), doors) if doors is not None else (
+        np.zeros(len(chairs)))
+    between = _between_chairs(chairs)
+    found = sorted((len(under[n]), bool(between[n]), float(near[n]), round(float(xs[n]), 3),
+                    round(float(ys[n]), 3), chairs[n].rotation, n)
+                   for n in np.flatnonzero(fits).tolist())
+    for *_, x, y, rotation, n in found:
+        yield x, y, rotation, under[n]
 
 
-def _between_chairs(chair: Item, tree: STRtree, shapes: list[Polygon]) -> bool:
-    """Whether chairs stand close on both sides of this one (it is not at a row end)."""
-    turn = math.radians(chair.rotation)
-    side = (math.cos(turn) * 0.5, math.sin(turn) * 0.5)
-    return all(len(tree.query(Point(chair.x + k * side[0], chair.y + k * side[1]).buffer(0.2),
-                              predicate="intersects")) > 0 for k in (-1, 1))
+def _overlap_areas(these: np.ndarray, those: np.ndarray) -> np.ndarray:
+    """The floor each pair of polygons shares: from their bounds where both are boxes
+    square to the axes (most are), else from their intersection."""
+    found = np.zeros(len(these))
+    if not len(these):
+        return found
+    a, b = shapely.bounds(these), shapely.bounds(those)
+    square = _is_square_box(these) & _is_square_box(those)
+    width = np.minimum(a[:, 2], b[:, 2]) - np.maximum(a[:, 0], b[:, 0])
+    height = np.minimum(a[:, 3], b[:, 3]) - np.maximum(a[:, 1], b[:, 1])
+    found[square] = (np.clip(width, 0, None) * np.clip(height, 0, None))[square]
+    found[~square] = shapely.area(shapely.intersection(these[~square], those[~square]))
+    return found
+
+
+def _is_square_box(shapes: np.ndarray) -> np.ndarray:
+    """Whether each polygon fills its bounds (a box square to the axes)."""
+    low_x, low_y, high_x, high_y = shapely.bounds(shapes).T
+    return np.abs(shapely.area(shapes) - (high_x - low_x) * (high_y - low_y)) < 1e-9
+
+
+def _between_chairs(chairs: list[Item]) -> np.ndarray:
+    """For each chair, whether chairs stand close on both sides of it (it is not at a row
+    end)."""
+    tree = STRtree(footprints(chairs))
+    turns = np.radians([chair.rotation for chair in chairs])
+    xs, ys = np.array([c.x for c in chairs]), np.array([c.y for c in chairs])
+    sides = []
+    for k in (-1, 1):
+        probes = shapely.points(xs + k * np.cos(turns) * 0.5, ys + k * np.sin(turns) * 0.5)
+        touched = np.zeros(len(chairs), dtype=bool)
+        touched[tree.query(probes, predicate="dwithin", distance=0.2)[0]] = True
+        sides.append(touched)
+    return sides[0] & sides[1]
 
 
 # A space's front lies where the front of the chair it replaces did.
 SWAP_SHIFT = (CATALOGUE["wheelchair_space"].depth - CHAIR.depth) / 2
-# The passage behind an upright space centred on the origin.
-BEHIND_SPACE = box(-CATALOGUE["wheelchair_space"].width / 2,
-                   -CATALOGUE["wheelchair_space"].depth / 2 - PASSAGE,
-                   CATALOGUE["wheelchair_space"].width / 2,
-                   -CATALOGUE["wheelchair_space"].depth / 2)
 
 
 def _opens_on_aisle(chair: Item, side: int, ux: float, uy: float,
@@ -1011,19 +1098,34 @@ def _opens_on_aisle(chair: Item, side: int, ux: float, uy: float,
             if index.get((round(x + side * ux * 0.5 * step, 2),
                           round(y + side * uy * 0.5 * step, 2))):
                 return False
-    beyond = box(chair.x, chair.y, chair.x, chair.y).centroid
+    beyond = shapely.box(chair.x, chair.y, chair.x, chair.y).centroid
     probe = affinity.translate(beyond, side * ux * 1.2, side * uy * 1.2)
     return room.outline.buffer(-0.3).contains(probe)
 
 
 def _fits(room: RoomShape, item: Item, others: list[Item]) -> bool:
+    """Whether the item stands on the floor, clear of pillars and of the other items."""
     shape = footprint(item)
-    if not room.outline.buffer(0.005).covers(shape):
+    if not _floor_with_margin(room).covers(shape):
         return False
     if any(shape.intersection(o).area > 1e-4 for o in room.obstacles):
         return False
-    return not any(shape.intersection(footprint(o)).area > 1e-4 for o in others
-                   if abs(o.x - item.x) < 2 and abs(o.y - item.y) < 2)
+    near = [o for o in others if abs(o.x - item.x) < 2 and abs(o.y - item.y) < 2]
+    return not near or not bool(
+        (shapely.area(shapely.intersection(shape, footprints(near))) > 1e-4).any())
+
+
+def _floor_with_margin(room: RoomShape) -> Polygon:
+    """The room's outline 5 mm wider, prepared, made once per room and arrangement."""
+    memo = _VERDICTS.get()
+    key = ("floor", room.outline.wkb)
+    if memo is not None and key in memo:
+        return memo[key]
+    floor = room.outline.buffer(0.005)
+    shapely.prepare(floor)
+    if memo is not None:
+        memo[key] = floor
+    return floor
 
 
 def _explain(layout: Layout, capacity: Capacity, attendees: int | None,

@@ -12,17 +12,19 @@ use the same blocks between aisles (``blocks_for`` with a desk as the unit).
 
 from __future__ import annotations
 
+import bisect
 import heapq
 import itertools
 import math
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 
+import shapely
 from shapely.geometry import Polygon, box
 
 from layouts.aisles import persons_per_end
 from layouts.catalogue import CATALOGUE
-from layouts.layout import Item, footprint
+from layouts.layout import Item
 from layouts.rulepacks import RulePack
 
 CHAIR = CATALOGUE["chair"]
@@ -217,17 +219,28 @@ def _placed(plan: Plan, units: list[int], opens: list[tuple[bool, bool]], x0: fl
 
 def free_spans(usable: Polygon, y0: float, y1: float) -> list[tuple[float, float]]:
     """The x ranges where the band y0..y1 lies wholly on usable floor."""
+    return bands_free_spans(usable, [(y0, y1)])[0]
+
+
+def bands_free_spans(usable: Polygon, bands: list[tuple[float, float]]
+                     ) -> list[list[tuple[float, float]]]:
+    """``free_spans`` of each band, the floor cut out of all of them at once."""
+    if not bands:
+        return []
     minx, _, maxx, _ = usable.bounds
-    band = box(minx - 1, y0, maxx + 1, y1)
-    blocked = band.difference(usable)
-    spans = [(minx, maxx)]
-    for part in getattr(blocked, "geoms", [blocked]):
-        if part.is_empty or part.area < 1e-9:
-            continue
-        bx0, _, bx1, _ = part.bounds
-        spans = [piece for a, b in spans for piece in ((a, min(b, bx0)), (max(a, bx1), b))
-                 if piece[1] - piece[0] > 1e-6]
-    return spans
+    lows, highs = zip(*bands, strict=True)
+    blocked = shapely.difference(shapely.box(minx - 1, list(lows), maxx + 1, list(highs)),
+                                 usable)
+    found = []
+    for cut in blocked:
+        parts = shapely.get_parts(cut)
+        parts = parts[shapely.area(parts) >= 1e-9] if len(parts) else parts
+        spans = [(minx, maxx)]
+        for bx0, _, bx1, _ in shapely.bounds(parts).tolist() if len(parts) else ():
+            spans = [piece for a, b in spans for piece in ((a, min(b, bx0)), (max(a, bx1), b))
+                     if piece[1] - piece[0] > 1e-6]
+        found.append(spans)
+    return found
 
 
 @dataclass(frozen=True)
@@ -278,8 +291,8 @@ def _spans_of(bands: list[tuple[float, float]], usable: Polygon, open_floor: Pol
         tuple[tuple[float, float], ...], tuple[tuple[tuple[float, float], ...], ...],
         tuple[tuple[tuple[float, float], ...], ...]]:
     """The bands, the floor free for chairs in each, and the open floor in each."""
-    return (tuple(bands), tuple(tuple(free_spans(usable, y0, y1)) for y0, y1 in bands),
-            tuple(tuple(free_spans(open_floor, y0, y1)) for y0, y1 in bands))
+    return (tuple(bands), tuple(tuple(spans) for spans in bands_free_spans(usable, bands)),
+            tuple(tuple(spans) for spans in bands_free_spans(open_floor, bands)))
 
 
 def _passage_bands(front: float, maxy: float, pitch: float) -> list[tuple[float, float]]:
@@ -412,10 +425,11 @@ class Seating:
 
 
 def seating(usable: Polygon, plan: Plan, rules: RulePack,
-            rows: Rows | None = None) -> Seating | None:
-    """The plan's chairs and spots for spaces, or None if no seat fits."""
+            rows: Rows | None = None, memo: dict | None = None) -> Seating | None:
+    """The plan's chairs and spots for spaces, or None if no seat fits (``memo`` as for
+    ``plan_blocks``)."""
     rows = rows or rows_for(usable, plan.front_gap, rules.row_spacing, plan.back_passage)
-    blocks = plan_blocks(usable, plan, rows, rules)
+    blocks = plan_blocks(usable, plan, rows, rules, memo)
     if blocks is None:
         return None
     seated = chair_rows(blocks, rows, rules)
@@ -488,7 +502,11 @@ def _covered(claim: tuple[float, float, float, float],
         dy = min(y1, y + half_y) - max(y0, y - half_y)
         if dy <= 0:
             continue
-        for n, x in enumerate(xs):
+        # The chairs of a row stand left to right: only those from x0 - half_x on.
+        for n in range(bisect.bisect_left(xs, x0 - half_x), len(xs)):
+            x = xs[n]
+            if x - half_x >= x1:
+                break
             dx = min(x1, x + half_x) - max(x0, x - half_x)
             if dx > 0 and dx * dy > 1e-4:
                 covered.add((row, n))
@@ -623,7 +641,7 @@ def _walk(usable: Polygon, start: float, stop: float, length: float,
     at = start
     while (stop - at) * step >= -1e-9:
         spot = make(at)
-        if usable.covers(footprint(spot)):
+        if _stands_on(usable, spot):
             spots.append(spot)
             at += step * (length + 0.05)
         else:
@@ -678,7 +696,14 @@ def _downwards(highest: float, lowest: float) -> list[float]:
 
 
 def _first_covered(usable: Polygon, spots: list[Item]) -> Item | None:
-    return next((spot for spot in spots if usable.covers(footprint(spot))), None)
+    return next((spot for spot in spots if _stands_on(usable, spot)), None)
+
+
+def _stands_on(usable: Polygon, item: Item) -> bool:
+    """Whether an item square to the frame stands wholly on the usable floor."""
+    half_x, half_y = _half_sizes(item)
+    return usable.covers(shapely.box(item.x - half_x, item.y - half_y, item.x + half_x,
+                                     item.y + half_y))
 
 
 def chair_bound(usable: Polygon, plan: Plan, rules: RulePack, rows: Rows,
@@ -709,20 +734,67 @@ def _aisles_pass(usable: Polygon, blocks: list[Block], rows: Rows) -> bool:
 
 @dataclass(frozen=True)
 class Survey:
-    """A floor's plans that seat anyone, each with ``chair_bound``, and the rows for each
-    front gap. Chairs do not depend on the rule pack's wheelchair table, so one survey
-    serves every table ``best_by_parts`` asks a part to hold spaces for."""
+    """A floor's plans, each with ``rough_bound`` (worked out for every plan, cheaply), and
+    the rows for each front gap; ``chair_bound`` and the seating of a plan are worked out
+    only when asked for, once. Chairs do not depend on the rule pack's wheelchair table, so
+    one survey serves every table ``best_by_parts`` asks a part to hold spaces for."""
 
     usable: Polygon
-    rows: dict[tuple[float, bool, bool], Rows]
-    chairs: tuple[tuple[int, Plan], ...]
+    floor: Polygon | None
+    rough: tuple[tuple[int, Plan], ...]
+    rules: RulePack
+    rows: dict[tuple[float, bool, bool], Rows] = field(default_factory=dict, compare=False)
     seatings: dict[Plan, Seating | None] = field(default_factory=dict, compare=False)
+    bounds: dict[Plan, int] = field(default_factory=dict, compare=False)
+    units: dict = field(default_factory=dict, compare=False)
+    alike: dict[tuple, Seating | None] = field(default_factory=dict, compare=False)
+
+    def rows_of(self, plan: Plan) -> Rows:
+        """The rows the plan stands in, worked out once per front gap (the floor free in
+        each row takes polygon operations; the rough bounds need only how many rows)."""
+        key = (plan.front_gap, plan.back_passage, plan.stepped)
+        if key not in self.rows:
+            pitch = self.rules.row_spacing
+            if plan.stepped and self.floor is not None:
+                plain = self.rows_of(replace(plan, stepped=False))
+                self.rows[key] = with_passage_rows(plain, self.usable, self.floor,
+                                                   plan.front_gap, pitch)
+            else:
+                self.rows[key] = rows_for(self.usable, plan.front_gap, pitch,
+                                          plan.back_passage, self.floor)
+        return self.rows[key]
+
+    def bound_of(self, plan: Plan) -> int:
+        """The plan's ``chair_bound``, worked out once."""
+        if plan not in self.bounds:
+            self.bounds[plan] = chair_bound(self.usable, plan, self.rules, self.rows_of(plan),
+                                            self.units)
+        return self.bounds[plan]
+
+    @property
+    def chairs(self) -> tuple[tuple[int, Plan], ...]:
+        """Every plan that seats anyone, with its ``chair_bound`` (each worked out)."""
+        return tuple((count, plan) for _, plan in self.rough
+                     if (count := self.bound_of(plan)))
 
     def seating_of(self, plan: Plan, rules: RulePack) -> Seating | None:
-        """The plan's seating, worked out once for every wheelchair table asked about."""
+        """The plan's seating, worked out once for every wheelchair table asked about, and
+        once for plans that differ only in what leaves their blocks where they are (the
+        slack where there is none, a turning circle the aisles already hold): the very
+        same seating, which ``best_first`` builds once."""
         if plan not in self.seatings:
-            self.seatings[plan] = seating(self.usable, plan, rules, self.rows[
-                plan.front_gap, plan.back_passage, plan.stepped])
+            rows = self.rows_of(plan)
+            blocks = plan_blocks(self.usable, plan, rows, self.rules, self.units)
+            alike = None if blocks is None else (
+                plan.front_gap, plan.back_passage, plan.stepped, plan.bay, plan.left_aisle,
+                plan.right_aisle, tuple(blocks))
+            if alike is None:
+                self.seatings[plan] = None
+            elif alike in self.alike:
+                self.seatings[plan] = self.alike[alike]
+            else:
+                self.seatings[plan] = self.alike[alike] = seating(
+                    self.usable, plan, rules, rows, self.units)
         return self.seatings[plan]
 
 
@@ -740,24 +812,58 @@ def survey(usable: Polygon, rules: RulePack, front_gaps: tuple[float, ...] = FRO
     """The plans of the front gaps on a usable floor, with the chairs each could seat at
     most; rows stand in the front passage only where it leads on to a door."""
     minx, miny, maxx, maxy = usable.bounds
+    shapely.prepare(usable)
     floor = around.floor if around else None
-    stepping = _door_beyond_front(usable, around)
-    rows: dict[tuple[float, bool, bool], Rows] = {}
+    stepping = _door_beyond_front(usable, around) and floor is not None
+    beyond = bool(free_spans(floor, maxy, maxy + 0.2)) if stepping else False
+    counts: dict[tuple[float, bool, bool], int] = {}
+    crossing: dict[tuple[float, bool], bool] = {}
     for gap, back in itertools.product(front_gaps, (False, True)):
-        plain = rows[gap, back, False] = rows_for(usable, gap, rules.row_spacing, back, floor)
-        if stepping and floor is not None:
-            rows[gap, back, True] = with_passage_rows(plain, usable, floor, gap,
-                                                      rules.row_spacing)
-    memo: dict = {}
-    chairs = []
+        bands = row_bands(usable, gap, rules.row_spacing, back)
+        counts[gap, back, False] = len(bands)
+        # As ``_cross_passage`` finds (rows in the front passage leave it as it was).
+        crossing[gap, back] = bool(bands) and (maxy - bands[0][1] >= ROUTE
+                                               or bands[-1][0] - miny >= ROUTE)
+        if beyond and bands and gap >= ROUTE:
+            # As many more as ``with_passage_rows`` puts in the front passage.
+            counts[gap, back, True] = len(bands) + len(
+                _passage_bands(bands[0][1], maxy, rules.row_spacing))
+    rough = []
+    roughs: dict[tuple[bool, bool, int, bool, bool, int], int] = {}
     for plan in plans(maxx - minx, maxy - miny, rules, front_gaps, stepping):
-        plan_rows = rows[plan.front_gap, plan.back_passage, plan.stepped]
-        if plan.stepped and not plan_rows.passage_rows:
+        bands = counts.get((plan.front_gap, plan.back_passage, plan.stepped), 0)
+        if plan.stepped and bands == counts[plan.front_gap, plan.back_passage, False]:
             continue
-        count = chair_bound(usable, plan, rules, plan_rows, memo)
-        if count:
-            chairs.append((count, plan))
-    return Survey(usable, rows, tuple(chairs))
+        if plan.blocks > 1 and not crossing[plan.front_gap, plan.back_passage]:
+            continue
+        key = (plan.left_aisle, plan.right_aisle, plan.blocks, bool(plan.bay), plan.turning,
+               bands)
+        if key not in roughs:
+            roughs[key] = rough_bound(plan, maxx - minx, bands, rules)
+        if roughs[key]:
+            rough.append((roughs[key], plan))
+    return Survey(usable, floor, tuple(rough), rules)
+
+
+def rough_bound(plan: Plan, width: float, rows: int, rules: RulePack) -> int:
+    """No fewer chairs than ``chair_bound``, from the plan's choices alone: each row holds
+    at most its blocks' caps, and beside its chairs the aisles the plan has, each at
+    least the rule's width, together at least the width per person of every seat of the
+    rows (each seat relies on an aisle), the bay and the turning circle added."""
+    opens = _opens(plan)
+    if not rows or any(not left and not right for left, right in opens):
+        return 0
+    caps = sum((rules.max_row_seats_two_aisles if left and right
+                else rules.max_row_seats_one_aisle) for left, right in opens)
+    aisles = plan.blocks - 1 + plan.left_aisle + plan.right_aisle
+    room = width - aisles * SLACK - (BAY if plan.bay else 0.0) + 1e-9
+    # A bay's aisle already holds the turning circle.
+    turning = max(0.0, TURNING - SLACK - rules.aisle_min_width) if (
+        plan.turning and aisles and not plan.bay) else 0.0
+    by_minimum = (room - turning - aisles * rules.aisle_min_width) / CHAIR.width
+    by_people = room / (CHAIR.width + rules.aisle_width_per_person * rows)
+    seats = min(caps, math.floor(by_minimum), math.floor(by_people))
+    return seats * rows if seats >= plan.blocks else 0
 
 
 def _door_beyond_front(usable: Polygon, around: Surroundings | None) -> bool:
@@ -779,23 +885,38 @@ def best_first(surveys: list[Survey], rules: RulePack) -> Iterator[tuple[int, li
     highest left, so a caller that stops as soon as what it has beats the next bound
     builds a few plans, not thousands.
     """
-    heap: list[tuple[int, int, int, Plan, Chosen | None]] = [
-        (-(count + rules.wheelchair_spaces_required(count)), index, order, plan, None)
-        for index, found in enumerate(surveys) for order, (count, plan) in enumerate(found.chairs)]
+    heap: list[tuple[int, int, int, int, Plan, Chosen | None]] = [
+        (-(count + rules.wheelchair_spaces_required(count)), ROUGH, index, order, plan, None)
+        for index, found in enumerate(surveys) for order, (count, plan) in enumerate(found.rough)]
     heapq.heapify(heap)
     tie = len(heap)
+    built: set[tuple[int, int]] = set()
     while heap:
-        _, index, _, plan, chosen = heapq.heappop(heap)
+        _, stage, index, order, plan, chosen = heapq.heappop(heap)
+        if stage == ROUGH:
+            # The rough bound is the highest left: work out the plan's own, and queue it.
+            if count := surveys[index].bound_of(plan):
+                heapq.heappush(heap, (-(count + rules.wheelchair_spaces_required(count)),
+                                      BOUNDED, index, order, plan, None))
+            continue
         laid = surveys[index].seating_of(plan, rules)
         if laid is None:
             continue
         if chosen is not None:
             yield index, _items(laid, chosen)
             continue
+        if (index, id(laid)) in built:
+            continue
+        built.add((index, id(laid)))
         chosen = _with_spaces(laid, rules)
         if chosen is not None and (exact := _place_count(laid, chosen)):
             tie += 1
-            heapq.heappush(heap, (-exact, index, tie, plan, chosen))
+            heapq.heappush(heap, (-exact, BOUNDED, index, tie, plan, chosen))
+
+
+# What a plan in ``best_first``'s queue is known by: its rough bound, or its chair bound
+# (and then its places with spaces). Of two alike, the one known better comes first.
+BOUNDED, ROUGH = 0, 1
 
 
 def parts(outline: Polygon, usable: Polygon) -> list[Polygon]:

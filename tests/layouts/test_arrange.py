@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from shapely.geometry import LineString, Polygon
 
 from layouts.arrange import STYLES, ArrangeError, arrange
 from layouts.capacity import room_capacity
+from layouts.room import Door, RoomShape
 from layouts.rulepacks import RULE_PACKS
 from layouts.validate import validate_layout
 from tests.layouts.rooms import l_shaped_room, rectangle_room, room_with_pillar
@@ -110,3 +112,17 @@ def test_a_u_shape_stands_around_a_pillar_in_the_middle_of_the_room():
     arrangement = arrange(room, "u_shape", DK)
     assert arrangement.capacity.limits[0].value >= 20
     assert errors(room, arrangement.layout, DK) == []
+
+
+def test_a_theatre_in_an_l_with_a_narrow_arm_and_no_door_there_seats_people():
+    """Rows across the 2.6 m arm leave no aisle that reaches a door (both doors are in the
+    6 m arm), and no plan across the whole L validates: rows in one part only do."""
+    outline = Polygon([(0, 0), (6, 0), (6, 10.4), (2.6, 10.4), (2.6, 20.6), (0, 20.6)])
+    room = RoomShape(outline, (Door(LineString([(0, 1), (0, 2.2)]), 1.2),
+                               Door(LineString([(6, 1), (6, 2.2)]), 1.2)))
+    layout = arrange(room, "theatre", DK).layout
+    seats = sum(1 for item in layout.items if item.furniture.is_seat)
+    spaces = sum(1 for item in layout.items if item.kind == "wheelchair_space")
+    assert errors(room, layout, DK) == []
+    assert seats >= 60
+    assert spaces >= DK.wheelchair_spaces_required(seats)

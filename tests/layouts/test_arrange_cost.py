@@ -13,11 +13,13 @@ import layouts.arrange  # noqa: F401 - the module, for its validate_layout
 from layouts.arrange import arrange
 from layouts.room import Door, RoomShape
 from layouts.rulepacks import RULE_PACKS
+from layouts.theatre import FRONT_GAPS, parts, survey
 from layouts.validate import validate_layout
 from tests.layouts.rooms import l_shaped_room, rectangle_room, room_with_pillar
 
 DK = RULE_PACKS["dk-br18"]
 ARRANGING = sys.modules["layouts.arrange"]
+THEATRE = sys.modules["layouts.theatre"]
 ROOMS = {"rectangle": rectangle_room, "l_shape": l_shaped_room, "pillar": room_with_pillar}
 # Places arrange reached in these rooms when it validated every candidate it tried, up to
 # 30 of them (a few hundred full validations for a classroom); it must not seat fewer now,
@@ -82,13 +84,71 @@ def test_a_table_style_validates_at_most_two_layouts_in_full(room_name, style, m
     assert places(layout) > 0
 
 
-def test_a_classroom_validates_at_most_four_layouts_in_full(monkeypatch):
+@pytest.mark.parametrize("room_name", sorted(ROOMS))
+def test_a_classroom_validates_at_most_two_layouts_in_full(room_name, monkeypatch):
     """A classroom's desks often cut a row end off from the route and are pruned, so it
-    may validate more than one, but no longer a dozen per candidate (74 in this room)."""
+    may validate more than one, but no longer a dozen per candidate (74 in the rectangle,
+    6 in the L before a set of items was validated once in any order)."""
     counting = Counting(monkeypatch)
-    room = rectangle_room()
+    room = ROOMS[room_name]()
     check(room, arrange(room, "classroom", DK).layout)
-    assert counting.calls <= 4
+    assert counting.calls <= 2
+
+
+def test_a_u_shape_in_a_hall_stops_once_candidates_alike_lose_alike(monkeypatch):
+    """In a 30 x 20 hall every U comes out of pruning two places short of its estimate:
+    the search stops after the first instead of validating all twelve (24 validations)."""
+    counting = Counting(monkeypatch)
+    room = rectangle_room(30, 20)
+    layout = arrange(room, "u_shape", DK).layout
+    check(room, layout)
+    assert counting.calls <= 2
+    assert places(layout) >= 73
+
+
+def test_a_theatre_in_a_rectangle_with_doors_at_the_front_validates_once(monkeypatch):
+    """The winning plan's rows, trimmed from the front or from the back to the same items,
+    are one set of items: validated once (twice before)."""
+    counting = Counting(monkeypatch)
+    room = rectangle_room(12, 9, doors=[Door(LineString([(x, 9), (x + 2.4, 9)]), 2.4)
+                                        for x in (0.0, 9.6)])
+    layout = arrange(room, "theatre", DK).layout
+    check(room, layout)
+    assert counting.calls == 1
+    assert places(layout) >= 180
+
+
+def test_a_theatre_works_out_the_chair_bound_of_few_of_its_plans(monkeypatch):
+    """Plans queue by a rough bound from their choices alone; only those that reach the
+    top of the queue get their rows laid out (all of them were, before)."""
+    worked_out = []
+    original = THEATRE.chair_bound
+
+    def counted(*args, **kwargs):
+        worked_out.append(args[1])
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(THEATRE, "chair_bound", counted)
+    room = rectangle_room()
+    plans = sum(len(survey(ARRANGING._frame(room, angle).usable, DK).rough)
+                for angle in (0, 90, 180, 270))
+    check(room, arrange(room, "theatre", DK).layout)
+    assert 0 < len(worked_out) < plans / 10
+
+
+@pytest.mark.parametrize("room_name", sorted(ROOMS))
+def test_no_plan_seats_more_chairs_than_its_rough_bound(room_name):
+    """The rough bound orders the search only if it never undercounts: a plan it put low
+    would otherwise be built too late, or never."""
+    room = ROOMS[room_name]()
+    for angle in (0, 90):
+        frame = ARRANGING._frame(room, angle)
+        for floor in [frame.usable, *parts(frame.outline, frame.usable)]:
+            found = survey(floor, DK, FRONT_GAPS)
+            rough = dict((plan, count) for count, plan in found.rough)
+            exact = found.chairs
+            assert exact
+            assert all(count <= rough[plan] for count, plan in exact)
 
 
 def narrow_l_with_pillar() -> RoomShape:
