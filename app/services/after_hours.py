@@ -175,14 +175,27 @@ def accept_terms(actor: User, trust_id: int) -> AssociationTrust:
 
 @write_transaction
 def revoke_trust(actor: User, trust_id: int) -> AssociationTrust:
-    """End a trust (staff); bookings already made keep their codes."""
+    """End a trust (staff). Its bookings stay (staff decide on them), but the door codes of
+    their dates not yet over are revoked: without a key-holder nobody answers for the room."""
     _require_staff(actor)
     trust = db.session.get(AssociationTrust, trust_id)
     if trust is None:
         raise NotFound(gettext("No trust %(id)s.", id=trust_id))
     if trust.revoked_at is None:
-        trust.revoked_at = utcnow()
+        now = utcnow()
+        trust.revoked_at = now
+        for code in _live_codes_of(trust.association_id, trust.branch_id, now):
+            code.revoked_at = now
     return trust
+
+
+def _live_codes_of(association_id: int, branch_id: int, now: datetime) -> Sequence[AccessCode]:
+    """The unrevoked codes of an association's bookings at a branch whose dates are not over."""
+    return db.session.scalars(
+        select(AccessCode).join(Booking, AccessCode.booking_id == Booking.id)
+        .join(Room, Booking.room_id == Room.id)
+        .where(Booking.association_id == association_id, Room.branch_id == branch_id,
+               AccessCode.revoked_at.is_(None), AccessCode.valid_until > now)).all()
 
 
 def _live_trust(association_id: int, branch_id: int) -> AssociationTrust | None:
@@ -301,7 +314,7 @@ def sync_access_codes(booking: Booking, now: datetime) -> None:
     for occurrence in booking.occurrences:
         late = (occurrence.status in ACTIVE_STATUSES and booking.status in ACTIVE_STATUSES
                 and is_after_hours(Interval(occurrence.start, occurrence.end), hours))
-        if not late:
+        if not late or not _may_hold_codes(booking):
             continue
         late_dates.add(occurrence.original_start)
         code = live.get(occurrence.original_start)
@@ -320,6 +333,13 @@ def sync_access_codes(booking: Booking, now: datetime) -> None:
         if original_start not in late_dates:
             code.revoked_at = now
     db.session.flush()
+
+
+def _may_hold_codes(booking: Booking) -> bool:
+    """A staff booking of the library's own, or an association trusted at its branch now:
+    once staff end a trust, a later change to its bookings issues no new code."""
+    return booking.association_id is None or _live_trust(
+        booking.association_id, booking.room.branch_id) is not None
 
 
 def _new_code() -> str:

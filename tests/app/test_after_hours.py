@@ -211,6 +211,27 @@ def test_cancelling_revokes_the_code(client, library):
     assert client.get(tonight, headers=library.staff).get_json()["items"] == []
 
 
+def test_ending_a_trust_revokes_the_codes_of_dates_to_come_and_issues_no_new_ones(
+        client, library):
+    trusted = trust(client, library)
+    booking_id = book_late(client, library, trusted.booker).get_json()["id"]
+    codes = f"/api/v1/bookings/{booking_id}/access-codes"
+    assert len(client.get(codes, headers=trusted.booker.headers).get_json()["items"]) == 1
+
+    assert client.delete(f"/api/v1/after-hours/trusts/{trusted.trust_id}",
+                         headers=library.staff).status_code == 200
+    assert client.get(codes, headers=trusted.booker.headers).get_json()["items"] == []
+    moved = client.patch(f"/api/v1/bookings/{booking_id}", headers=trusted.booker.headers,
+                         json={"end": local(future_day(10), 22).isoformat()})
+    assert moved.status_code == 422, moved.get_json()  # no longer trusted after hours
+    assert moved.get_json()["errors"][0]["code"] == "outside_opening_hours"
+    renamed = client.patch(f"/api/v1/bookings/{booking_id}", headers=library.staff,
+                           json={"title": "Chess, last late evening"})
+    assert renamed.status_code == 200, renamed.get_json()
+    assert client.get(codes, headers=trusted.booker.headers).get_json()["items"] == []
+    assert all(code.revoked_at is not None for code in db.session.scalars(select(AccessCode)))
+
+
 def test_cancelling_one_date_of_a_series_revokes_only_its_code(client, library):
     trusted = trust(client, library)
     day = future_day(10)
