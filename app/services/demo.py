@@ -14,8 +14,19 @@ from sqlalchemy import select
 from app.db import write_transaction
 from app.extensions import db
 from app.models import Base, Branch, User, utcnow
-from app.services import accounts, associations, bookings, branches, layouts, rooms
+from app.services import (
+    accounts,
+    after_hours,
+    associations,
+    bookings,
+    branches,
+    layouts,
+    proposals,
+    rooms,
+)
+from app.services.after_hours import TermsInput
 from app.services.bookings import BookingInput
+from app.services.proposals import ProposalInput
 from calendars import to_rfc3339
 
 ZONE = ZoneInfo("Europe/Copenhagen")
@@ -55,6 +66,7 @@ def load_demo(reset: bool = False, today: date | None = None) -> dict[str, tuple
     db.session.flush()
     _layouts(hall_rooms)
     _bookings(staff, hall_rooms, groups, today)
+    _co_creation(staff, branch, hall_rooms, groups)
     return {"staff": (STAFF_EMAIL, staff_password),
             "member": (groups["chess"][1].email, member_password)}
 
@@ -199,6 +211,37 @@ def _layouts(made: dict[str, Any]) -> None:
         proposal = layouts.propose(room, style, attendees)
         layouts.create_layout(room, {"name": label, "style": proposal["style"],
                                      "items": proposal["items"]})
+
+
+def _co_creation(staff: User, branch: Branch, made: dict[str, Any],
+                 groups: dict[str, Any]) -> None:
+    """Two proposals with people who would come, and the chess club trusted after hours in
+    the meeting rooms with its chair as key-holder."""
+    citizen = accounts.create_user("anna.citizen@example.org", secrets.token_urlsafe(12),
+                                   "member", "Anna Nielsen")
+    repair = proposals.create_proposal(citizen, ProposalInput(
+        title="Repair café", for_whom="Neighbours with a broken toaster, lamp or bike",
+        wants="Fix things together once a month instead of throwing them out.",
+        people_expected=20, room_kind="A workshop with tables and sockets",
+        furniture="Long tables, chairs, extension leads", staff_help="Someone to open the "
+        "makerspace", timing="Saturday mornings, from spring", branch_id=branch.id))
+    chess, chess_admin = groups["chess"]
+    blitz = proposals.create_proposal(chess_admin, ProposalInput(
+        title="Open blitz tournament", for_whom="Anyone who knows how the pieces move",
+        wants="A friendly tournament where club players meet new ones.", people_expected=30,
+        room_kind="A hall", furniture="Tables in rows", timing="A Sunday in February",
+        association_id=chess.id, branch_id=branch.id))
+    for key in ("cafe", "parents", "redcross", "seniors"):
+        proposals.add_support(groups[key][1], repair, "come", notify=True)
+    proposals.add_support(groups["seniors"][1], repair, "help")
+    proposals.add_support(citizen, blitz, "come", notify=True)
+    after_hours.set_terms(staff, branch.id, TermsInput(
+        terms="The key-holder opens and locks the side door, leaves the room as found, and "
+              "makes sure everyone is out by the latest end.",
+        latest_end="22:30", room_ids=(made["Meeting room 1"].id, made["Meeting room 2"].id),
+        evenings_per_month=4))
+    trust = after_hours.trust_association(staff, branch.id, chess.id, chess_admin.email)
+    after_hours.accept_terms(chess_admin, trust.id)
 
 
 def _bookings(staff: User, made: dict[str, Any], groups: dict[str, Any], today: date) -> None:

@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import Association, Booking, Branch, Layout, Room, User
+from app.services import after_hours, proposals
 from app.services.accounts import authenticate
 
 
@@ -50,6 +51,10 @@ def test_demo_loads_a_library_and_prints_a_random_staff_sign_in(runner):
     assert series >= 3
     branch = db.session.scalar(select(Branch))
     assert branch.timezone == "Europe/Copenhagen" and len(branch.closures) == 2
+    wanted = [counted.proposal.title for counted in proposals.list_proposals("wanted")]
+    assert wanted == ["Repair café", "Open blitz tournament"]
+    [trust] = after_hours.trusts_at(authenticate(email, password), branch.id)
+    assert trust.association.name == "Indre By Chess Club" and trust.terms_accepted_at
 
 
 def test_demo_refuses_a_second_run_unless_reset(runner):
