@@ -10,7 +10,10 @@ measured in the same run.
    couriers send them in the background), so that work never lands on the next ping
    round. Evidence that the client is not the limit: wrk's CPU time against the
    server's, and wrk's rate on a WSGI app that does nothing, on the same gunicorn.
-   Target: creates >= 25 % of the bare endpoint.
+   On SQLite, where the time of a create goes: per write transaction, the time it
+   waited for the writer slot and the time it held it (``bench/write_lock_trace.py``).
+   ``--gunicorn`` passes settings to gunicorn (``--threads 1``, ``--worker-class sync``)
+   to compare worker kinds. Target: creates >= 25 % of the bare endpoint.
 2. Availability of 50 rooms for one week with 200,000 stored occurrences, versus the
    raw indexed SQL overlap query (the engine's own SQL text, run on the bare driver
    cursor: the room's cells, the rooms on them, their occurrences) for the same rooms
@@ -63,6 +66,7 @@ WRK_THREADS = 2
 WRK_CONNECTIONS = 8
 ROUND_SECONDS = 3
 round_seconds = ROUND_SECONDS  # --seconds
+gunicorn_arguments = ""  # --gunicorn
 CREATE_ROUNDS = 7
 AVAILABILITY_ROUNDS = 21
 
@@ -203,6 +207,9 @@ def bench_creates(url: str, instance: Path, world: dict) -> dict[str, Any]:
     first_day = world["first"] + timedelta(days=340)  # after the availability week
     rooms = ",".join(str(room) for room in world["rooms"])
     outbox = create_engine(url)
+    trace = Path(tempfile.mkdtemp(prefix="agora-lock-trace-"))
+    os.environ["AGORA_BENCH_LOCK_TRACE"] = str(trace)
+    os.environ["GUNICORN_CMD_ARGS"] = f"-c python:bench.write_lock_trace {gunicorn_arguments}"
     bares: list[Round] = []
     creates: list[Round] = []
     offset = 0
@@ -219,7 +226,18 @@ def bench_creates(url: str, instance: Path, world: dict) -> dict[str, Any]:
     outbox.dispose()
     _check_every_create_stored(url, sum(c.answers for c in creates))
     ratios = [c.rate / b.rate for c, b in zip(creates, bares, strict=True)]
-    return {"bare": bares, "create": creates, "ratio": statistics.median(ratios)}
+    return {"bare": bares, "create": creates, "ratio": statistics.median(ratios),
+            "write_lock": _read_lock_trace(trace)}
+
+
+def _read_lock_trace(folder: Path) -> list[tuple[float, float]]:
+    """(waited, held) seconds of every write transaction the workers traced, then cleaned up."""
+    found = [tuple(float(v) for v in line.split())
+             for path in folder.iterdir() for line in path.read_text().splitlines()]
+    for path in folder.iterdir():
+        path.unlink()
+    folder.rmdir()
+    return found
 
 
 def _check_every_create_stored(url: str, created: int) -> None:
@@ -327,9 +345,12 @@ def main() -> None:
                         help="length of each wrk round (longer on a busy machine)")
     parser.add_argument("--occurrences", type=int, default=OCCURRENCES,
                         help="stored occurrences (fewer: a quicker, less realistic set-up)")
+    parser.add_argument("--gunicorn", default="",
+                        help="more gunicorn settings, e.g. '--threads 1' or '--worker-class sync'")
     options = parser.parse_args()
-    global round_seconds
+    global round_seconds, gunicorn_arguments
     round_seconds = options.seconds
+    gunicorn_arguments = options.gunicorn
     server = os.environ.get("AGORA_BENCH_DATABASE_URL")
     if options.both and not server:
         raise SystemExit("--both needs AGORA_BENCH_DATABASE_URL (a PostgreSQL server)")
@@ -381,6 +402,7 @@ def run(url: str, instance: Path, trivial: Round, *, creates_only: bool = False,
               f"server {_per_request(got, 'server_cpu'):7.1f} µs)")
     print(f"  wrk on a WSGI app doing nothing (same gunicorn, 2 workers): {trivial.rate:8.1f} "
           f"requests/s = {trivial.rate / bare:.1f}x the bare endpoint")
+    _print_write_lock(measured["write_lock"])
     if creates_only:
         return
     raw, service, found = bench_availability(world)
@@ -388,6 +410,21 @@ def run(url: str, instance: Path, trivial: Round, *, creates_only: bool = False,
     print(f"availability of the 50 rooms, 1 week:  {service * 1000:8.2f} ms "
           f"({found} busy intervals)")
     print(f"ratio availability / raw:             {service / raw:8.2f}x  (target <= 3x)")
+
+
+def _print_write_lock(traced: list[tuple[float, float]]) -> None:
+    """SQLite: how long write transactions (creates and the couriers') waited and held the lock."""
+    if not traced:
+        return
+    waited = sorted(w for w, _ in traced)
+    held = sorted(h for _, h in traced)
+    mean_held = statistics.fmean(held)
+    print(f"SQLite writer slot, {len(traced)} write transactions (creates and couriers): "
+          f"waited median {statistics.median(waited) * 1000:.1f} ms "
+          f"(p90 {waited[len(waited) * 9 // 10] * 1000:.1f}), held median "
+          f"{statistics.median(held) * 1000:.1f} ms (p90 {held[len(held) * 9 // 10] * 1000:.1f}, "
+          f"mean {mean_held * 1000:.1f}): one writer at a time allows at most "
+          f"{1 / mean_held:.0f} write transactions/s")
 
 
 def _per_request(rounds: Sequence[Round], field: str) -> float:
