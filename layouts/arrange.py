@@ -251,7 +251,10 @@ def best_of(room: RoomShape, style: str, rules: RulePack, target: int,
     as the next candidate's estimate rather than its chairs, less the fewest places that
     pruning after validation took from any candidate tried (those lost to a route the
     estimate cannot see: candidates alike lose alike, and each tried costs validations),
-    but never less than ``AT_LEAST_OF_NEXT`` of that estimate;
+    but never less than ``AT_LEAST_OF_NEXT`` of that estimate (or one place short of it,
+    where that is less) unless, in a room without
+    pillars, a candidate with the same estimate and chairs was tried (then less what
+    pruning took from that one);
     with ``patience=None`` it never stops before a candidate's own places say it cannot do
     better.
     """
@@ -260,12 +263,18 @@ def best_of(room: RoomShape, style: str, rules: RulePack, target: int,
     fallback: Layout | None = None
     limit = None if patience is None else UNPROVEN * patience
     shortfall = 0
+    # What pruning took from the candidates tried, by their estimate and chairs: a
+    # candidate like one tried (the same plan shifted or turned) loses as much, but where
+    # a pillar stands, shifted alike plans meet it differently.
+    lost: dict[tuple[int, int], int] = {}
+    alike_lose_alike = not room.obstacles
     for tried, candidate in enumerate(itertools.islice(_distinct(candidates), limit)):
         bound = _places(candidate) if estimate is None or patience is None else estimate(
             candidate)
-        if best is not None and (best[0] >= min(max(bound - shortfall,
-                                                    math.ceil(AT_LEAST_OF_NEXT * bound)),
-                                                target) or (
+        alike = (bound, _places(candidate))
+        enough = bound - lost[alike] if alike_lose_alike and alike in lost else max(
+            bound - shortfall, min(math.ceil(AT_LEAST_OF_NEXT * bound), bound - 1))
+        if best is not None and (best[0] >= min(enough, target) or (
                 patience is not None and tried >= patience)):
             if estimate is None or patience is None:
                 break
@@ -284,6 +293,7 @@ def best_of(room: RoomShape, style: str, rules: RulePack, target: int,
         places = _places(list(layout.items))
         if estimate is not None and patience is not None:
             shortfall = min(shortfall, max(0, bound - places)) if best else max(0, bound - places)
+            lost[alike] = min(lost.get(alike, bound), max(0, bound - places))
         if best is None or places > best[0]:
             best = (places, layout)
         if places >= target:
@@ -297,7 +307,7 @@ def best_of(room: RoomShape, style: str, rules: RulePack, target: int,
 WITH_SPACES_AT_LEAST = 0.5
 # Past what pruning took, the search still stops only once the best holds this much of
 # the next candidate's estimate.
-AT_LEAST_OF_NEXT = 0.97
+AT_LEAST_OF_NEXT = 0.98
 
 
 SPEAKER_DEPTH = 2.5
@@ -1104,15 +1114,35 @@ def _opens_on_aisle(chair: Item, side: int, ux: float, uy: float,
 
 
 def _fits(room: RoomShape, item: Item, others: list[Item]) -> bool:
-    """Whether the item stands on the floor, clear of pillars and of the other items."""
+    """Whether the item stands on the floor, clear of pillars, of the doors' clear zones
+    (an item there is an error no pruning mends: a space tried there costs validations
+    for nothing) and of the other items."""
     shape = footprint(item)
     if not _floor_with_margin(room).covers(shape):
         return False
     if any(shape.intersection(o).area > 1e-4 for o in room.obstacles):
         return False
+    if (exits := _door_zones(room)) is not None and exits.intersection(shape).area > 1e-4:
+        return False
     near = [o for o in others if abs(o.x - item.x) < 2 and abs(o.y - item.y) < 2]
     return not near or not bool(
         (shapely.area(shapely.intersection(shape, footprints(near))) > 1e-4).any())
+
+
+def _door_zones(room: RoomShape) -> Polygon | None:
+    """The union of the doors' clear zones (None without doors), made once per room and
+    arrangement."""
+    if not room.doors:
+        return None
+    memo = _VERDICTS.get()
+    key = ("exits", room.outline.wkb, room.doors)
+    if memo is not None and key in memo:
+        return memo[key]
+    zones = unary_union([door_zone(room, door) for door in room.doors])
+    shapely.prepare(zones)
+    if memo is not None:
+        memo[key] = zones
+    return zones
 
 
 def _floor_with_margin(room: RoomShape) -> Polygon:
