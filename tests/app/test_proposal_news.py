@@ -13,7 +13,8 @@ from app.extensions import db
 from app.models import Proposal
 from tests.app.test_mail import finished, smtp  # noqa: F401 (the SMTP fixture)
 from tests.app.test_proposals import PROPOSAL, Person, invitation, propose, say
-from tests.builders import PASSWORD, future_day, iso, local, make_branch
+from tests.booking_helpers import book, make_booker, make_hall
+from tests.builders import PASSWORD, door, future_day, iso, local, make_branch, rect
 from tests.layout_helpers import room_with_layouts
 from tests.web_helpers import csrf_token, sign_in
 
@@ -224,3 +225,23 @@ def test_the_proposer_changes_it_on_a_page(client, people):
     client.post("/signout", data={"csrf_token": csrf_token(client, "/")})
     sign_in(client, people["ole"].user.email, PASSWORD)
     assert client.get(url).status_code == 403
+
+
+def test_a_room_change_that_cancels_its_event_puts_the_proposal_back_in_dialogue(
+    client, people
+):
+    hall = make_hall(make_branch())
+    day = future_day(10)
+    assert book(client, make_booker(), hall.hall, local(day, 10),
+                local(day, 12)).status_code == 201
+    proposal = propose(client, people["citizen"])
+    answer = client.post(f"/api/v1/proposals/{proposal['id']}/schedule", json={
+        "room_id": hall.beside.id, "start": iso(local(day, 10)), "end": iso(local(day, 12))},
+        headers=people["staff"].headers)
+    assert answer.status_code == 200, answer.get_json()
+    widened = {"outline": rect(16, 0, 24, 5), "doors": [door(19, 5, 20, 5, 0.9)],
+               "force": True}
+    forced = client.patch(f"/api/v1/rooms/{hall.beside.id}", json=widened,
+                          headers=people["staff"].headers)
+    assert forced.status_code == 200, forced.get_json()
+    assert client.get(f"/api/v1/proposals/{proposal['id']}").get_json()["state"] == "dialogue"
