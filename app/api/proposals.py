@@ -20,7 +20,14 @@ from app.api.openapi import (
 )
 from app.api.request import decode_cursor, encode_cursor, query_int
 from app.api.responses import Page, ProposalOut, ProposalRooms
-from app.api.schemas import CoffeeIn, ProposalIn, ProposalStateIn, ScheduleIn, SupportIn
+from app.api.schemas import (
+    CoffeeIn,
+    ProposalIn,
+    ProposalPatch,
+    ProposalStateIn,
+    ScheduleIn,
+    SupportIn,
+)
 from app.models import Proposal, User
 from app.services import proposals
 from app.services.availability import check_window
@@ -33,15 +40,22 @@ DEFAULT_ZONE = "Europe/Copenhagen"
 @bp.get("/proposals")
 @responds(Page[ProposalOut])
 @query(order=choice_param("newest (default) or most wanted first", *proposals.ORDERS),
+       coffee=choice_param("only those whose proposer asked for coffee and waits for staff "
+                           "to offer a time", "asked"),
        **PAGE_PARAMS)
 def list_proposals():
-    """Proposals, newest first or the most wanted first (anyone)."""
+    """Proposals, newest first or the most wanted first (anyone); ``coffee=asked``: those
+    waiting for staff to offer a cup of coffee."""
     order = request.args.get("order", "newest")
     if order not in proposals.ORDERS:
         raise BadInput(gettext("'order' is 'newest' or 'wanted'."))
+    coffee = request.args.get("coffee")
+    if coffee not in (None, "asked"):
+        raise BadInput(gettext("'coffee' is 'asked'."))
     limit = min(query_int("limit", minimum=1) or 50, 200)
     cursor = request.args.get("cursor")
-    rows = proposals.list_proposals(order, limit + 1, decode_cursor(cursor) if cursor else None)
+    rows = proposals.list_proposals(order, limit + 1, decode_cursor(cursor) if cursor else None,
+                                    coffee_asked=coffee == "asked")
     viewer = optional_user()
     items = [proposal_json(row, viewer) for row in rows[:limit]]
     next_cursor = encode_cursor(rows[limit - 1].proposal.id) if len(rows) > limit else None
@@ -64,6 +78,18 @@ def get_proposal(proposal_id: int):
     """One proposal (anyone)."""
     proposal = proposals.get_proposal(proposal_id)
     return jsonify(proposal_json(proposals.counted(proposal), optional_user()))
+
+
+@bp.patch("/proposals/<int:proposal_id>")
+@responds(ProposalOut)
+@accepts(ProposalPatch, role="member")
+def edit_proposal(proposal_id: int, body: ProposalPatch):
+    """The proposer changes it while it is proposed or in dialogue; 409 ``proposal_state``
+    once it is scheduled."""
+    user = signed_in_user()
+    proposal = proposals.get_proposal(proposal_id)
+    proposals.edit_proposal(user, proposal, body.model_dump(exclude_unset=True))
+    return jsonify(proposal_json(proposals.counted(proposal), user))
 
 
 @bp.post("/proposals/<int:proposal_id>/support")

@@ -267,6 +267,10 @@ class MemberIn(Body):
     role: Literal["member", "admin"] = "member"
 
 
+RoomKind = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
+Timing = Annotated[str, StringConstraints(strip_whitespace=True, max_length=300)]
+
+
 class ProposalIn(Body):
     """An activity proposed to the library: what, for whom, what you want and need, roughly when."""
 
@@ -274,10 +278,28 @@ class ProposalIn(Body):
     for_whom: Text = ""
     wants: Text = ""
     people_expected: int = Field(default=10, ge=1, le=10_000)
-    room_kind: Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)] = ""
+    room_kind: RoomKind = ""
     furniture: Text = ""
     staff_help: Text = ""
-    timing: Annotated[str, StringConstraints(strip_whitespace=True, max_length=300)] = ""
+    timing: Timing = ""
+    association_id: Id | None = None
+    branch_id: Id | None = None
+
+
+class ProposalPatch(Patch):
+    """Changes the proposer makes while it is proposed or in dialogue; ``association_id``
+    and ``branch_id`` may be ``null`` (for myself, any library)."""
+
+    nullable: ClassVar[frozenset[str]] = frozenset({"association_id", "branch_id"})
+
+    title: Title | None = None
+    for_whom: Text | None = None
+    wants: Text | None = None
+    people_expected: int | None = Field(default=None, ge=1, le=10_000)
+    room_kind: RoomKind | None = None
+    furniture: Text | None = None
+    staff_help: Text | None = None
+    timing: Timing | None = None
     association_id: Id | None = None
     branch_id: Id | None = None
 

@@ -1,9 +1,9 @@
 """Trusted associations after hours, their access codes, and rules stretched on record.
 
 Staff set a branch's terms and limits and trust an association there with a named
-key-holder; once the key-holder accepts the terms, the association may book past the
-opening hours within those limits. Each after-hours date gets a random access code,
-shown only to the booker and the key-holder. The booking engine asks this module how
+key-holder, who is told by e-mail; once the key-holder accepts the terms, the association
+may book past the opening hours within those limits. Each after-hours date gets a random
+access code, shown only to the booker and the key-holder. The booking engine asks this module how
 far a booking may bend the rules (``allowances_for``) and to keep its codes in step
 (``sync_access_codes``); the rules themselves stay in ``booking_rules``.
 """
@@ -45,6 +45,7 @@ from app.services.booking_rules import (
     is_after_hours,
 )
 from app.services.errors import AlreadyExists, FieldError, Forbidden, NotFound, RuleViolation
+from app.services.trust_mail import announce_trust
 from calendars import Interval, get_zone
 
 CODE_OPENS_BEFORE = timedelta(minutes=30)
@@ -159,6 +160,7 @@ def trust_association(actor: User, branch_id: int, association_id: int,
                              granted_by_id=actor.id, granted_at=utcnow())
     db.session.add(trust)
     db.session.flush()
+    announce_trust(trust)
     return trust
 
 

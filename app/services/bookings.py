@@ -920,6 +920,7 @@ def cancel_booking(actor: User, booking_id: int, reason: str = "",
     db.session.flush()
     after_hours.sync_access_codes(booking, now)
     announce(booking, "cancelled")
+    whole_booking_cancelled(booking)
     return booking
 
 
@@ -941,8 +942,18 @@ def cancel_occurrence(actor: User, booking_id: int, start_text: str, *,
         db.session.flush()
         after_hours.sync_access_codes(booking, now)
         announce(booking, "cancelled" if booking.status == "cancelled" else "changed")
+        if booking.status == "cancelled":
+            whole_booking_cancelled(booking)
     db.session.flush()
     return booking
+
+
+def whole_booking_cancelled(booking: Booking) -> None:
+    """What follows, in the same transaction, once every date of a booking is cancelled:
+    a proposal scheduled into it is no longer happening."""
+    from app.services.proposals import booking_cancelled  # proposals book through here
+
+    booking_cancelled(booking)
 
 
 CANCEL_SCOPES = ("this", "following", "all")

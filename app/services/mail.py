@@ -142,6 +142,10 @@ def announced_messages(subject: Any, kind: str,
 
     if isinstance(subject, ProposalNews):
         return proposal_messages(subject, settings)
+    from app.services.trust_mail import TrustNews, trust_messages
+
+    if isinstance(subject, TrustNews):
+        return trust_messages(subject, settings)
     values = booking_message(subject, kind, settings)
     return [] if values is None else [values]
 

@@ -1,10 +1,16 @@
 """E-mails about proposals, each in its recipient's language, through the booking outbox.
 
+- ``coffee_asked``: the proposer asks for a conversation over coffee; the staff who watch
+  requests hear it (``staff_to_ask_for_coffee``), with a link to the proposal.
 - ``coffee``: staff offered a conversation over a cup of coffee; the proposer and the
   staff member each get an invitation (.ics) for it.
-- ``happening``: the proposal is scheduled; the proposer and everyone who said "I'd
-  come" and asked to be told get the public event's invitation (.ics).
-- ``not_now``: staff said "not now"; the proposer reads the reason.
+- ``happening``: the proposal is scheduled; the proposer, everyone who said "I'd
+  come" and asked to be told, and everyone who said "I can help" get the public event's
+  invitation (.ics).
+- ``off``: the event it was scheduled as is cancelled; the same people hear it is off
+  (with the .ics that takes it out of their calendar), and that it is back in dialogue.
+- ``not_now``: staff said "not now"; the proposer and those who asked to be told read
+  the reason.
 """
 
 from __future__ import annotations
@@ -17,15 +23,16 @@ from urllib.parse import urlsplit
 
 from flask_babel import force_locale, gettext
 from markupsafe import escape
+from sqlalchemy import select
 
 from app.extensions import db
 from app.i18n import format_local, known_language
-from app.models import Proposal, User, utcnow
+from app.models import Proposal, ProposalSupport, User, utcnow
 from calendars import FeedEvent, build_invitation, feed_uid, get_zone
 
 log = logging.getLogger(__name__)
 
-PROPOSAL_KINDS = ("coffee", "happening", "not_now")
+PROPOSAL_KINDS = ("coffee_asked", "coffee", "happening", "off", "not_now")
 DEFAULT_ZONE = "Europe/Copenhagen"
 
 
@@ -48,16 +55,18 @@ def announce_proposal(proposal: Proposal, kind: str) -> None:
 
 def proposal_messages(news: ProposalNews, settings: Any) -> list[dict[str, Any]]:
     """One e-mail per person who should hear the news, as outbox column values."""
-    from app.services.proposals import to_be_told
+    from app.services.proposals import staff_to_ask_for_coffee, to_be_told
 
     proposal = news.proposal
     if news.kind == "coffee":
         recipients = [proposal.author, *([proposal.coffee_staff] if proposal.coffee_staff
                                          else [])]
-    elif news.kind == "happening":
-        recipients = to_be_told(proposal)
+    elif news.kind == "coffee_asked":
+        recipients = staff_to_ask_for_coffee()
+    elif news.kind in ("happening", "off"):
+        recipients = to_be_told(proposal, helpers=True)
     else:
-        recipients = [proposal.author]
+        recipients = to_be_told(proposal)
     now = utcnow()
     messages, seen = [], set()
     for user in recipients:
@@ -67,10 +76,11 @@ def proposal_messages(news: ProposalNews, settings: Any) -> list[dict[str, Any]]
         with force_locale(known_language(user.language, settings.default_language)):
             subject, text, html = compose_proposal(news, user, settings)
             ics = _invitation(news, user, settings)
+        method = "CANCEL" if news.kind == "off" else "REQUEST"
         messages.append({"to": user.email, "subject": subject[:300], "text": text,
-                         "html": html, "ics": ics, "method": "REQUEST" if ics else None,
-                         "booking_id": proposal.booking_id if news.kind == "happening"
-                         else None,
+                         "html": html, "ics": ics, "method": method if ics else None,
+                         "booking_id": proposal.booking_id
+                         if news.kind in ("happening", "off") else None,
                          "kind": news.kind, "created_at": now, "attempts": 0,
                          "next_attempt_at": now})
     return messages
@@ -103,21 +113,49 @@ def compose_proposal(news: ProposalNews, to: User, settings: Any) -> tuple[str, 
         if to.id == proposal.author_id:
             sentences = [gettext('Your proposal "%(title)s" is scheduled: the library hosts '
                                  'it with you.', title=proposal.title)]
+        elif _offered_help(proposal, to):
+            sentences = [gettext('"%(title)s", which you offered to help with, is '
+                                 'scheduled. Thank you: the proposer will be glad of it.',
+                                 title=proposal.title)]
         else:
             sentences = [gettext('"%(title)s", which you said you would come to, is '
                                  'scheduled.', title=proposal.title)]
         facts += [(gettext("When"), when), (gettext("Where"), f"{room.name}, {room.branch.name}"),
                   (gettext("Hosted with"), proposal.host_name)]
         link = (gettext("See the event"), f"{settings.base_url}/events/{booking.id}")
-    else:
-        subject = gettext("Your proposal %(title)s: not now", title=proposal.title)
-        sentences = [gettext('Library staff have read your proposal "%(title)s" with care. '
-                             'It cannot happen just now, and this is why:',
+    elif news.kind == "off":
+        booking = proposal.booking
+        room = booking.room
+        when = _span(booking.start, booking.end, room.branch.timezone)
+        subject = gettext("Cancelled: %(title)s, %(when)s", title=proposal.title, when=when)
+        sentences = [gettext('The event "%(title)s" is cancelled: it will not take place as '
+                             'planned. The proposal is back in dialogue with library staff, '
+                             'and you will hear from us if it is scheduled again.',
                              title=proposal.title)]
+        facts += [(gettext("When"), when), (gettext("Where"), f"{room.name}, {room.branch.name}")]
+    elif news.kind == "coffee_asked":
+        who = proposal.author.name or proposal.author.email
+        subject = gettext("Coffee asked for: %(title)s", title=proposal.title)
+        sentences = [gettext('%(who)s, who proposed "%(title)s", would like to talk it over '
+                             'with library staff over a cup of coffee. Offer a time and place '
+                             'on the proposal\'s page.', who=who, title=proposal.title)]
+        facts += [(gettext("Proposed by"), proposal.host_name)]
+    else:
+        subject = gettext("%(title)s: not now", title=proposal.title)
+        if to.id == proposal.author_id:
+            sentences = [gettext('Library staff have read your proposal "%(title)s" with care. '
+                                 'It cannot happen just now, and this is why:',
+                                 title=proposal.title)]
+        else:
+            sentences = [gettext('"%(title)s", which you said you would come to, cannot '
+                                 'happen just now. Library staff told the proposer why:',
+                                 title=proposal.title)]
         quote = proposal.not_now_reason
     greeting = gettext("Hello %(name)s,", name=to.name) if to.name else gettext("Hello,")
-    attached = gettext("The attached invitation (invite.ics) adds it to your calendar.")
-    with_ics = news.kind in ("coffee", "happening")
+    attached = (gettext("The attached invitation (invite.ics) takes it out of your calendar.")
+                if news.kind == "off" else
+                gettext("The attached invitation (invite.ics) adds it to your calendar."))
+    with_ics = news.kind in ("coffee", "happening", "off")
     text = "\n".join([
         greeting, "", *sentences, *(["", quote] if quote else []), "",
         *(f"{label}: {value}" for label, value in facts), "",
@@ -155,7 +193,7 @@ def _invitation(news: ProposalNews, to: User, settings: Any) -> str | None:
             start=proposal.coffee_start, end=proposal.coffee_end, status="confirmed",
             created=proposal.coffee_requested_at or proposal.created_at,
             last_modified=utcnow())
-    elif news.kind == "happening":
+    elif news.kind in ("happening", "off"):
         zone = proposal.booking.room.branch.timezone
         event = feed_event(proposal.booking, settings.base_url, full=False)
     else:
@@ -163,11 +201,18 @@ def _invitation(news: ProposalNews, to: User, settings: Any) -> str | None:
     if event is None:
         return None
     try:
-        return build_invitation("REQUEST", event, settings.sender_address, to.email,
+        method = "CANCEL" if news.kind == "off" else "REQUEST"
+        return build_invitation(method, event, settings.sender_address, to.email,
                                 zone).decode("utf-8")
     except ValueError as error:  # an address iTIP cannot carry: the e-mail goes without it
         log.warning("No invitation for proposal %s: %s", proposal.id, error)
         return None
+
+
+def _offered_help(proposal: Proposal, user: User) -> bool:
+    return db.session.scalar(select(ProposalSupport.id).where(
+        ProposalSupport.proposal_id == proposal.id, ProposalSupport.user_id == user.id,
+        ProposalSupport.kind == "help").limit(1)) is not None
 
 
 def _coffee_zone(proposal: Proposal) -> str:

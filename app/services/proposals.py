@@ -20,7 +20,17 @@ from sqlalchemy.orm import selectinload
 
 from app.db import write_transaction
 from app.extensions import db
-from app.models import Association, Branch, Layout, Proposal, ProposalSupport, Room, User, utcnow
+from app.models import (
+    Association,
+    Booking,
+    Branch,
+    Layout,
+    Proposal,
+    ProposalSupport,
+    Room,
+    User,
+    utcnow,
+)
 from app.models.proposal import SUPPORT_KINDS
 from app.services.associations import membership_of
 from app.services.availability import best_fit, search_rooms
@@ -101,12 +111,17 @@ def _come_count():
 
 
 def list_proposals(order: str = "newest", limit: int = 50,
-                   after_id: int | None = None) -> list[Counted]:
+                   after_id: int | None = None, coffee_asked: bool = False) -> list[Counted]:
     """Proposals, newest first or the most wanted (most "I'd come") first; a keyset page
-    after the proposal ``after_id`` (in the same order)."""
+    after the proposal ``after_id`` (in the same order); ``coffee_asked``: only those whose
+    proposer asked for coffee and waits for staff to offer a time."""
     come = _come_count()
     query = select(Proposal, come).options(selectinload(Proposal.author),
                                            selectinload(Proposal.association))
+    if coffee_asked:
+        query = query.where(Proposal.coffee_requested_at.is_not(None),
+                            Proposal.coffee_start.is_(None),
+                            Proposal.state.in_(OPEN_STATES))
     if order == "wanted":
         if after_id is not None:
             last = db.session.scalar(select(come).select_from(Proposal)
@@ -154,16 +169,29 @@ def expected_people(proposal: Proposal) -> int:
     return len(comers | {proposal.author_id})
 
 
-def to_be_told(proposal: Proposal) -> list[User]:
-    """Who hears when it is scheduled: the proposer and those who said "I'd come" and
-    asked to be told, each once, by e-mail address."""
+def to_be_told(proposal: Proposal, helpers: bool = False) -> list[User]:
+    """Who hears its news: the proposer and those who said "I'd come" and asked to be
+    told, and (``helpers``) everyone who said "I can help"; each once, by e-mail address."""
     people = {proposal.author_id: proposal.author}
+    wanted = and_(ProposalSupport.kind == "come", ProposalSupport.notify.is_(True))
+    if helpers:
+        wanted = or_(wanted, ProposalSupport.kind == "help")
     for support in db.session.scalars(
             select(ProposalSupport).options(selectinload(ProposalSupport.user))
-            .where(ProposalSupport.proposal_id == proposal.id, ProposalSupport.kind == "come",
-                   ProposalSupport.notify.is_(True))):
+            .where(ProposalSupport.proposal_id == proposal.id, wanted)
+            .order_by(ProposalSupport.id)):
         people.setdefault(support.user_id, support.user)
     return sorted(people.values(), key=lambda user: user.email.lower())
+
+
+def staff_to_ask_for_coffee() -> list[User]:
+    """The staff who hear that a proposer asks for coffee: those who opted in to the
+    approvals digest (they already watch what waits for an answer), else every staff member,
+    so in a small library without that habit the request never goes unread."""
+    staff = list(db.session.scalars(
+        select(User).where(User.role == "staff", User.active.is_(True)).order_by(User.id)))
+    watchers = [user for user in staff if user.approvals_digest]
+    return watchers or staff
 
 
 def proposal_of_booking(booking_id: int) -> Proposal | None:
@@ -182,20 +210,9 @@ def is_proposer(user: User | None, proposal: Proposal) -> bool:
 @write_transaction
 def create_proposal(author: User, data: ProposalInput) -> Proposal:
     """A new proposal, ``proposed``; for the author's association if they name one."""
-    association = None
-    if data.association_id is not None:
-        association = db.session.get(Association, data.association_id)
-        if association is None:
-            raise RuleViolation.single(
-                "association_id", "unknown_association",
-                gettext("There is no association %(id)s.", id=data.association_id))
-        if not author.is_staff and membership_of(author, association) is None:
-            raise Forbidden(gettext("You can only propose for associations you belong to."))
-    if data.branch_id is not None and db.session.get(Branch, data.branch_id) is None:
-        raise RuleViolation.single("branch_id", "unknown_branch",
-                                   gettext("There is no branch %(id)s.", id=data.branch_id))
+    association = _association_for(author, data.association_id)
     proposal = Proposal(
-        author_id=author.id, association=association, branch_id=data.branch_id,
+        author_id=author.id, association=association, branch_id=_branch_for(data.branch_id),
         title=data.title.strip(), for_whom=data.for_whom.strip(), wants=data.wants.strip(),
         people_expected=data.people_expected, room_kind=data.room_kind.strip(),
         furniture=data.furniture.strip(), staff_help=data.staff_help.strip(),
@@ -204,6 +221,50 @@ def create_proposal(author: User, data: ProposalInput) -> Proposal:
     db.session.add(proposal)
     db.session.flush()
     return proposal
+
+
+@write_transaction
+def edit_proposal(author: User, proposal: Proposal, changes: dict[str, Any]) -> Proposal:
+    """The proposer changes what they proposed (the fields of ``ProposalInput`` given in
+    ``changes``), while it is proposed or in dialogue: once scheduled, its event stands."""
+    if not is_proposer(author, proposal):
+        raise Forbidden(gettext("Only the proposer changes the proposal."))
+    _require_state(proposal, OPEN_STATES)
+    unknown = set(changes) - set(ProposalInput.__dataclass_fields__)
+    if unknown:
+        raise ValueError(f"not fields of a proposal: {', '.join(sorted(unknown))}")
+    if "association_id" in changes:
+        proposal.association = _association_for(author, changes["association_id"])
+    if "branch_id" in changes:
+        proposal.branch_id = _branch_for(changes["branch_id"])
+    for name in ("title", "for_whom", "wants", "room_kind", "furniture", "staff_help",
+                 "timing"):
+        if name in changes:
+            setattr(proposal, name, (changes[name] or "").strip())
+    if "people_expected" in changes:
+        proposal.people_expected = changes["people_expected"]
+    db.session.flush()
+    return proposal
+
+
+def _association_for(author: User, association_id: int | None) -> Association | None:
+    if association_id is None:
+        return None
+    association = db.session.get(Association, association_id)
+    if association is None:
+        raise RuleViolation.single(
+            "association_id", "unknown_association",
+            gettext("There is no association %(id)s.", id=association_id))
+    if not author.is_staff and membership_of(author, association) is None:
+        raise Forbidden(gettext("You can only propose for associations you belong to."))
+    return association
+
+
+def _branch_for(branch_id: int | None) -> int | None:
+    if branch_id is not None and db.session.get(Branch, branch_id) is None:
+        raise RuleViolation.single("branch_id", "unknown_branch",
+                                   gettext("There is no branch %(id)s.", id=branch_id))
+    return branch_id
 
 
 # ------------------------------------------------------------------ "I'd come", "I can help"
@@ -257,6 +318,7 @@ def request_coffee(user: User, proposal: Proposal) -> Proposal:
     _require_state(proposal, OPEN_STATES)
     if proposal.coffee_requested_at is None:
         proposal.coffee_requested_at = utcnow()
+        announce_proposal(proposal, "coffee_asked")
     db.session.flush()
     return proposal
 
@@ -402,6 +464,18 @@ def schedule(staff: User, proposal: Proposal, room_id: int, start: datetime, end
     db.session.flush()
     announce_proposal(proposal, "happening")
     return proposal
+
+
+def booking_cancelled(booking: Booking) -> None:
+    """The bookings service calls this, in its transaction, when a whole booking is
+    cancelled: a proposal scheduled into it is back in dialogue (its page says the event
+    was cancelled), and everyone who was told it was happening hears that it is off."""
+    proposal = proposal_of_booking(booking.id)
+    if proposal is None or proposal.state != "scheduled":
+        return
+    _enter(proposal, "dialogue")
+    db.session.flush()
+    announce_proposal(proposal, "off")
 
 
 def _arranged_layout(proposal: Proposal, room_id: int, style: str, attendees: int) -> Layout:

@@ -25,7 +25,7 @@ from app.extensions import db
 from app.models import Booking, Layout, Occurrence, Room, User
 from app.models.booking import ACTIVE_STATUSES
 from app.services import conflicts
-from app.services.bookings import may_view
+from app.services.bookings import may_view, whole_booking_cancelled
 from app.services.capacity import capacity_of, refresh_layout
 from app.services.errors import Conflict
 from app.services.mail import announce
@@ -205,3 +205,4 @@ def _cancel(occurrence: Occurrence, reason: str, now: datetime) -> None:
     booking.status_reason = f"Cancelled by a change to the room: {reason}."
     if all(o.status not in ACTIVE_STATUSES for o in booking.occurrences):
         booking.status = "cancelled"
+        whole_booking_cancelled(booking)

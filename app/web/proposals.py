@@ -28,12 +28,15 @@ LISTED = 200
 
 @bp.route("/proposals")
 def proposal_list():
-    """Every proposal, newest first or the most wanted first (anyone)."""
+    """Every proposal, newest first or the most wanted first (anyone); ``?coffee=asked``:
+    those whose proposer waits for staff to offer a cup of coffee."""
     order = request.args.get("order", "newest")
     if order not in proposals.ORDERS:
         order = "newest"
-    return render_template("web/proposals.html", order=order,
-                           rows=proposals.list_proposals(order, LISTED))
+    coffee_asked = request.args.get("coffee") == "asked"
+    return render_template("web/proposals.html", order=order, coffee_asked=coffee_asked,
+                           rows=proposals.list_proposals(order, LISTED,
+                                                         coffee_asked=coffee_asked))
 
 
 @bp.route("/proposals/new", methods=["GET", "POST"])
@@ -60,6 +63,42 @@ def proposal_new():
             return redirect(url_for("web.proposal_detail", proposal_id=proposal.id))
     status = 422 if form.errors else 200
     return render_template("web/proposal_new.html", form=form), status
+
+
+@bp.route("/proposals/<int:proposal_id>/edit", methods=["GET", "POST"])
+@login_required
+def proposal_edit(proposal_id: int):
+    """The proposer changes the proposal while it is proposed or in dialogue."""
+    proposal = _proposal_or_404(proposal_id)
+    if not proposals.is_proposer(current_user, proposal):
+        abort(403)
+    if proposal.state not in proposals.OPEN_STATES:
+        flash(gettext("It is scheduled now: talk to the library's staff about changes."))
+        return redirect(url_for("web.proposal_detail", proposal_id=proposal.id))
+    form = ProposalForm(obj=proposal if request.method == "GET" else None)
+    if request.method == "GET":
+        form.association_id.data = proposal.association_id or 0
+        form.branch_id.data = proposal.branch_id or 0
+    _choices(form)
+    if form.validate_on_submit():
+        try:
+            proposals.edit_proposal(current_user, proposal, {
+                "title": form.title.data, "for_whom": form.for_whom.data,
+                "wants": form.wants.data, "people_expected": form.people_expected.data,
+                "room_kind": form.room_kind.data, "furniture": form.furniture.data,
+                "staff_help": form.staff_help.data, "timing": form.timing.data,
+                "association_id": form.association_id.data or None,
+                "branch_id": form.branch_id.data or None})
+        except (RuleViolation, Forbidden) as error:
+            form.association_id.errors.append(error.detail)
+        except Conflict as error:
+            flash(error.detail)
+            return redirect(url_for("web.proposal_detail", proposal_id=proposal.id))
+        else:
+            flash(gettext("Your proposal is changed."))
+            return redirect(url_for("web.proposal_detail", proposal_id=proposal.id))
+    status = 422 if form.errors else 200
+    return render_template("web/proposal_new.html", form=form, editing=proposal), status
 
 
 def _choices(form: ProposalForm) -> None:

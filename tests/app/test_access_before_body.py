@@ -39,6 +39,7 @@ WRITING_ROUTES = [
     ("POST", "/api/v1/associations/{id}/join-requests/{id}/accept", "member"),
     ("POST", "/api/v1/associations/{id}/join-requests/{id}/decline", "member"),
     ("POST", "/api/v1/proposals", "member"),
+    ("PATCH", "/api/v1/proposals/{id}", "member"),
     ("POST", "/api/v1/proposals/{id}/support", "member"),
     ("DELETE", "/api/v1/proposals/{id}/support", "member"),
     ("POST", "/api/v1/proposals/{id}/coffee", "member"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -10,8 +11,10 @@ import pytest
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import AccessCode, Booking, RuleException
+from app.models import AccessCode, Booking, OutboxMessage, RuleException
+from app.models.after_hours import ACCESS_CODE_DIGITS
 from app.services import tokens
+from tests.app.test_mail import finished, smtp  # noqa: F401 (the SMTP fixture)
 from tests.booking_helpers import Booker, book, error_codes, make_booker
 from tests.builders import (
     PASSWORD,
@@ -350,13 +353,13 @@ def test_the_key_holder_must_belong_to_the_association(client, library):
 
 def test_the_confirmation_e_mail_carries_the_code_to_the_booker_and_the_log_masks_it(
         client, app, library, caplog):
-    from app.models import OutboxMessage
     from app.services.mail import MailSettings, transport
 
     trusted = trust(client, library)
     answer = book_late(client, library, trusted.booker)
     secret = answer.get_json()["access_codes"][0]["code"]
-    [message] = db.session.scalars(select(OutboxMessage)).all()
+    [message] = db.session.scalars(
+        select(OutboxMessage).where(OutboxMessage.kind != "trusted")).all()
     assert message.to == trusted.booker.user.email
     assert secret in message.text and secret in message.html
     assert secret not in (message.ics or "")
@@ -386,3 +389,39 @@ def test_staff_stretch_a_rule_on_a_request_and_the_member_may_then_change_it_so(
     blank = client.post(f"/api/v1/bookings/{booking_id}/exceptions", headers=library.staff,
                         json={"rule": "horizon", "reason": " "})
     assert blank.status_code == 400
+
+
+def test_the_key_holder_is_mailed_to_accept_the_terms_in_their_language_without_a_code(
+        client, library, smtp):  # noqa: F811
+    first = trust(client, library)
+    answer = book_late(client, library, first.booker)
+    secret = answer.get_json()["access_codes"][0]["code"]
+    (welcome,) = db.session.scalars(select(OutboxMessage).where(
+        OutboxMessage.to == first.key_holder.email, OutboxMessage.kind == "trusted")).all()
+    assert welcome.subject == (f"{first.booker.association.name} is trusted after hours "
+                               f"at {library.branch.name}")
+    assert "/after-hours/keys" in welcome.text and "key-holder" in welcome.text
+    assert welcome.ics is None
+
+    assert client.delete(f"/api/v1/after-hours/trusts/{first.trust_id}",
+                         headers=library.staff).status_code == 200
+    danish = make_user()
+    danish.language = "da"
+    db.session.commit()
+    added = client.post(f"/api/v1/associations/{first.booker.association.id}/members",
+                        json={"email": danish.email}, headers=first.booker.headers)
+    assert added.status_code == 201
+    before = len(smtp.messages)
+    again = finished(client.post(
+        f"/api/v1/branches/{library.branch.id}/after-hours/trusts",
+        json={"association_id": first.booker.association.id, "key_holder_email": danish.email},
+        headers=library.staff))
+    assert again.status_code == 201, again.get_json()
+    (message,) = smtp.messages[before:]
+    assert smtp.recipients[before:] == [[danish.email]]
+    assert message["Subject"].endswith(f"har tillid uden for åbningstid på {library.branch.name}")
+    bodies = " ".join(message.get_body((kind,)).get_content() for kind in ("plain", "html"))
+    assert "/after-hours/keys" in bodies
+    assert secret not in message.as_string()
+    assert not re.search(rf"\b\d{{{ACCESS_CODE_DIGITS}}}\b", bodies)
+    assert not list(message.iter_attachments())
