@@ -313,10 +313,13 @@ def sync_access_codes(booking: Booking, now: datetime) -> None:
     live = {c.original_start: c for c in booking.access_codes if c.revoked_at is None}
     revoked = {c.original_start: c for c in booking.access_codes if c.revoked_at is not None}
     late_dates = set()
+    may_hold: bool | None = None  # asked once, and only if a date is after hours
     for occurrence in booking.occurrences:
         late = (occurrence.status in ACTIVE_STATUSES and booking.status in ACTIVE_STATUSES
                 and is_after_hours(Interval(occurrence.start, occurrence.end), hours))
-        if not late or not _may_hold_codes(booking):
+        if late and may_hold is None:
+            may_hold = _may_hold_codes(booking)
+        if not late or not may_hold:
             continue
         late_dates.add(occurrence.original_start)
         code = live.get(occurrence.original_start)
