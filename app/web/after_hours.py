@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import time
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
@@ -19,7 +19,7 @@ from app.services.errors import AlreadyExists, NotFound, RuleViolation
 from app.web import bp
 from app.web.bookings import booking_page
 from app.web.forms import STRETCH_CHOICES, AfterHoursTermsForm, StretchForm, TrustForm
-from app.web.query import iso_date
+from app.web.query import day_or_today
 from calendars import get_zone
 
 
@@ -121,12 +121,7 @@ def after_hours_tonight(branch_id: int):
     key-holder (staff; never the codes)."""
     branch = _staff_branch(branch_id)
     zone = get_zone(branch.timezone)
-    raw = request.args.get("day", "")
-    error = None
-    try:
-        day = iso_date(raw) if raw else datetime.now(zone).date()
-    except ValueError:
-        day, error = datetime.now(zone).date(), gettext("Give the day as YYYY-MM-DD.")
+    day, error = day_or_today(zone)
     rows = after_hours.after_hours_on(current_user, branch.id, day)
     return render_template("web/after_hours_tonight.html", branch=branch, day=day,
                            rows=rows, error=error), 400 if error else 200

@@ -3,7 +3,7 @@ sheet of a branch's day."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
@@ -15,7 +15,7 @@ from app.services.errors import NotFound, RuleViolation
 from app.services.setup_sheet import setup_day
 from app.web import bp
 from app.web.forms import ReasonForm
-from app.web.query import iso_date
+from app.web.query import day_or_today
 from calendars import get_zone
 
 
@@ -78,12 +78,7 @@ def setup_sheet(branch_id: int):
     except NotFound:
         abort(404)
     zone = get_zone(branch.timezone)
-    raw = request.args.get("day", "")
-    error = None
-    try:
-        day = iso_date(raw) if raw else datetime.now(zone).date()
-    except ValueError:
-        day, error = datetime.now(zone).date(), gettext("Give the day as YYYY-MM-DD.")
+    day, error = day_or_today(zone)
     return render_template(
         "web/setup_sheet.html", branch=branch, day=day, zone=zone, error=error,
         rooms=setup_day(current_user, branch, day),

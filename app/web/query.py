@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, tzinfo
 
 from flask import abort, request
 from flask_babel import gettext
@@ -26,3 +26,14 @@ def date_arg(name: str) -> date | None:
     except ValueError:
         abort(400, description=gettext("'%(name)s' must be a date written as YYYY-MM-DD.",
                                        name=name))
+
+
+def day_or_today(zone: tzinfo, name: str = "day") -> tuple[date, str | None]:
+    """An optional YYYY-MM-DD day, today in ``zone`` by default; for a page that shows its
+    form again with the error (and today) rather than a bare 400 page."""
+    raw = request.args.get(name, "")
+    today = datetime.now(zone).date()
+    try:
+        return (iso_date(raw) if raw else today), None
+    except ValueError:
+        return today, gettext("Give the day as YYYY-MM-DD.")
