@@ -126,7 +126,11 @@ def utcnow_local() -> datetime:
 
 
 def tonight() -> tuple[datetime, datetime]:
-    """A Copenhagen time range today that has not ended: 19-21, or from now if later."""
+    """A Copenhagen time range today that has not ended: 19-21, or from now if later.
+
+    After 19:00 it starts on the quarter hour already begun, so only staff (whom no lead
+    time binds) may book it.
+    """
     now = utcnow_local()
     if now.hour < 19:
         start = now.replace(hour=19, minute=0, second=0, microsecond=0)

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from tests.app.test_week_grid import occurrence_reads
-from tests.booking_helpers import book, make_booker, make_hall
+from tests.booking_helpers import book, make_booker, make_hall, make_staff_headers
 from tests.builders import future_day, make_branch, make_room, rect, tonight
 
 
@@ -50,7 +50,8 @@ def test_the_hall_holds_its_halves_and_they_are_drawn_as_its_parts(client, hall)
 def test_a_booking_of_the_hall_today_makes_its_halves_busy(client, hall):
     start, end = tonight()
     booker = make_booker()
-    response = book(client, booker, hall.hall, start, end, title="Secret chess society")
+    response = book(client, booker, hall.hall, start, end, title="Secret chess society",
+                    headers=make_staff_headers())
     assert response.status_code == 201, response.get_json()
     body = client.get(f"/api/v1/branches/{hall.hall.branch_id}/floors").get_json()
     states = {room["id"]: room["state"] for room in body["floors"][0]["rooms"]}
@@ -66,7 +67,7 @@ def test_private_titles_never_appear_on_the_plan(client, hall):
     start, end = tonight()
     booker = make_booker()
     assert book(client, booker, hall.half_a, start, end, title="Secret chess society",
-                public=False).status_code == 201
+                public=False, headers=make_staff_headers()).status_code == 201
     page = client.get("/rooms").get_data(as_text=True)
     assert f'data-room-id="{hall.half_a.id}"' in _plan_svg(page)
     assert "Secret chess society" not in page
@@ -103,8 +104,9 @@ def test_the_rooms_page_reads_occurrences_once_for_every_branch(client, hall):
     other = make_hall(make_branch(timezone="America/New_York"), lead_hours=0)
     start, end = tonight()
     booker = make_booker()
+    staff = make_staff_headers()
     for room in (hall.half_a, hall.beside, other.hall):
-        assert book(client, booker, room, start, end).status_code == 201
+        assert book(client, booker, room, start, end, headers=staff).status_code == 201
     assert occurrence_reads(client, "/rooms") == 1
     page = client.get("/rooms").get_data(as_text=True)
     assert page.count('<svg class="floor-plan-svg"') == 2

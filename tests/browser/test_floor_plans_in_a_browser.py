@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.booking_helpers import book, make_booker, make_hall
+from tests.booking_helpers import book, make_booker, make_hall, make_staff_headers
 from tests.browser.pages import PHONE, keep_screenshot, no_sideways_scroll, watch_csp
 from tests.builders import make_branch, tonight
 from tests.e2e.servers import served_library
@@ -16,7 +16,8 @@ def _library(app) -> dict:
     """A hall with two halves and a room beside it; the hall is booked today."""
     hall = make_hall(make_branch(name="Main Library"), lead_hours=0)
     start, end = tonight()
-    answer = book(app.test_client(), make_booker(), hall.hall, start, end)
+    answer = book(app.test_client(), make_booker(), hall.hall, start, end,
+                  headers=make_staff_headers())
     assert answer.status_code == 201, answer.get_json()
     return {"half_b": hall.half_b.id, "hall": hall.hall.id}
 
