@@ -53,6 +53,7 @@ from app.models import Booking, utcnow  # noqa: E402
 from app.services import feeds  # noqa: E402
 from bench.consortium_data import (  # noqa: E402
     HALL,
+    JOBS,
     ZONE,
     Consortium,
     build,
@@ -107,7 +108,7 @@ def open_world(url: str, consortium: Consortium, instance: Path) -> World:
 
 
 def build_world(server: str, consortium: Consortium, instance: Path,
-                label: str) -> tuple[World, Callable[[], None]]:
+                label: str, jobs: int = JOBS) -> tuple[World, Callable[[], None]]:
     """A fresh database on ``server`` filled with ``consortium``; prints the build times."""
     url, drop = fresh_postgres_database(server, "agora_consortium")
     print(f"{label}: {consortium.branches} branches x 50 rooms x {consortium.years} years "
@@ -115,7 +116,7 @@ def build_world(server: str, consortium: Consortium, instance: Path,
     started = time.perf_counter()
     world = open_world(url, consortium, instance)
     engine = create_engine(url)
-    report = build(engine, consortium, log=lambda line: print(line, flush=True))
+    report = build(engine, consortium, log=lambda line: print(line, flush=True), jobs=jobs)
     print(f"  built in {report.total:.0f} s (migrations included: "
           f"{time.perf_counter() - started:.0f} s)", flush=True)
     consistency = check_consistency(engine)
@@ -286,6 +287,8 @@ def main() -> None:
     parser.add_argument("--branches", type=int, default=LARGE_BRANCHES)
     parser.add_argument("--years", type=int, default=YEARS)
     parser.add_argument("--rounds", type=int, default=ROUNDS)
+    parser.add_argument("--jobs", type=int, default=JOBS,
+                        help="connections building a data set side by side")
     parser.add_argument("--keep", action="store_true", help="keep the databases")
     parser.add_argument("--reuse-small", help="URL of a kept small database")
     parser.add_argument("--reuse-large", help="URL of a kept large database")
@@ -304,7 +307,8 @@ def main() -> None:
                     print(f"{label}: reusing {reuse.split('@')[-1]}", flush=True)
                     worlds[label] = open_world(reuse, consortium, instance)
                 else:
-                    worlds[label], drop = build_world(server, consortium, instance, label)
+                    worlds[label], drop = build_world(server, consortium, instance, label,
+                                                      arguments.jobs)
                     drops.append(drop)
                     if arguments.keep:
                         print(f"  kept: {worlds[label].url}", flush=True)
