@@ -26,7 +26,7 @@ import queue
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from functools import partial
@@ -118,8 +118,12 @@ def is_cancelled(room: int, week: int) -> bool:
 
 
 def build(engine: Engine, consortium: Consortium,
-          log: Callable[[str], None] = lambda _line: None, jobs: int = JOBS) -> BuildReport:
+          log: Callable[[str], None] = lambda _line: None, jobs: int = JOBS,
+          wal_headroom: bool = False) -> BuildReport:
     """Fill an empty, migrated database with the consortium; returns the timings.
+
+    ``wal_headroom`` raises the server's checkpoint distance while building (a server
+    setting: only for a bench that has the server to itself, not for tests).
 
     The branches are written by ``jobs`` connections side by side, each branch in one
     statement (its bookings, their occurrences, their claims). The exclusion
@@ -130,7 +134,8 @@ def build(engine: Engine, consortium: Consortium,
     indexes are dropped and rebuilt after, ``jobs`` at a time.
     """
     report = BuildReport()
-    with _wal_headroom(engine, log), engine.connect() as connection:
+    headroom = _wal_headroom(engine, log) if wal_headroom else nullcontext()
+    with headroom, engine.connect() as connection:
         _tune(connection)
 
         def step(name: str, run: Callable[[], str]) -> None:
