@@ -885,13 +885,36 @@ def best_first(surveys: list[Survey], rules: RulePack) -> Iterator[tuple[int, li
     highest left, so a caller that stops as soon as what it has beats the next bound
     builds a few plans, not thousands.
     """
+    for index, items, _ in ranked(surveys, rules):
+        yield index, items
+
+
+def rough_ceiling(surveys: list[Survey], rules: RulePack) -> int:
+    """No fewer places than any plan of these surveys holds: the highest rough bound, with
+    the spaces its chairs ask for."""
+    return max((count + rules.wheelchair_spaces_required(count)
+                for found in surveys for count, _ in found.rough), default=0)
+
+
+def ranked(surveys: list[Survey], rules: RulePack, share: float = 1.0,
+           progress: bool = False) -> Iterator[tuple[int, list[Item], int]]:
+    """``best_first``, each plan with the most places any plan after it can hold. With a
+    ``share`` under 1, a plan comes as soon as it is built if it holds that share of the
+    highest bound left: many plans of a room have a bound a few places above what they
+    hold once their spaces take chairs, and all of them would be built first. With
+    ``progress``, each time the highest bound left falls, (-1, [], that bound) comes too,
+    so that a caller may turn to other candidates in the meantime."""
     heap: list[tuple[int, int, int, int, Plan, Chosen | None]] = [
         (-(count + rules.wheelchair_spaces_required(count)), ROUGH, index, order, plan, None)
         for index, found in enumerate(surveys) for order, (count, plan) in enumerate(found.rough)]
     heapq.heapify(heap)
     tie = len(heap)
     built: set[tuple[int, int]] = set()
+    highest = -heap[0][0] if heap else 0
     while heap:
+        if progress and -heap[0][0] < highest:
+            highest = -heap[0][0]
+            yield -1, [], highest
         _, stage, index, order, plan, chosen = heapq.heappop(heap)
         if stage == ROUGH:
             # The rough bound is the highest left: work out the plan's own, and queue it.
@@ -903,13 +926,16 @@ def best_first(surveys: list[Survey], rules: RulePack) -> Iterator[tuple[int, li
         if laid is None:
             continue
         if chosen is not None:
-            yield index, _items(laid, chosen)
+            yield index, _items(laid, chosen), -heap[0][0] if heap else 0
             continue
         if (index, id(laid)) in built:
             continue
         built.add((index, id(laid)))
         chosen = _with_spaces(laid, rules)
         if chosen is not None and (exact := _place_count(laid, chosen)):
+            if share < 1.0 and exact >= share * (-heap[0][0] if heap else 0):
+                yield index, _items(laid, chosen), -heap[0][0] if heap else 0
+                continue
             tie += 1
             heapq.heappush(heap, (-exact, BOUNDED, index, tie, plan, chosen))
 
@@ -944,19 +970,41 @@ def parts(outline: Polygon, usable: Polygon) -> list[Polygon]:
     return pieces
 
 
+def part_surveys(floors: list[list[Polygon]], rules: RulePack,
+                 front_gaps: tuple[float, ...] = FRONT_GAPS,
+                 around: list[Surroundings] | None = None) -> list[tuple[int, list[Survey]]]:
+    """The surveys of the parts of each floor cut into two or three, by its index."""
+    return [(index, [survey(piece, rules, front_gaps, around[index] if around else None)
+                     for piece in pieces])
+            for index, pieces in enumerate(floors) if 1 < len(pieces) <= 3]
+
+
+def parts_ceiling(surveyed: list[tuple[int, list[Survey]]], rules: RulePack) -> int:
+    """No fewer places than any plans of the parts put together hold (``best_by_parts``),
+    from the rough bounds alone: each part seats at most its highest, and the spaces,
+    however the parts share them, are never more than all those seats ask for."""
+    ceiling = 0
+    for _, surveys in surveyed:
+        seats = sum(max((count for count, _ in found.rough), default=0) for found in surveys)
+        ceiling = max(ceiling, seats + rules.wheelchair_spaces_required(seats))
+    return ceiling
+
+
 def best_by_parts(floors: list[list[Polygon]], rules: RulePack,
                   front_gaps: tuple[float, ...] = FRONT_GAPS, per_part: int = 6,
-                  around: list[Surroundings] | None = None) -> Iterator[tuple[int, list[Item]]]:
+                  around: list[Surroundings] | None = None,
+                  surveyed: list[tuple[int, list[Survey]]] | None = None
+                  ) -> Iterator[tuple[int, list[Item]]]:
     """For each floor cut into parts, the best plans of each part put together, most places
     first, as (index of the floor, items in its frame). One part, each in turn, holds the
     wheelchair spaces that the seats of all the parts need; or two parts share them, where
-    each has floor for some of them that costs few chairs."""
+    each has floor for some of them that costs few chairs (``surveyed``: the parts'
+    surveys, if already made)."""
     combined: list[tuple[int, int, list[Item]]] = []
-    for index, pieces in enumerate(floors):
-        if not 1 < len(pieces) <= 3:
-            continue
-        surveys = [survey(piece, rules, front_gaps, around[index] if around else None)
-                   for piece in pieces]
+    if surveyed is None:
+        surveyed = part_surveys(floors, rules, front_gaps, around)
+    for index, surveys in surveyed:
+        pieces = floors[index]
         bare = [_tops(found, replace(rules, wheelchair_spaces=NO_SPACES), per_part)
                 for found in surveys]
         choices = []
