@@ -899,22 +899,32 @@ def rough_ceiling(surveys: list[Survey], rules: RulePack) -> int:
 def ranked(surveys: list[Survey], rules: RulePack, share: float = 1.0,
            progress: bool = False) -> Iterator[tuple[int, list[Item], int]]:
     """``best_first``, each plan with the most places any plan after it can hold. With a
-    ``share`` under 1, a plan comes as soon as it is built if it holds that share of the
-    highest bound left: many plans of a room have a bound a few places above what they
-    hold once their spaces take chairs, and all of them would be built first. With
-    ``progress``, each time the highest bound left falls, (-1, [], that bound) comes too,
-    so that a caller may turn to other candidates in the meantime."""
+    ``share`` under 1, a built plan comes as soon as it holds that share of the highest
+    bound left: many plans of a room have a bound a few places above what they hold once
+    their spaces take chairs, and all of them would be built first. With ``progress``,
+    each time the highest bound left falls, (-1, [], that bound) comes too, so that a
+    caller may turn to other candidates in the meantime."""
     heap: list[tuple[int, int, int, int, Plan, Chosen | None]] = [
         (-(count + rules.wheelchair_spaces_required(count)), ROUGH, index, order, plan, None)
         for index, found in enumerate(surveys) for order, (count, plan) in enumerate(found.rough)]
     heapq.heapify(heap)
     tie = len(heap)
     built: set[tuple[int, int]] = set()
-    highest = -heap[0][0] if heap else 0
-    while heap:
-        if progress and -heap[0][0] < highest:
-            highest = -heap[0][0]
-            yield -1, [], highest
+    # Built plans waiting for their share of the highest bound left (with a share under 1).
+    ready: list[tuple[int, int, int, Plan, Chosen]] = []
+
+    def highest() -> int:
+        return max(-heap[0][0] if heap else 0, -ready[0][0] if ready else 0)
+
+    last = highest()
+    while heap or ready:
+        if ready and -ready[0][0] >= share * (-heap[0][0] if heap else 0):
+            _, _, index, plan, chosen = heapq.heappop(ready)
+            yield index, _items(surveys[index].seating_of(plan, rules), chosen), highest()
+            continue
+        if progress and highest() < last:
+            last = highest()
+            yield -1, [], last
         _, stage, index, order, plan, chosen = heapq.heappop(heap)
         if stage == ROUGH:
             # The rough bound is the highest left: work out the plan's own, and queue it.
@@ -926,18 +936,18 @@ def ranked(surveys: list[Survey], rules: RulePack, share: float = 1.0,
         if laid is None:
             continue
         if chosen is not None:
-            yield index, _items(laid, chosen), -heap[0][0] if heap else 0
+            yield index, _items(laid, chosen), highest()
             continue
         if (index, id(laid)) in built:
             continue
         built.add((index, id(laid)))
         chosen = _with_spaces(laid, rules)
         if chosen is not None and (exact := _place_count(laid, chosen)):
-            if share < 1.0 and exact >= share * (-heap[0][0] if heap else 0):
-                yield index, _items(laid, chosen), -heap[0][0] if heap else 0
-                continue
             tie += 1
-            heapq.heappush(heap, (-exact, BOUNDED, index, tie, plan, chosen))
+            if share < 1.0:
+                heapq.heappush(ready, (-exact, tie, index, plan, chosen))
+            else:
+                heapq.heappush(heap, (-exact, BOUNDED, index, tie, plan, chosen))
 
 
 # What a plan in ``best_first``'s queue is known by: its rough bound, or its chair bound
