@@ -201,18 +201,24 @@ def _check_block(room: RoomShape, items: list[Item], block: list[int], angle: fl
     """The block's row-length violations, and its ends that open on an aisle."""
     sides = [(index, side) for index, side in ((block[0], -1), (block[-1], +1))
              if _end_is_aisle(room, items, index, angle, side, obstacles, rules)]
-    aisles = len(sides)
+    if (found := _row_length(block, len(sides), rules)) is not None:
+        return [found], []
+    persons = persons_per_end(len(block), len(sides))
+    return [], [_aisle_end(items[index], index, angle, side, persons) for index, side in sides]
+
+
+def _row_length(block: list[int], aisles: int, rules: RulePack) -> Violation | None:
+    """A block with no aisle at either end, or more seats than its aisles allow."""
     limit = {2: rules.max_row_seats_two_aisles, 1: rules.max_row_seats_one_aisle}.get(aisles, 0)
     if aisles == 0:
-        return [Violation("aisle_too_narrow",
-                          f"The row of items {block[0]}-{block[-1]} has no aisle at either end "
-                          f"(at least {rules.aisle_min_width:g} m needed).", tuple(block))], []
+        return Violation("aisle_too_narrow",
+                         f"The row of items {block[0]}-{block[-1]} has no aisle at either end "
+                         f"(at least {rules.aisle_min_width:g} m needed).", tuple(block))
     if len(block) > limit:
-        return [Violation("row_too_long",
-                          f"A row of {len(block)} seats with {aisles} aisle(s); at most {limit} "
-                          "are allowed.", tuple(block))], []
-    persons = persons_per_end(len(block), aisles)
-    return [], [_aisle_end(items[index], index, angle, side, persons) for index, side in sides]
+        return Violation("row_too_long",
+                         f"A row of {len(block)} seats with {aisles} aisle(s); at most {limit} "
+                         "are allowed.", tuple(block))
+    return None
 
 
 def _aisle_end(item: Item, index: int, angle: float, side: int, persons: int) -> AisleEnd:
@@ -383,18 +389,20 @@ def _aisle_probes(items: list[Item], ends: list[tuple[int, float, int]],
 
 
 def route_violations(room: RoomShape, layout: Layout, rules: RulePack) -> list[Violation]:
-    """The turning-space and accessible-route errors ``validate_layout`` finds, worked out
-    with the chairs of each piece of row as one shape: the same free floor (chairs side by
-    side leave none between them) from a few dozen shapes instead of hundreds. A cheap
-    look before a full validation, for layouts whose items stand where they may (each
-    of its errors is one the full validation finds, bar gaps under ``ROW_GAP`` in a row).
+    """The row-length, row-spacing, turning-space and accessible-route errors
+    ``validate_layout`` finds, worked out with the chairs of each piece of row as one
+    shape: the same free floor (chairs side by side leave none between them) from a few
+    dozen shapes instead of hundreds. A cheap look before a full validation, for layouts
+    whose items stand where they may (each of its errors is one the full validation
+    finds, bar gaps under ``ROW_GAP`` in a row); aisle widths it leaves to that.
     """
     items = list(layout.items)
     if not items:
         return _free_floor_checks(room, [], [], rules)
     shapes = list(footprints(items))
-    pieces, ends, in_rows, singles = [], [], set(), set()
-    for (angle, _offset), members in _group_rows(items, shapes).items():
+    pieces, ends, in_rows, singles, blocks = [], [], set(), set(), []
+    rows = _group_rows(items, shapes)
+    for (angle, _offset), members in rows.items():
         for block in _blocks(items, members, angle):
             if len(block) == 1:
                 singles.add(block[0])
@@ -402,17 +410,10 @@ def route_violations(room: RoomShape, layout: Layout, rules: RulePack) -> list[V
             pieces.append(shapely.convex_hull(shapely.multipolygons(
                 [shapes[i] for i in block])))
             ends += [(block[0], angle, -1), (block[-1], angle, +1)]
+            blocks.append(block)
             in_rows.update(block)
     blockers = pieces + [shape for i, shape in enumerate(shapes) if i not in in_rows]
-    free = _free_floor(room, blockers)
-    violations = []
-    if free.buffer(-TURNING_DIAMETER / 2).is_empty:
-        violations.append(Violation("no_turning_space",
-                                    "There is nowhere a 1.5 m circle of free floor fits."))
-    if not room.doors:
-        return [*violations, Violation("no_accessible_route", "The room has no door.")]
-    targets = {i for i, item in enumerate(items) if item.kind == "wheelchair_space"}
-    targets |= chairs_at_tables(items, shapes) | singles
+    opening: list[bool] = []
     if ends:
         probes = _aisle_probes(items, ends, rules)
         area = room.outline.buffer(TOLERANCE)
@@ -420,7 +421,19 @@ def route_violations(room: RoomShape, layout: Layout, rules: RulePack) -> list[V
         covered = shapely.covers(area, probes).tolist()
         hit = set(STRtree(blockers + list(room.obstacles)).query(
             probes, predicate="intersects")[0].tolist())
-        targets |= {ends[n][0] for n in range(len(ends)) if covered[n] and n not in hit}
+        opening = [covered[n] and n not in hit for n in range(len(ends))]
+    violations = [found for n, block in enumerate(blocks) if (found := _row_length(
+        block, opening[2 * n] + opening[2 * n + 1], rules)) is not None]
+    violations += _row_spacing(items, rows, rules)
+    free = _free_floor(room, blockers)
+    if free.buffer(-TURNING_DIAMETER / 2).is_empty:
+        violations.append(Violation("no_turning_space",
+                                    "There is nowhere a 1.5 m circle of free floor fits."))
+    if not room.doors:
+        return [*violations, Violation("no_accessible_route", "The room has no door.")]
+    targets = {i for i, item in enumerate(items) if item.kind == "wheelchair_space"}
+    targets |= chairs_at_tables(items, shapes) | singles
+    targets |= {ends[n][0] for n in range(len(ends)) if opening[n]}
     route = _route_centres(room, free)
     if route is None:
         if targets:
