@@ -393,9 +393,13 @@ def plan_blocks(usable: Polygon, plan: Plan, rows: Rows, rules: RulePack,
             return _placed(plan, units, _opens(plan), minx, maxx, len(rows.bands),
                            rules) if units else None
         memo[key] = units
-    units = memo[key]
-    return _placed(plan, units, _opens(plan), minx, maxx, len(rows.bands),
-                   rules) if units else None
+    # Where the blocks stand depends on the slack too, and on nothing else of the plan.
+    placed_key = (*key, plan.slack)
+    if placed_key not in memo:
+        units = memo[key]
+        memo[placed_key] = _placed(plan, units, _opens(plan), minx, maxx, len(rows.bands),
+                                   rules) if units else None
+    return memo[placed_key]
 
 
 def _cross_passage(usable: Polygon, rows: Rows) -> bool:
@@ -818,9 +822,19 @@ def survey(usable: Polygon, rules: RulePack, front_gaps: tuple[float, ...] = FRO
     beyond = bool(free_spans(floor, maxy, maxy + 0.2)) if stepping else False
     counts: dict[tuple[float, bool, bool], int] = {}
     crossing: dict[tuple[float, bool], bool] = {}
+    # On a floor far from its bounding box (an L), the free floor of each row bounds the
+    # plans much better than the width of the box: work it out (the survey keeps it).
+    known: dict[tuple[float, bool, bool], Rows] = {}
+    room_in_rows: dict[tuple[float, bool], tuple[int, ...]] = {}
+    irregular = usable.area < IRREGULAR * (maxx - minx) * (maxy - miny)
     for gap, back in itertools.product(front_gaps, (False, True)):
         bands = row_bands(usable, gap, rules.row_spacing, back)
         counts[gap, back, False] = len(bands)
+        if irregular and bands:
+            known[gap, back, False] = rows_for(usable, gap, rules.row_spacing, back, floor)
+            room_in_rows[gap, back] = tuple(
+                sum(math.floor((b - a) / CHAIR.width + 1e-9) for a, b in spans)
+                for spans in known[gap, back, False].spans)
         # As ``_cross_passage`` finds (rows in the front passage leave it as it was).
         crossing[gap, back] = bool(bands) and (maxy - bands[0][1] >= ROUTE
                                                or bands[-1][0] - miny >= ROUTE)
@@ -836,20 +850,29 @@ def survey(usable: Polygon, rules: RulePack, front_gaps: tuple[float, ...] = FRO
             continue
         if plan.blocks > 1 and not crossing[plan.front_gap, plan.back_passage]:
             continue
+        narrowed = None if plan.stepped else room_in_rows.get(
+            (plan.front_gap, plan.back_passage))
         key = (plan.left_aisle, plan.right_aisle, plan.blocks, bool(plan.bay), plan.turning,
-               bands)
+               bands, narrowed)
         if key not in roughs:
-            roughs[key] = rough_bound(plan, maxx - minx, bands, rules)
+            roughs[key] = rough_bound(plan, maxx - minx, bands, rules, narrowed)
         if roughs[key]:
             rough.append((roughs[key], plan))
-    return Survey(usable, floor, tuple(rough), rules)
+    return Survey(usable, floor, tuple(rough), rules, known)
 
 
-def rough_bound(plan: Plan, width: float, rows: int, rules: RulePack) -> int:
+# A floor with less than this share of its bounding box is bounded row by row.
+IRREGULAR = 0.9
+
+
+def rough_bound(plan: Plan, width: float, rows: int, rules: RulePack,
+                room_in_rows: tuple[int, ...] | None = None) -> int:
     """No fewer chairs than ``chair_bound``, from the plan's choices alone: each row holds
     at most its blocks' caps, and beside its chairs the aisles the plan has, each at
     least the rule's width, together at least the width per person of every seat of the
-    rows (each seat relies on an aisle), the bay and the turning circle added."""
+    rows (each seat relies on an aisle), the bay and the turning circle added; and, where
+    ``room_in_rows`` gives how many chairs the free floor of each row holds side by side,
+    no more than that in the row."""
     opens = _opens(plan)
     if not rows or any(not left and not right for left, right in opens):
         return 0
@@ -863,7 +886,9 @@ def rough_bound(plan: Plan, width: float, rows: int, rules: RulePack) -> int:
     by_minimum = (room - turning - aisles * rules.aisle_min_width) / CHAIR.width
     by_people = room / (CHAIR.width + rules.aisle_width_per_person * rows)
     seats = min(caps, math.floor(by_minimum), math.floor(by_people))
-    return seats * rows if seats >= plan.blocks else 0
+    if seats < plan.blocks:
+        return 0
+    return seats * rows if room_in_rows is None else sum(min(seats, n) for n in room_in_rows)
 
 
 def _door_beyond_front(usable: Polygon, around: Surroundings | None) -> bool:

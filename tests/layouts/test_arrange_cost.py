@@ -228,13 +228,13 @@ def l_room(width: float, depth: float, arm_x: float, arm_y: float) -> RoomShape:
 def test_a_theatre_in_an_l_looks_at_the_route_before_validating_in_full(monkeypatch):
     """In the bench's 12.5 x 7.8 L nearly every candidate leaves row ends no route reaches:
     seen with each piece of row as one shape, they cost no full validation (101 before),
-    and the layout still holds the family optimum (114)."""
+    and the layout still holds 98 % of the family optimum (114)."""
     counting = Counting(monkeypatch)
     room = l_room(12.5, 7.8, 4.6, 4.8)
     layout = arrange(room, "theatre", DK).layout
     check(room, layout)
     assert counting.calls <= 12
-    assert places(layout) >= 114
+    assert places(layout) >= math.ceil(0.98 * 114)
 
 
 def test_a_narrow_l_theatre_reaches_98_percent_of_the_optimum_in_few_validations(monkeypatch):
