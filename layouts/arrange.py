@@ -181,9 +181,10 @@ def _errors(room: RoomShape, items: Iterable[Item], rules: RulePack,
     ``complete``, where items stand off the floor, on each other or in a door's zone only
     those errors: the layout is invalid, and no pruning mends it (they are not
     ``PRUNABLE``), so the rest of the validation is not worth its cost. ``route_first``
-    (rows of chairs: a theatre), the same unless the route to the doors or the turning
-    circle fails, worked out with each piece of row as one shape: only those errors,
-    which pruning may mend without a full validation."""
+    (rows of chairs: a theatre), before those, the errors of row lengths, of the route to
+    the doors and of the turning circle, worked out with each piece of row as one shape
+    (``route_violations``) if there are any: only those, which pruning may mend without
+    a full validation."""
     key = tuple(items)
     memo = _VERDICTS.get()
     if memo is not None and (found := memo.get(key)) is not None and (
@@ -196,18 +197,20 @@ def _errors(room: RoomShape, items: Iterable[Item], rules: RulePack,
         # where no trimming was needed): the same errors, told by the new order.
         return _reordered(seen[2], seen[1], key)
     layout = Layout("trial", "custom", key)
-    if not complete and (placement := placement_violations(room, layout)):
-        if memo is not None:
-            memo[key] = (False, placement)
-        if by_set is not None:
-            by_set.setdefault(frozenset(key), (False, key, placement))
-        return placement
+    # Theatre rows stand on the usable floor by construction, but many strand row ends:
+    # the look at the route first, the placement after it.
     if not complete and route_first and (route := route_violations(room, layout, rules)):
         if memo is not None:
             memo[key] = (False, route)
         if by_set is not None:
             by_set.setdefault(frozenset(key), (False, key, route))
         return route
+    if not complete and (placement := placement_violations(room, layout)):
+        if memo is not None:
+            memo[key] = (False, placement)
+        if by_set is not None:
+            by_set.setdefault(frozenset(key), (False, key, placement))
+        return placement
     errors = [v for v in validate_layout(room, layout, rules) if v.severity == "error"]
     if memo is not None:
         memo[key] = (True, errors)
@@ -606,18 +609,21 @@ def theatre_candidates(room: RoomShape, rules: RulePack,
     while live := [stream for stream in streams if not stream.done]:
         idle = [stream for stream in live if stream.head is None]
         ready = [stream for stream in live if stream.head is not None and _places(
-            stream.head[1]) >= min(_rest(live, stream), target or math.inf)]
+            stream.head[1]) >= min(share * _rest(live, stream), target or math.inf)]
         if ready or not idle:
-            # Or each has one ahead, but one that came early (``ranked``) holds less
-            # than its stream's bound: the one with most places, with the same ceiling.
-            stream = ready[0] if ready else max(live, key=lambda found: _places(found.head[1]))
+            # The one ready with most places; or, where each has one ahead but none is
+            # ready (one that came early holds less than its stream's bound), the one
+            # with most places, with the same ceiling.
+            stream = max(ready or live, key=lambda found: _places(found.head[1]))
             index, items, after = stream.head
             stream.head, stream.bound = None, after
             yield Ranked([frames[index].back(item) for item in items],
                          max(after, _rest(live, stream)))
         else:
+            # Until another's bound is the highest, or the one ahead in another is ready.
             stream = max(idle, key=lambda stream: stream.bound)
-            stream.pull(_rest(live, stream))
+            stream.pull(max((other.bound / share if other.head is not None else other.bound
+                             for other in live if other is not stream), default=0))
 
 
 def _rest(streams: list[_Stream], stream: _Stream) -> int:
@@ -635,7 +641,7 @@ class _Stream:
         self.head: tuple[int, list[Item], int] | None = None
         self.done = False
 
-    def pull(self, enough: int = 0) -> None:
+    def pull(self, enough: float = 0) -> None:
         """Look at the next candidate (or find there is none), or stop looking once those
         not yet taken hold fewer than ``enough`` places (where the candidates tell how
         many they may hold as they go: an index under 0)."""
