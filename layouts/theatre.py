@@ -5,8 +5,9 @@ first row stands from the front wall, which side walls get an aisle, how many bl
 is split into, where the slack goes, and whether a wall aisle is widened into a bay that
 holds the wheelchair spaces. ``build`` turns a plan into chairs and spaces on the usable
 floor; ``plans`` lists the choices worth trying. ``arrange`` searches part of this
-family (seven front gaps, thirty candidates at most); the benchmark searches all of it
-and calls the best valid layout it finds the optimum. The classroom's rows of desks
+family (seven front gaps, thirty full validations at most, and it stops once what it has
+holds 98 % of what any candidate left may hold); the benchmark searches all of it and
+calls the best valid layout it finds the optimum. The classroom's rows of desks
 use the same blocks between aisles (``blocks_for`` with a desk as the unit).
 """
 
