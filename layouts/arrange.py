@@ -164,7 +164,9 @@ _BY_SET: ContextVar[dict[frozenset[Item], tuple[bool, tuple[Item, ...], list[Vio
 def _validations() -> int:
     """How many sets of items this arrangement has validated in full."""
     memo = _VERDICTS.get()
-    return sum(1 for complete, _ in memo.values() if complete) if memo is not None else 0
+    # The memo keeps other things of the room too (door zones, floor): verdicts only.
+    return sum(1 for found in memo.values() if isinstance(found, tuple) and found[0] is True
+               ) if memo is not None else 0
 
 
 def _reordered(errors: list[Violation], order: tuple[Item, ...],
@@ -285,7 +287,9 @@ def best_of(room: RoomShape, style: str, rules: RulePack, target: int,
     pillars, a candidate with the same estimate and chairs was tried (then less what
     pruning took from that one);
     with ``patience=None`` it never stops before a candidate's own places say it cannot do
-    better.
+    better. A theatre (with patience) stops once the best holds ``AT_LEAST_OF_NEXT`` of
+    what the next candidate, or any after it (its ``ceiling``, where it has one), holds;
+    its patience counts full validations, not candidates.
     """
     name = f"{style.replace('_', ' ').title()} (auto)"
     best: tuple[int, Layout] | None = None
@@ -296,6 +300,7 @@ def best_of(room: RoomShape, style: str, rules: RulePack, target: int,
     # candidates keeps the search from looking over thousands.
     if style == "theatre" and patience is not None:
         limit = CANDIDATES_PER_VALIDATION * UNPROVEN * patience
+    validated_before = _validations() if style == "theatre" else 0
     shortfall = 0
     # What pruning took from the candidates tried, by their estimate and chairs: a
     # candidate like one tried (the same plan shifted or turned) loses as much, but where
@@ -314,7 +319,7 @@ def best_of(room: RoomShape, style: str, rules: RulePack, target: int,
             # does any after it more than its ceiling: a best with this share of both
             # has that share of any.
             enough = math.ceil(AT_LEAST_OF_NEXT * max(bound, getattr(candidate, "ceiling", 0)))
-            spent = _validations()
+            spent = _validations() - validated_before
             if best is None and spent >= UNPROVEN * patience:
                 break
         if best is not None and (best[0] >= min(enough, target) or (
