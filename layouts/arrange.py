@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import heapq
 import itertools
 import math
 from collections.abc import Callable, Iterable, Iterator
@@ -43,10 +42,20 @@ from layouts.theatre import (
     best_first,
     blocks_for,
     free_spans,
+    part_surveys,
     parts,
+    parts_ceiling,
+    ranked,
+    rough_ceiling,
     survey,
 )
-from layouts.validate import Violation, door_zone, placement_violations, validate_layout
+from layouts.validate import (
+    Violation,
+    door_zone,
+    placement_violations,
+    route_violations,
+    validate_layout,
+)
 
 STYLES = ("theatre", "classroom", "boardroom", "u_shape", "banquet", "cabaret", "standing")
 FRONT_GAP = 1.5
@@ -123,7 +132,9 @@ def arrange(room: RoomShape, style: str, rules: RulePack,
                              sorted(_distinct(_candidates(room, style, rules)),
                                     key=lambda c: (-estimate(c), -_places(c))), estimate=estimate)
         else:
-            layout = best_of(room, style, rules, target, _candidates(room, style, rules))
+            candidates = (theatre_candidates(room, rules, share=AT_LEAST_OF_NEXT, target=target)
+                          if style == "theatre" else _candidates(room, style, rules))
+            layout = best_of(room, style, rules, target, candidates)
             if style == "theatre" and not layout.items:
                 layout = best_of(room, style, rules, target, _one_part_candidates(room, rules))
     capacity = compute_capacity(room, layout, rules)
@@ -150,6 +161,14 @@ _BY_SET: ContextVar[dict[frozenset[Item], tuple[bool, tuple[Item, ...], list[Vio
                     | None] = ContextVar("by_set", default=None)
 
 
+def _validations() -> int:
+    """How many sets of items this arrangement has validated in full."""
+    memo = _VERDICTS.get()
+    # The memo keeps other things of the room too (door zones, floor): verdicts only.
+    return sum(1 for found in memo.values() if isinstance(found, tuple) and found[0] is True
+               ) if memo is not None else 0
+
+
 def _reordered(errors: list[Violation], order: tuple[Item, ...],
                now: tuple[Item, ...]) -> list[Violation]:
     """Errors found in items in one order, their items numbered as in another."""
@@ -158,12 +177,16 @@ def _reordered(errors: list[Violation], order: tuple[Item, ...],
 
 
 def _errors(room: RoomShape, items: Iterable[Item], rules: RulePack,
-            complete: bool = False) -> list[Violation]:
+            complete: bool = False, route_first: bool = False) -> list[Violation]:
     """The errors ``validate_layout`` finds in a layout of these items (it does not depend
     on the layout's name or style), remembered within one arrangement. Unless
     ``complete``, where items stand off the floor, on each other or in a door's zone only
     those errors: the layout is invalid, and no pruning mends it (they are not
-    ``PRUNABLE``), so the rest of the validation is not worth its cost."""
+    ``PRUNABLE``), so the rest of the validation is not worth its cost. ``route_first``
+    (rows of chairs: a theatre), before those, the errors of row lengths, of the route to
+    the doors and of the turning circle, worked out with each piece of row as one shape
+    (``route_violations``) if there are any: only those, which pruning may mend without
+    a full validation."""
     key = tuple(items)
     memo = _VERDICTS.get()
     if memo is not None and (found := memo.get(key)) is not None and (
@@ -176,6 +199,14 @@ def _errors(room: RoomShape, items: Iterable[Item], rules: RulePack,
         # where no trimming was needed): the same errors, told by the new order.
         return _reordered(seen[2], seen[1], key)
     layout = Layout("trial", "custom", key)
+    # Theatre rows stand on the usable floor by construction, but many strand row ends:
+    # the look at the route first, the placement after it.
+    if not complete and route_first and (route := route_violations(room, layout, rules)):
+        if memo is not None:
+            memo[key] = (False, route)
+        if by_set is not None:
+            by_set.setdefault(frozenset(key), (False, key, route))
+        return route
     if not complete and (placement := placement_violations(room, layout)):
         if memo is not None:
             memo[key] = (False, placement)
@@ -256,12 +287,20 @@ def best_of(room: RoomShape, style: str, rules: RulePack, target: int,
     pillars, a candidate with the same estimate and chairs was tried (then less what
     pruning took from that one);
     with ``patience=None`` it never stops before a candidate's own places say it cannot do
-    better.
+    better. A theatre (with patience) stops once the best holds ``AT_LEAST_OF_NEXT`` of
+    what the next candidate, or any after it (its ``ceiling``, where it has one), holds;
+    its patience counts full validations, not candidates.
     """
     name = f"{style.replace('_', ' ').title()} (auto)"
     best: tuple[int, Layout] | None = None
     fallback: Layout | None = None
     limit = None if patience is None else UNPROVEN * patience
+    # Theatre candidates are looked over cheaply before any full validation (their route
+    # to the doors first): their patience counts full validations, and only a cap on
+    # candidates keeps the search from looking over thousands.
+    if style == "theatre" and patience is not None:
+        limit = CANDIDATES_PER_VALIDATION * UNPROVEN * patience
+    validated_before = _validations() if style == "theatre" else 0
     shortfall = 0
     # What pruning took from the candidates tried, by their estimate and chairs: a
     # candidate like one tried (the same plan shifted or turned) loses as much, but where
@@ -274,8 +313,17 @@ def best_of(room: RoomShape, style: str, rules: RulePack, target: int,
         alike = (bound, _places(candidate))
         enough = bound - lost[alike] if alike_lose_alike and alike in lost else max(
             bound - shortfall, min(math.ceil(AT_LEAST_OF_NEXT * bound), bound - 1))
+        spent = tried
+        if style == "theatre" and patience is not None:
+            # What validates of a theatre candidate never holds more than its places, nor
+            # does any after it more than its ceiling: a best with this share of both
+            # has that share of any.
+            enough = math.ceil(AT_LEAST_OF_NEXT * max(bound, getattr(candidate, "ceiling", 0)))
+            spent = _validations() - validated_before
+            if best is None and spent >= UNPROVEN * patience:
+                break
         if best is not None and (best[0] >= min(enough, target) or (
-                patience is not None and tried >= patience)):
+                patience is not None and spent >= patience)):
             if estimate is None or patience is None:
                 break
             # Estimated candidates come with their spaces first: past the stop, only one
@@ -296,7 +344,8 @@ def best_of(room: RoomShape, style: str, rules: RulePack, target: int,
             lost[alike] = min(lost.get(alike, bound), max(0, bound - places))
         if best is None or places > best[0]:
             best = (places, layout)
-        if places >= target:
+        if places >= target or (style == "theatre" and patience is not None and best[0] >= min(
+                math.ceil(AT_LEAST_OF_NEXT * getattr(candidate, "ceiling", math.inf)), target)):
             break
     if best is None or (fallback is not None and best[0] < WITH_SPACES_AT_LEAST * _places(
             list(fallback.items))):
@@ -305,6 +354,7 @@ def best_of(room: RoomShape, style: str, rules: RulePack, target: int,
 
 
 WITH_SPACES_AT_LEAST = 0.5
+CANDIDATES_PER_VALIDATION = 8
 # Past what pruning took, the search still stops only once the best holds this much of
 # the next candidate's estimate.
 AT_LEAST_OF_NEXT = 0.98
@@ -358,8 +408,11 @@ def best_theatre(room: RoomShape, rules: RulePack, front_gaps: tuple[float, ...]
     ``patience=None``, every candidate that could still beat the best found)."""
     target = _target(room, "theatre", rules, None)
     with _verdicts():
+        # Without patience, every candidate in order, as when the search was exhaustive.
+        share, enough = (1.0, None) if patience is None else (AT_LEAST_OF_NEXT, target)
         return best_of(room, "theatre", rules, target,
-                       theatre_candidates(room, rules, front_gaps, per_part), patience)
+                       theatre_candidates(room, rules, front_gaps, per_part, share, enough),
+                       patience)
 
 
 def _target(room: RoomShape, style: str, rules: RulePack, attendees: int | None) -> int:
@@ -399,7 +452,12 @@ def _fit_in_order(room: RoomShape, layout: Layout, rules: RulePack,
     """
     best: Layout | None = None
     tried: set[tuple[Item, ...]] = set()
-    for extra in (0, 4, 12, 30, 80):
+    for extra in HEADROOM:
+        if layout.style == "theatre" and best is not None and extra < HEADROOM[-1] and (
+                extra < 2 * (target - _places(list(best.items)))):
+            # Pruning a theatre's rows takes more the more rows there are: headroom below
+            # twice what it took would only cost validations of layouts still short.
+            continue
         items = list(layout.items)
         if layout.style != "standing":
             items = _trimmed_with_spaces(room, items, rules, layout.style, target + extra)
@@ -419,6 +477,9 @@ def _fit_in_order(room: RoomShape, layout: Layout, rules: RulePack,
     return _cut_to_target(room, best, rules, target) if best is not None else None
 
 
+HEADROOM = (0, 4, 12, 30, 80)
+
+
 def _cut_to_target(room: RoomShape, layout: Layout, rules: RulePack, target: int) -> Layout:
     """Drop the surplus chairs at the back if what remains still validates; where a row
     cut short breaks a rule, the rest of that row too (and of the rows before it, up to a
@@ -429,7 +490,7 @@ def _cut_to_target(room: RoomShape, layout: Layout, rules: RulePack, target: int
     items = _drop_last_chairs(list(layout.items), surplus)
     for _ in range(CUT_ROWS):
         cut = Layout(layout.name, layout.style, tuple(items))
-        if not _errors(room, items, rules):
+        if not _errors(room, items, rules, route_first=layout.style == "theatre"):
             return cut
         items = _without_last_row(items)
     return layout
@@ -461,7 +522,7 @@ def _pruned(room: RoomShape, layout: Layout, rules: RulePack) -> Layout | None:
     floor = 0.9 * _places(items)
     for _ in range(4):
         result = Layout(layout.name, layout.style, tuple(items))
-        errors = _errors(room, items, rules)
+        errors = _errors(room, items, rules, route_first=layout.style == "theatre")
         if not errors:
             return result
         prunable = {i for v in errors if v.code in PRUNABLE for i in v.items}
@@ -530,18 +591,82 @@ def _candidates(room: RoomShape, style: str, rules: RulePack) -> Iterator[list[I
 
 def theatre_candidates(room: RoomShape, rules: RulePack,
                        front_gaps: tuple[float, ...] = FRONT_GAPS,
-                       per_part: int = PER_PART) -> Iterator[list[Item]]:
+                       per_part: int = PER_PART, share: float = 1.0,
+                       target: int | None = None) -> Iterator[Ranked]:
     """Theatre layouts of every plan in every orientation, most places first: rows across
     the whole room, and, for a room of several parts (an L), the best plans of each part
-    put together."""
+    put together. Each comes with the most places any candidate after it can hold: with a
+    ``share`` under 1, a plan holding that share of the highest bound left comes as soon as
+    it is built (see ``ranked``). The plans of the parts are worked out only once rows
+    across the room hold fewer places than they might (or than the ``target``)."""
     frames = [_frame(room, angle) for angle in (0, 90, 180, 270)]
     around = [_surroundings(room, frame) for frame in frames]
-    whole = best_first([survey(frame.usable, rules, front_gaps, near)
-                        for frame, near in zip(frames, around, strict=True)], rules)
-    by_parts = best_by_parts([parts(frame.outline, frame.usable) for frame in frames], rules,
-                             front_gaps, per_part, around)
-    for index, items in heapq.merge(whole, by_parts, key=lambda found: -_places(found[1])):
-        yield [frames[index].back(item) for item in items]
+    surveys = [survey(frame.usable, rules, front_gaps, near)
+               for frame, near in zip(frames, around, strict=True)]
+    floors = [parts(frame.outline, frame.usable) for frame in frames]
+    surveyed = part_surveys(floors, rules, front_gaps, around)
+    streams = [_Stream(((index, items, after) for index, items, after
+                        in ranked(surveys, rules, share, progress=True)),
+                       rough_ceiling(surveys, rules)),
+               _Stream(((index, items, _places(items)) for index, items
+                        in best_by_parts(floors, rules, front_gaps, per_part, around, surveyed)),
+                       parts_ceiling(surveyed, rules))]
+    while live := [stream for stream in streams if not stream.done]:
+        idle = [stream for stream in live if stream.head is None]
+        ready = [stream for stream in live if stream.head is not None and _places(
+            stream.head[1]) >= min(share * _rest(live, stream), target or math.inf)]
+        if ready or not idle:
+            # The one ready with most places; or, where each has one ahead but none is
+            # ready (one that came early holds less than its stream's bound), the one
+            # with most places, with the same ceiling.
+            stream = max(ready or live, key=lambda found: _places(found.head[1]))
+            index, items, after = stream.head
+            stream.head, stream.bound = None, after
+            yield Ranked([frames[index].back(item) for item in items],
+                         max(after, _rest(live, stream)))
+        else:
+            # Until another's bound is the highest, or the one ahead in another is ready.
+            stream = max(idle, key=lambda stream: stream.bound)
+            stream.pull(max((other.bound / share if other.head is not None else other.bound
+                             for other in live if other is not stream), default=0))
+
+
+def _rest(streams: list[_Stream], stream: _Stream) -> int:
+    """The most places the candidates of the other streams hold."""
+    return max((other.bound for other in streams if other is not stream), default=0)
+
+
+class _Stream:
+    """Candidates that come about most places first, each with the most places those
+    after it may hold, looked at one ahead only when asked: ``bound`` is the most places
+    that any of them not yet taken holds."""
+
+    def __init__(self, found: Iterator[tuple[int, list[Item], int]], bound: int) -> None:
+        self.found, self.bound = found, bound
+        self.head: tuple[int, list[Item], int] | None = None
+        self.done = False
+
+    def pull(self, enough: float = 0) -> None:
+        """Look at the next candidate (or find there is none), or stop looking once those
+        not yet taken hold fewer than ``enough`` places (where the candidates tell how
+        many they may hold as they go: an index under 0)."""
+        for found in self.found:
+            if found[0] < 0:
+                self.bound = found[2]
+                if self.bound < enough:
+                    return
+                continue
+            self.head, self.bound = found, max(_places(found[1]), found[2])
+            return
+        self.done, self.bound = True, 0
+
+
+class Ranked(list):
+    """A theatre candidate's items, and the most places any candidate after it holds."""
+
+    def __init__(self, items: list[Item], ceiling: int) -> None:
+        super().__init__(items)
+        self.ceiling = ceiling
 
 
 def _one_part_candidates(room: RoomShape, rules: RulePack) -> Iterator[list[Item]]:

@@ -5,8 +5,9 @@ first row stands from the front wall, which side walls get an aisle, how many bl
 is split into, where the slack goes, and whether a wall aisle is widened into a bay that
 holds the wheelchair spaces. ``build`` turns a plan into chairs and spaces on the usable
 floor; ``plans`` lists the choices worth trying. ``arrange`` searches part of this
-family (seven front gaps, thirty candidates at most); the benchmark searches all of it
-and calls the best valid layout it finds the optimum. The classroom's rows of desks
+family (seven front gaps, thirty full validations at most, and it stops once what it has
+holds 98 % of what any candidate left may hold); the benchmark searches all of it and
+calls the best valid layout it finds the optimum. The classroom's rows of desks
 use the same blocks between aisles (``blocks_for`` with a desk as the unit).
 """
 
@@ -393,9 +394,13 @@ def plan_blocks(usable: Polygon, plan: Plan, rows: Rows, rules: RulePack,
             return _placed(plan, units, _opens(plan), minx, maxx, len(rows.bands),
                            rules) if units else None
         memo[key] = units
-    units = memo[key]
-    return _placed(plan, units, _opens(plan), minx, maxx, len(rows.bands),
-                   rules) if units else None
+    # Where the blocks stand depends on the slack too, and on nothing else of the plan.
+    placed_key = (*key, plan.slack)
+    if placed_key not in memo:
+        units = memo[key]
+        memo[placed_key] = _placed(plan, units, _opens(plan), minx, maxx, len(rows.bands),
+                                   rules) if units else None
+    return memo[placed_key]
 
 
 def _cross_passage(usable: Polygon, rows: Rows) -> bool:
@@ -818,9 +823,19 @@ def survey(usable: Polygon, rules: RulePack, front_gaps: tuple[float, ...] = FRO
     beyond = bool(free_spans(floor, maxy, maxy + 0.2)) if stepping else False
     counts: dict[tuple[float, bool, bool], int] = {}
     crossing: dict[tuple[float, bool], bool] = {}
+    # On a floor far from its bounding box (an L), the free floor of each row bounds the
+    # plans much better than the width of the box: work it out (the survey keeps it).
+    known: dict[tuple[float, bool, bool], Rows] = {}
+    room_in_rows: dict[tuple[float, bool], tuple[int, ...]] = {}
+    irregular = usable.area < IRREGULAR * (maxx - minx) * (maxy - miny)
     for gap, back in itertools.product(front_gaps, (False, True)):
         bands = row_bands(usable, gap, rules.row_spacing, back)
         counts[gap, back, False] = len(bands)
+        if irregular and bands:
+            known[gap, back, False] = rows_for(usable, gap, rules.row_spacing, back, floor)
+            room_in_rows[gap, back] = tuple(
+                sum(math.floor((b - a) / CHAIR.width + 1e-9) for a, b in spans)
+                for spans in known[gap, back, False].spans)
         # As ``_cross_passage`` finds (rows in the front passage leave it as it was).
         crossing[gap, back] = bool(bands) and (maxy - bands[0][1] >= ROUTE
                                                or bands[-1][0] - miny >= ROUTE)
@@ -836,20 +851,29 @@ def survey(usable: Polygon, rules: RulePack, front_gaps: tuple[float, ...] = FRO
             continue
         if plan.blocks > 1 and not crossing[plan.front_gap, plan.back_passage]:
             continue
+        narrowed = None if plan.stepped else room_in_rows.get(
+            (plan.front_gap, plan.back_passage))
         key = (plan.left_aisle, plan.right_aisle, plan.blocks, bool(plan.bay), plan.turning,
-               bands)
+               bands, narrowed)
         if key not in roughs:
-            roughs[key] = rough_bound(plan, maxx - minx, bands, rules)
+            roughs[key] = rough_bound(plan, maxx - minx, bands, rules, narrowed)
         if roughs[key]:
             rough.append((roughs[key], plan))
-    return Survey(usable, floor, tuple(rough), rules)
+    return Survey(usable, floor, tuple(rough), rules, known)
 
 
-def rough_bound(plan: Plan, width: float, rows: int, rules: RulePack) -> int:
+# A floor with less than this share of its bounding box is bounded row by row.
+IRREGULAR = 0.9
+
+
+def rough_bound(plan: Plan, width: float, rows: int, rules: RulePack,
+                room_in_rows: tuple[int, ...] | None = None) -> int:
     """No fewer chairs than ``chair_bound``, from the plan's choices alone: each row holds
     at most its blocks' caps, and beside its chairs the aisles the plan has, each at
     least the rule's width, together at least the width per person of every seat of the
-    rows (each seat relies on an aisle), the bay and the turning circle added."""
+    rows (each seat relies on an aisle), the bay and the turning circle added; and, where
+    ``room_in_rows`` gives how many chairs the free floor of each row holds side by side,
+    no more than that in the row."""
     opens = _opens(plan)
     if not rows or any(not left and not right for left, right in opens):
         return 0
@@ -863,7 +887,9 @@ def rough_bound(plan: Plan, width: float, rows: int, rules: RulePack) -> int:
     by_minimum = (room - turning - aisles * rules.aisle_min_width) / CHAIR.width
     by_people = room / (CHAIR.width + rules.aisle_width_per_person * rows)
     seats = min(caps, math.floor(by_minimum), math.floor(by_people))
-    return seats * rows if seats >= plan.blocks else 0
+    if seats < plan.blocks:
+        return 0
+    return seats * rows if room_in_rows is None else sum(min(seats, n) for n in room_in_rows)
 
 
 def _door_beyond_front(usable: Polygon, around: Surroundings | None) -> bool:
@@ -885,13 +911,46 @@ def best_first(surveys: list[Survey], rules: RulePack) -> Iterator[tuple[int, li
     highest left, so a caller that stops as soon as what it has beats the next bound
     builds a few plans, not thousands.
     """
+    for index, items, _ in ranked(surveys, rules):
+        yield index, items
+
+
+def rough_ceiling(surveys: list[Survey], rules: RulePack) -> int:
+    """No fewer places than any plan of these surveys holds: the highest rough bound, with
+    the spaces its chairs ask for."""
+    return max((count + rules.wheelchair_spaces_required(count)
+                for found in surveys for count, _ in found.rough), default=0)
+
+
+def ranked(surveys: list[Survey], rules: RulePack, share: float = 1.0,
+           progress: bool = False) -> Iterator[tuple[int, list[Item], int]]:
+    """``best_first``, each plan with the most places any plan after it can hold. With a
+    ``share`` under 1, a built plan comes as soon as it holds that share of the highest
+    bound left: many plans of a room have a bound a few places above what they hold once
+    their spaces take chairs, and all of them would be built first. With ``progress``,
+    each time the highest bound left falls, (-1, [], that bound) comes too, so that a
+    caller may turn to other candidates in the meantime."""
     heap: list[tuple[int, int, int, int, Plan, Chosen | None]] = [
         (-(count + rules.wheelchair_spaces_required(count)), ROUGH, index, order, plan, None)
         for index, found in enumerate(surveys) for order, (count, plan) in enumerate(found.rough)]
     heapq.heapify(heap)
     tie = len(heap)
     built: set[tuple[int, int]] = set()
-    while heap:
+    # Built plans waiting for their share of the highest bound left (with a share under 1).
+    ready: list[tuple[int, int, int, Plan, Chosen]] = []
+
+    def highest() -> int:
+        return max(-heap[0][0] if heap else 0, -ready[0][0] if ready else 0)
+
+    last = highest()
+    while heap or ready:
+        if ready and -ready[0][0] >= share * (-heap[0][0] if heap else 0):
+            _, _, index, plan, chosen = heapq.heappop(ready)
+            yield index, _items(surveys[index].seating_of(plan, rules), chosen), highest()
+            continue
+        if progress and highest() < last:
+            last = highest()
+            yield -1, [], last
         _, stage, index, order, plan, chosen = heapq.heappop(heap)
         if stage == ROUGH:
             # The rough bound is the highest left: work out the plan's own, and queue it.
@@ -903,7 +962,7 @@ def best_first(surveys: list[Survey], rules: RulePack) -> Iterator[tuple[int, li
         if laid is None:
             continue
         if chosen is not None:
-            yield index, _items(laid, chosen)
+            yield index, _items(laid, chosen), highest()
             continue
         if (index, id(laid)) in built:
             continue
@@ -911,7 +970,10 @@ def best_first(surveys: list[Survey], rules: RulePack) -> Iterator[tuple[int, li
         chosen = _with_spaces(laid, rules)
         if chosen is not None and (exact := _place_count(laid, chosen)):
             tie += 1
-            heapq.heappush(heap, (-exact, BOUNDED, index, tie, plan, chosen))
+            if share < 1.0:
+                heapq.heappush(ready, (-exact, tie, index, plan, chosen))
+            else:
+                heapq.heappush(heap, (-exact, BOUNDED, index, tie, plan, chosen))
 
 
 # What a plan in ``best_first``'s queue is known by: its rough bound, or its chair bound
@@ -944,19 +1006,41 @@ def parts(outline: Polygon, usable: Polygon) -> list[Polygon]:
     return pieces
 
 
+def part_surveys(floors: list[list[Polygon]], rules: RulePack,
+                 front_gaps: tuple[float, ...] = FRONT_GAPS,
+                 around: list[Surroundings] | None = None) -> list[tuple[int, list[Survey]]]:
+    """The surveys of the parts of each floor cut into two or three, by its index."""
+    return [(index, [survey(piece, rules, front_gaps, around[index] if around else None)
+                     for piece in pieces])
+            for index, pieces in enumerate(floors) if 1 < len(pieces) <= 3]
+
+
+def parts_ceiling(surveyed: list[tuple[int, list[Survey]]], rules: RulePack) -> int:
+    """No fewer places than any plans of the parts put together hold (``best_by_parts``),
+    from the rough bounds alone: each part seats at most its highest, and the spaces,
+    however the parts share them, are never more than all those seats ask for."""
+    ceiling = 0
+    for _, surveys in surveyed:
+        seats = sum(max((count for count, _ in found.rough), default=0) for found in surveys)
+        ceiling = max(ceiling, seats + rules.wheelchair_spaces_required(seats))
+    return ceiling
+
+
 def best_by_parts(floors: list[list[Polygon]], rules: RulePack,
                   front_gaps: tuple[float, ...] = FRONT_GAPS, per_part: int = 6,
-                  around: list[Surroundings] | None = None) -> Iterator[tuple[int, list[Item]]]:
+                  around: list[Surroundings] | None = None,
+                  surveyed: list[tuple[int, list[Survey]]] | None = None
+                  ) -> Iterator[tuple[int, list[Item]]]:
     """For each floor cut into parts, the best plans of each part put together, most places
     first, as (index of the floor, items in its frame). One part, each in turn, holds the
     wheelchair spaces that the seats of all the parts need; or two parts share them, where
-    each has floor for some of them that costs few chairs."""
+    each has floor for some of them that costs few chairs (``surveyed``: the parts'
+    surveys, if already made)."""
     combined: list[tuple[int, int, list[Item]]] = []
-    for index, pieces in enumerate(floors):
-        if not 1 < len(pieces) <= 3:
-            continue
-        surveys = [survey(piece, rules, front_gaps, around[index] if around else None)
-                   for piece in pieces]
+    if surveyed is None:
+        surveyed = part_surveys(floors, rules, front_gaps, around)
+    for index, surveys in surveyed:
+        pieces = floors[index]
         bare = [_tops(found, replace(rules, wheelchair_spaces=NO_SPACES), per_part)
                 for found in surveys]
         choices = []

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-import pytest
-from shapely.geometry import LineString, box
+import itertools
 
+import pytest
+from shapely.geometry import LineString, Polygon, box
+
+from layouts.arrange import theatre_candidates
 from layouts.layout import Item
 from layouts.room import Door, RoomShape
 from layouts.rulepacks import RULE_PACKS
-from layouts.validate import validate_layout
+from layouts.validate import placement_violations, route_violations, validate_layout
 from tests.layouts.rooms import chair_row, door_on_left_wall, layout_of, rectangle_room
 
 DK = RULE_PACKS["dk-br18"]
@@ -165,3 +168,66 @@ def test_a_block_between_two_aisles_sends_half_its_seats_to_each(aisle, narrow):
     chairs = [chair for row in range(11) for chair in chair_row(24, aisle + 0.25,
                                                                 0.5 + 0.8 * row)]
     assert ("aisle_too_narrow" in codes(room, layout_of(*chairs))) is narrow
+
+
+ROUTE = ("no_accessible_route", "no_turning_space")
+
+
+def route_errors(room, layout) -> set[tuple[str, tuple[int, ...]]]:
+    return {(v.code, v.items) for v in validate_layout(room, layout, DK) if v.code in ROUTE}
+
+
+def looked_at(room, layout) -> set[tuple[str, tuple[int, ...]]]:
+    """What the cheap look finds: each of it an error validation finds; of the route and
+    the turning circle, every one."""
+    found = {(v.code, v.items) for v in route_violations(room, layout, DK)}
+    assert found <= {(v.code, v.items) for v in validate_layout(room, layout, DK)
+                     if v.severity == "error"}
+    return {error for error in found if error[0] in ROUTE}
+
+
+def test_the_route_look_finds_the_rows_a_pillar_cuts_off_as_validation_does():
+    """Rows across a room whose only way to the door runs past a pillar in the aisle: the
+    look with each piece of row as one shape names the same stranded row ends."""
+    room = rectangle_room(10, 8, doors=(door_on_left_wall(),),
+                          obstacles=(box(0.0, 3.0, 1.5, 3.4),))
+    chairs = [chair for row in range(6) for chair in chair_row(14, 1.75, 0.8 + 1.0 * row)]
+    layout = layout_of(*chairs, Item("wheelchair_space", 9.0, 7.3))
+    found = looked_at(room, layout)
+    assert found == route_errors(room, layout)
+    assert any(code == "no_accessible_route" for code, _ in found)
+
+
+def test_the_route_look_finds_a_row_too_long_between_its_aisles():
+    room = rectangle_room(20, 9)
+    chairs = [chair for row in range(3) for chair in chair_row(30, 2.25, 2.0 + 0.9 * row)]
+    found = [v for v in route_violations(room, layout_of(*chairs), DK)
+             if v.code == "row_too_long"]
+    assert len(found) == 3
+    assert {(v.code, v.items) for v in found} <= {
+        (v.code, v.items) for v in validate_layout(room, layout_of(*chairs), DK)}
+
+
+def test_the_route_look_finds_nothing_where_validation_finds_no_route_error():
+    room = rectangle_room(12, 9)
+    chairs = [chair for row in range(8) for chair in chair_row(16, 2.25, 1.0 + 0.9 * row)]
+    layout = layout_of(*chairs)
+    assert route_violations(room, layout, DK) == []
+    assert route_errors(room, layout) == set()
+
+
+def test_the_route_look_agrees_with_validation_on_theatre_candidates_in_an_l():
+    """The first candidates arrange looks at in a narrow L (most fail on the route) and in
+    a room with a pillar: the same route and turning errors, item for item."""
+    narrow_l = RoomShape(Polygon([(0, 0), (6.7, 0), (6.7, 5.8), (3.7, 5.8), (3.7, 14.3),
+                                  (0, 14.3)]),
+                         (door_on_left_wall(), Door(LineString([(6.7, 1), (6.7, 2.2)]), 1.2)))
+    compared = 0
+    for room in (narrow_l, rectangle_room(obstacles=(box(5.8, 4.3, 6.2, 4.7),))):
+        for items in itertools.islice(theatre_candidates(room, DK), 8):
+            layout = layout_of(*items)
+            if placement_violations(room, layout):
+                continue
+            compared += 1
+            assert looked_at(room, layout) == route_errors(room, layout)
+    assert compared >= 8
