@@ -118,10 +118,8 @@ def arrange(room: RoomShape, style: str, rules: RulePack,
     target = _target(room, style, rules, attendees)
     with _verdicts():
         if style in TABLE_STYLES:
-            estimate = _Estimates(room, rules, style, target)
-            layout = best_of(room, style, rules, target,
-                             sorted(_distinct(_candidates(room, style, rules)),
-                                    key=lambda c: (-estimate(c), -_places(c))), estimate=estimate)
+            layout = best_of(room, style, rules, target, _candidates(room, style, rules),
+                             estimate=_Estimates(room, rules, style, target))
         else:
             layout = best_of(room, style, rules, target, _candidates(room, style, rules))
             if style == "theatre" and not layout.items:
@@ -246,15 +244,15 @@ def best_of(room: RoomShape, style: str, rules: RulePack, target: int,
     has them, or if those that have them hold less than ``WITH_SPACES_AT_LEAST`` of its
     places (its capacity then warns of the missing spaces).
 
-    With ``estimate`` (the places a candidate keeps once its spaces are placed, by which
-    the candidates then come most first), the search stops once the best holds as many
-    as the next candidate's estimate rather than its chairs, less the fewest places that
-    pruning after validation took from any candidate tried (those lost to a route the
-    estimate cannot see: candidates alike lose alike, and each tried costs validations),
-    but never less than ``AT_LEAST_OF_NEXT`` of that estimate (or one place short of it,
-    where that is less) unless, in a room without
-    pillars, a candidate with the same estimate and chairs was tried (then less what
-    pruning took from that one);
+    With ``estimate`` (the places a candidate keeps once its spaces are placed), best_of
+    takes the candidates most estimated places first itself, and the search stops once
+    the best holds as many as the next candidate's estimate rather than its chairs, less
+    the fewest places that pruning after validation took from any candidate tried (those
+    lost to a route the estimate cannot see: candidates alike lose alike, and each tried
+    costs validations), but never less than ``AT_LEAST_OF_NEXT`` of that estimate (or one
+    place short of it, where that is less) unless, in a room without pillars, a candidate
+    with the same estimate and chairs was tried (then less what pruning took from that
+    one);
     with ``patience=None`` it never stops before a candidate's own places say it cannot do
     better.
     """
@@ -268,6 +266,18 @@ def best_of(room: RoomShape, style: str, rules: RulePack, target: int,
     # a pillar stands, shifted alike plans meet it differently.
     lost: dict[tuple[int, int], int] = {}
     alike_lose_alike = not room.obstacles
+
+    def passed(candidate: list[Item]) -> bool:
+        """Whether the search already goes past this candidate whatever its estimate (at
+        most its chairs, trimmed to the target): the best holds as much, and it could not
+        be the fallback either. Once true it stays true, as the best only grows."""
+        return best is not None and best[0] >= min(_places(candidate), target) and not (
+            fallback is None and best[0] < WITH_SPACES_AT_LEAST * _places(candidate))
+
+    if estimate is not None and patience is not None:
+        pool = list(_distinct(candidates))
+        candidates = _most_estimated_first(pool, estimate, target, passed) if (
+            len(pool) <= patience) else sorted(pool, key=lambda c: (-estimate(c), -_places(c)))
     for tried, candidate in enumerate(itertools.islice(_distinct(candidates), limit)):
         bound = _places(candidate) if estimate is None or patience is None else estimate(
             candidate)
@@ -305,6 +315,25 @@ def best_of(room: RoomShape, style: str, rules: RulePack, target: int,
 
 
 WITH_SPACES_AT_LEAST = 0.5
+
+
+def _most_estimated_first(candidates: list[list[Item]], estimate: Callable[[list[Item]], int],
+                          target: int, passed: Callable[[list[Item]], bool]
+                          ) -> Iterator[list[Item]]:
+    """The candidates most estimated places first (then most places, then in the order
+    given), as sorting them by their estimates would give, but each estimated only once it
+    may come next: its places, trimmed to the target, bound its estimate (a wheelchair
+    space takes the floor of one chair at least), so one whose bound falls short of an
+    estimate already known waits. One the search has ``passed`` by the time it may come
+    next is left out unestimated (most are: the search stops after a few)."""
+    queue = [(-min(_places(c), target), -_places(c), n, False) for n, c in enumerate(candidates)]
+    heapq.heapify(queue)
+    while queue:
+        _, most, n, known = heapq.heappop(queue)
+        if known:
+            yield candidates[n]
+        elif not passed(candidates[n]):
+            heapq.heappush(queue, (-estimate(candidates[n]), most, n, True))
 # Past what pruning took, the search still stops only once the best holds this much of
 # the next candidate's estimate.
 AT_LEAST_OF_NEXT = 0.98
