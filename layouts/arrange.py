@@ -19,7 +19,7 @@ import itertools
 import math
 from collections.abc import Callable, Iterable, Iterator
 from contextvars import ContextVar
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import shapely
@@ -82,6 +82,8 @@ class Frame:
     usable: Polygon
     outline: Polygon
     walkable: Polygon
+    # What the makers work out from the frame alone, once for all offsets and makers.
+    found: dict = field(default_factory=dict, compare=False, repr=False)
 
     @functools.cached_property
     def standing_room(self) -> Polygon:
@@ -209,11 +211,7 @@ class _Estimates:
             needed = self.rules.wheelchair_spaces_required(seats) - sum(
                 1 for i in trimmed if i.kind == "wheelchair_space")
             if needed > 0:
-                spots = list(itertools.islice(itertools.chain(
-                    _wheelchair_spots(trimmed, self.room), _seat_swaps(trimmed, self.room)),
-                    SPOT_ATTEMPTS))
-                placed = _placed_where_they_fit(self.room, trimmed, _cheapest_first(spots),
-                                                needed)
+                placed = _placed_cheapest_first(self.room, trimmed, needed)
                 # Without its spaces a candidate is only ever a fallback (but where pruning
                 # leaves fewer seats, which ask for fewer spaces): after the others.
                 if placed is None:
@@ -660,6 +658,9 @@ def _classroom_with_room_behind(frame: Frame, rules: RulePack, shift: float) -> 
 def _widest_blocks(frame: Frame, rules: RulePack, rows: int, unit: Unit) -> list[Block]:
     """The blocks of ``unit`` across the frame that seat the most, aisles sized for ``rows``
     rows: the block planner of the theatre, with or without wall aisles."""
+    key = ("blocks", rows, unit)
+    if key in frame.found:
+        return frame.found[key]
     minx, _, maxx, _ = frame.usable.bounds
     most = int((maxx - minx) / (rules.aisle_min_width + unit.width * (
         rules.max_row_seats_one_aisle // unit.seats))) + 2
@@ -670,6 +671,7 @@ def _widest_blocks(frame: Frame, rules: RulePack, rows: int, unit: Unit) -> list
                                 unit)
             if blocks and sum(b.units for b in blocks) > sum(b.units for b in best):
                 best = blocks
+    frame.found[key] = best
     return best
 
 
@@ -681,8 +683,10 @@ def _boardroom(frame: Frame, rules: RulePack, shift: float) -> list[Item]:
     wherever on the floor it does."""
     for strict in (True, False):
         best: list[Item] = []
-        for region in _regions(frame):
-            centre = polylabel(region, tolerance=0.05)
+        for n, region in enumerate(_regions(frame)):
+            if ("label", n) not in frame.found:
+                frame.found["label", n] = polylabel(region, tolerance=0.05)
+            centre = frame.found["label", n]
             for rows in (2, 1):
                 for count in range(1, 12):
                     items = _long_table(frame, centre.x, centre.y - shift, count, rows, strict)
@@ -747,25 +751,38 @@ def _spots(frame: Frame, shift: float, half_width: float) -> Iterator[tuple[floa
     """Points on the usable floor, a ``SPOT_STEP`` apart, nearest its widest spot first:
     where a small arrangement is tried when the centre of the room will not take it. None
     where the floor has no spot ``2 * half_width`` across."""
-    inner = frame.standing_room.buffer(-half_width)
+    key = ("inner", half_width)
+    if key not in frame.found:
+        inner = frame.standing_room.buffer(-half_width)
+        shapely.prepare(inner)
+        frame.found[key] = inner
+    inner = frame.found[key]
     if inner.is_empty:
         return
     minx, miny, maxx, maxy = frame.usable.bounds
-    centre = polylabel(max(getattr(frame.usable, "geoms", [frame.usable]),
-                           key=lambda p: p.area), tolerance=0.05)
-    xs = [minx + SPOT_STEP * n for n in range(int((maxx - minx) / SPOT_STEP) + 1)]
-    ys = [miny + shift + SPOT_STEP * n for n in range(int((maxy - miny) / SPOT_STEP) + 1)]
-    points = [(x, y) for x in xs for y in ys if shapely.contains_xy(inner, x, y)]
-    points.sort(key=lambda p: (p[0] - centre.x) ** 2 + (p[1] - centre.y) ** 2)
-    yield from points
+    if "centre" not in frame.found:
+        frame.found["centre"] = polylabel(max(getattr(frame.usable, "geoms", [frame.usable]),
+                                              key=lambda p: p.area), tolerance=0.05)
+    centre = frame.found["centre"]
+    xs, ys = np.meshgrid(minx + SPOT_STEP * np.arange(int((maxx - minx) / SPOT_STEP) + 1),
+                         miny + shift + SPOT_STEP * np.arange(int((maxy - miny) / SPOT_STEP) + 1),
+                         indexing="ij")
+    xs, ys = xs.ravel(), ys.ravel()
+    inside = shapely.contains_xy(inner, xs, ys)
+    xs, ys = xs[inside], ys[inside]
+    # Nearest the centre first; a stable sort keeps the grid's order among equals.
+    order = np.argsort((xs - centre.x) ** 2 + (ys - centre.y) ** 2, kind="stable")
+    yield from zip(xs[order].tolist(), ys[order].tolist(), strict=True)
 
 
 def _regions(frame: Frame) -> list[Polygon]:
     """Where a table arrangement may centre: the largest piece of usable floor, and each
     part of it (the arms of an L)."""
-    largest = max(getattr(frame.usable, "geoms", [frame.usable]), key=lambda p: p.area)
-    pieces = parts(frame.outline, largest)
-    return [largest, *pieces] if len(pieces) > 1 else [largest]
+    if "regions" not in frame.found:
+        largest = max(getattr(frame.usable, "geoms", [frame.usable]), key=lambda p: p.area)
+        pieces = parts(frame.outline, largest)
+        frame.found["regions"] = [largest, *pieces] if len(pieces) > 1 else [largest]
+    return frame.found["regions"]
 
 
 def _chairs_along(x0: float, x1: float, edge_y: float, rotation: float) -> list[Item]:
@@ -947,14 +964,17 @@ def _with_wheelchair_spaces(room: RoomShape, items: list[Item], rules: RulePack,
     needed = rules.wheelchair_spaces_required(seats) - present
     if style == "standing" or needed <= 0:
         return items
-    spots = list(itertools.islice(itertools.chain(_wheelchair_spots(items, room),
-                                                  _seat_swaps(items, room)), SPOT_ATTEMPTS))
+    spots = _space_spots(room, items)
     # First all at once where the floor has them, those that take fewest chairs first
     # (then in the order given): with no error at all, no space cost a row its aisle, and
     # one validation stands for one per space.
-    placements = [together for order in (_cheapest_first(spots), spots)
-                  if (together := _placed_where_they_fit(room, list(items), order, needed))]
+    cheapest = _placed_cheapest_first(room, items, needed)
+    if cheapest is not None and not _errors(room, cheapest, rules):
+        return cheapest
+    placements = [together for together in (
+        cheapest, _placed_where_they_fit(room, list(items), spots, needed)) if together]
     for together in placements:
+        # The cheapest placement's errors are remembered: it is not validated again.
         if not _errors(room, together, rules):
             return together
     for together in placements:
@@ -984,6 +1004,36 @@ def _with_wheelchair_spaces(room: RoomShape, items: list[Item], rules: RulePack,
 SPOT_ATTEMPTS = 12
 
 
+def _space_spots(room: RoomShape, items: list[Item]
+                 ) -> list[tuple[float, float, float, list[Item]]]:
+    """Where wheelchair spaces may go among these items (at most ``SPOT_ATTEMPTS``): at
+    row ends, then in the place of a chair; found once per set of items and arrangement
+    (estimating a candidate and fitting it ask for the same)."""
+    memo = _VERDICTS.get()
+    key = ("spots", tuple(items))
+    if memo is not None and key in memo:
+        return memo[key]
+    spots = list(itertools.islice(itertools.chain(_wheelchair_spots(items, room),
+                                                  _seat_swaps(items, room)), SPOT_ATTEMPTS))
+    if memo is not None:
+        memo[key] = spots
+    return spots
+
+
+def _placed_cheapest_first(room: RoomShape, items: list[Item], needed: int) -> list[Item] | None:
+    """The items with ``needed`` spaces where they fit, those that take fewest chairs first
+    (None where fewer fit), worked out once per set of items and arrangement."""
+    memo = _VERDICTS.get()
+    key = ("placed", tuple(items), needed)
+    if memo is not None and key in memo:
+        return memo[key]
+    placed = _placed_where_they_fit(room, list(items), _cheapest_first(_space_spots(room, items)),
+                                    needed)
+    if memo is not None:
+        memo[key] = placed
+    return placed
+
+
 def _cheapest_first(spots: list[tuple[float, float, float, list[Item]]]
                     ) -> list[tuple[float, float, float, list[Item]]]:
     """The spots, those that take fewest chairs first (else in the order given)."""
@@ -998,10 +1048,12 @@ def _placed_where_they_fit(room: RoomShape, items: list[Item],
     result = items
     placed = 0
     for x, y, rotation, replaced in spots:
-        trial = [i for i in result if i not in replaced] + [
-            Item("wheelchair_space", x, y, rotation)]
-        if _fits(room, trial[-1], trial[:-1]):
-            result = trial
+        space = Item("wheelchair_space", x, y, rotation)
+        giving_way = set(replaced)
+        near = [i for i in result
+                if abs(i.x - x) < NEAR and abs(i.y - y) < NEAR and i not in giving_way]
+        if _fits(room, space, near):
+            result = [i for i in result if i not in giving_way] + [space]
             placed += 1
             if placed == needed:
                 return result
@@ -1153,9 +1205,14 @@ def _fits(room: RoomShape, item: Item, others: list[Item]) -> bool:
         return False
     if (exits := _door_zones(room)) is not None and exits.intersection(shape).area > 1e-4:
         return False
-    near = [o for o in others if abs(o.x - item.x) < 2 and abs(o.y - item.y) < 2]
+    near = [o for o in others if abs(o.x - item.x) < NEAR and abs(o.y - item.y) < NEAR]
     return not near or not bool(
         (shapely.area(shapely.intersection(shape, footprints(near))) > 1e-4).any())
+
+
+# Items whose centres lie this far apart on either axis cannot overlap (the largest item,
+# a 1.8 m round table, reaches 0.9 m from its centre; a space 0.83 m).
+NEAR = 2.0
 
 
 def _door_zones(room: RoomShape) -> Polygon | None:
