@@ -1113,27 +1113,31 @@ def _seat_swaps(items: list[Item],
                            [(-half_w, -half_d - PASSAGE, half_w, -half_d)] * len(chairs))
     outlines = footprints(items)
     everything = STRtree(outlines)
+    outline = room.outline
+    shapely.prepare(outline)
+    # First what costs no overlap to measure: the space and the passage behind it on the
+    # floor, and nothing in that passage (most spots fail here).
+    fits = shapely.covers(outline, spaces) & shapely.covers(outline, behind)
+    fits[np.unique(everything.query(behind, predicate="intersects")[0])] = False
+    tried = np.flatnonzero(fits)
     # Every item a space would stand on, with more than a sliver of it.
-    hits = everything.query(spaces, predicate="intersects")
-    overlaps = _overlap_areas(spaces[hits[0]], outlines[hits[1]]) > 1e-4
+    hits = everything.query(spaces[tried], predicate="intersects")
+    spots = tried[hits[0]]
+    overlaps = _overlap_areas(spaces[spots], outlines[hits[1]]) > 1e-4
     under: list[list[Item]] = [[] for _ in chairs]
-    blocked = np.zeros(len(chairs), dtype=bool)
-    for spot, other in zip(hits[0][overlaps].tolist(), hits[1][overlaps].tolist(), strict=True):
+    for spot, other in zip(spots[overlaps].tolist(), hits[1][overlaps].tolist(), strict=True):
         if items[other].kind == "chair":
             under[spot].append(items[other])
         else:
-            blocked[spot] = True
-    outline = room.outline
-    shapely.prepare(outline)
-    fits = ~blocked & shapely.covers(outline, spaces) & shapely.covers(outline, behind)
-    fits[np.unique(everything.query(behind, predicate="intersects")[0])] = False
+            fits[spot] = False
+    kept = np.flatnonzero(fits)
     doors = unary_union([door.segment for door in room.doors]) if room.doors else None
-    near = shapely.distance(shapely.points(xs, ys), doors) if doors is not None else (
-        np.zeros(len(chairs)))
-    between = _between_chairs(chairs)
-    found = sorted((len(under[n]), bool(between[n]), float(near[n]), round(float(xs[n]), 3),
+    near = shapely.distance(shapely.points(xs[kept], ys[kept]), doors) if (
+        doors is not None) else np.zeros(len(kept))
+    between = _between_chairs(chairs, kept)
+    found = sorted((len(under[n]), bool(between[k]), float(near[k]), round(float(xs[n]), 3),
                     round(float(ys[n]), 3), chairs[n].rotation, n)
-                   for n in np.flatnonzero(fits).tolist())
+                   for k, n in enumerate(kept.tolist()))
     for *_, x, y, rotation, n in found:
         yield x, y, rotation, under[n]
 
@@ -1159,16 +1163,19 @@ def _is_square_box(shapes: np.ndarray) -> np.ndarray:
     return np.abs(shapely.area(shapes) - (high_x - low_x) * (high_y - low_y)) < 1e-9
 
 
-def _between_chairs(chairs: list[Item]) -> np.ndarray:
-    """For each chair, whether chairs stand close on both sides of it (it is not at a row
-    end)."""
+def _between_chairs(chairs: list[Item], which: np.ndarray) -> np.ndarray:
+    """For each of the chairs ``which`` (indices), whether chairs stand close on both sides
+    of it (it is not at a row end)."""
+    if not len(which):
+        return np.zeros(0, dtype=bool)
     tree = STRtree(footprints(chairs))
-    turns = np.radians([chair.rotation for chair in chairs])
-    xs, ys = np.array([c.x for c in chairs]), np.array([c.y for c in chairs])
+    turns = np.radians([chairs[n].rotation for n in which.tolist()])
+    xs = np.array([chairs[n].x for n in which.tolist()])
+    ys = np.array([chairs[n].y for n in which.tolist()])
     sides = []
     for k in (-1, 1):
         probes = shapely.points(xs + k * np.cos(turns) * 0.5, ys + k * np.sin(turns) * 0.5)
-        touched = np.zeros(len(chairs), dtype=bool)
+        touched = np.zeros(len(which), dtype=bool)
         touched[tree.query(probes, predicate="dwithin", distance=0.2)[0]] = True
         sides.append(touched)
     return sides[0] & sides[1]
