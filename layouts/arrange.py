@@ -292,6 +292,9 @@ def best_of(room: RoomShape, style: str, rules: RulePack, target: int,
             if not (fallback is None and bound < _places(candidate)
                     and best[0] < WITH_SPACES_AT_LEAST * _places(candidate)):
                 continue
+        if not candidate:
+            # Nothing to validate: an empty layout is what is returned when none is found.
+            continue
         layout = _fit(room, Layout(name, style, tuple(candidate)), rules, target)
         if layout is None:
             continue
@@ -598,6 +601,24 @@ def _surroundings(room: RoomShape, frame: Frame) -> Surroundings:
 
 
 def _frame(room: RoomShape, angle: float) -> Frame:
+    origin, usable, floor = _unturned(room)
+    return Frame(
+        angle=angle,
+        origin=origin,
+        usable=affinity.rotate(usable, -angle, origin=origin),
+        outline=affinity.rotate(room.outline, -angle, origin=origin),
+        walkable=affinity.rotate(floor, -angle, origin=origin),
+    )
+
+
+def _unturned(room: RoomShape) -> tuple[tuple[float, float], Polygon, Polygon]:
+    """What every frame turns: the room's centroid, its usable floor (less the wall gap,
+    pillars and door zones) and the floor people may walk on; made once per arrangement,
+    not once per turn."""
+    memo = _VERDICTS.get()
+    key = ("unturned", id(room))
+    if memo is not None and key in memo:
+        return memo[key]
     origin = (room.outline.centroid.x, room.outline.centroid.y)
     blocked = [o.buffer(WALL_GAP) for o in room.obstacles]
     blocked += [door_zone(room, d).buffer(WALL_GAP) for d in room.doors]
@@ -606,13 +627,9 @@ def _frame(room: RoomShape, angle: float) -> Frame:
         usable = usable.difference(unary_union(blocked))
     floor = room.outline.difference(unary_union(room.obstacles)) if room.obstacles else (
         room.outline)
-    return Frame(
-        angle=angle,
-        origin=origin,
-        usable=affinity.rotate(usable, -angle, origin=origin),
-        outline=affinity.rotate(room.outline, -angle, origin=origin),
-        walkable=affinity.rotate(floor, -angle, origin=origin),
-    )
+    if memo is not None:
+        memo[key] = (origin, usable, floor)
+    return origin, usable, floor
 
 
 def _classroom(frame: Frame, rules: RulePack, shift: float,
@@ -868,17 +885,28 @@ def _rounds(frame: Frame, rules: RulePack, shift: float, kind: str, chairs: int,
     reach = radius + CHAIR.depth / 2
     pitch = 2 * reach + PASSAGE
     minx, miny, maxx, maxy = frame.usable.bounds
-    items: list[Item] = []
+    if ("rounds", kind) not in frame.found:
+        inner = frame.usable.buffer(-(reach + PASSAGE))
+        shapely.prepare(inner)
+        frame.found["rounds", kind] = inner
+    inner = frame.found["rounds", kind]
+    grid: list[tuple[float, float]] = []
     y = maxy - reach - PASSAGE - shift
-    inner = frame.usable.buffer(-(reach + PASSAGE))
     while y - reach >= miny:
         x = minx + reach + PASSAGE + shift
         while x + reach <= maxx:
-            if inner.covers(shapely.box(x, y, x, y).centroid):
-                items.append(Item(kind, x, y, 0.0))
-                items += _chairs_round(x, y, radius, chairs, open_front)
+            grid.append((x, y))
             x += pitch
         y -= pitch
+    if not grid or inner.is_empty:
+        return []
+    # The centres the inset floor covers (a point on its edge too), tested all at once.
+    inside = shapely.intersects_xy(inner, [x for x, _ in grid], [y for _, y in grid])
+    items: list[Item] = []
+    for (x, y), fits in zip(grid, inside.tolist(), strict=True):
+        if fits:
+            items.append(Item(kind, x, y, 0.0))
+            items += _chairs_round(x, y, radius, chairs, open_front)
     return items
 
 
