@@ -39,10 +39,10 @@ from layouts.theatre import (
     Plan,
     Surroundings,
     Unit,
+    bands_free_spans,
     best_by_parts,
     best_first,
     blocks_for,
-    free_spans,
     parts,
     survey,
 )
@@ -651,18 +651,40 @@ def _classroom(frame: Frame, rules: RulePack, shift: float,
         top -= pitch
     while tops and tops[-1] - depth - miny < room_behind:
         tops.pop()
-    for top in tops:
-        spans = free_spans(frame.usable, top - depth, top)
+    found = bands_free_spans(frame.usable, [band for top in tops for band in (
+        (top - depth, top), (top - depth - PASSAGE, top - depth))])
+    for number, top in enumerate(tops):
+        spans, passages = found[2 * number], found[2 * number + 1]
         seat_y = top - table.depth - CHAIR.depth / 2
-        for block in blocks:
-            for n in range(block.units):
-                x0 = block.start + n * desk.width
-                if any(a <= x0 and x0 + desk.width <= b for a, b in spans):
-                    x = x0 + desk.width / 2
-                    items += [Item("table_120x60", x, top - table.depth / 2, 0.0),
-                              Item("chair", x - 0.3, seat_y, 0.0),
-                              Item("chair", x + 0.3, seat_y, 0.0)]
+        starts = [block.start + n * desk.width for block in blocks for n in range(block.units)]
+        for a, b in spans:
+            for x0 in _reachable_desks([x0 for x0 in starts if a <= x0 and x0 + desk.width <= b],
+                                       (a, b), passages, desk.width):
+                x = x0 + desk.width / 2
+                items += [Item("table_120x60", x, top - table.depth / 2, 0.0),
+                          Item("chair", x - 0.3, seat_y, 0.0),
+                          Item("chair", x + 0.3, seat_y, 0.0)]
     return items
+
+
+def _reachable_desks(starts: list[float], span: tuple[float, float],
+                     passages: list[tuple[float, float]], width: float) -> list[float]:
+    """The desks (their left edges, in order) of one stretch of a row, less those at its
+    end where nothing else opens the passage behind them: desks side by side with less
+    than a route's width to the walls at both ends, whose passage ends there too (the
+    narrow arm of an L, the row cut by the arm's wall), are out of the route's reach; the
+    end desk on the wider side gives way to an aisle."""
+    a, b = span
+    while starts:
+        side_by_side = all(right - left < width + 0.01 for left, right in itertools.pairwise(
+            starts))
+        low, high = starts[0], starts[-1] + width
+        behind = next(((c, d) for c, d in passages if c <= low and high <= d), None)
+        if not side_by_side or behind is None or max(
+                low - a, b - high, low - behind[0], behind[1] - high) >= PASSAGE:
+            return starts
+        starts = starts[1:] if low - a > b - high else starts[:-1]
+    return starts
 
 
 def _classroom_with_room_behind(frame: Frame, rules: RulePack, shift: float) -> list[Item]:
