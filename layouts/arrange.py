@@ -263,7 +263,13 @@ def best_of(room: RoomShape, style: str, rules: RulePack, target: int,
     # candidate like one tried (the same plan shifted or turned) loses as much, but where
     # a pillar stands, shifted alike plans meet it differently.
     lost: dict[tuple[int, int], int] = {}
+    # Those of candidates that no fit saved: in a bare rectangle, a candidate alike to one
+    # of them (the same plan turned half round) fails too, and is not validated.
+    failed: set[tuple[int, int]] = set()
     alike_lose_alike = not room.obstacles
+    minx, miny, maxx, maxy = room.outline.bounds
+    alike_fail_alike = alike_lose_alike and abs(
+        room.outline.area - (maxx - minx) * (maxy - miny)) < 1e-6
 
     def passed(candidate: list[Item]) -> bool:
         """Whether the search already goes past this candidate whatever its estimate (at
@@ -295,8 +301,13 @@ def best_of(room: RoomShape, style: str, rules: RulePack, target: int,
         if not candidate:
             # Nothing to validate: an empty layout is what is returned when none is found.
             continue
+        if estimate is not None and patience is not None and alike_fail_alike and (
+                alike in failed):
+            # The same plan turned (a U facing the other way): it fails as that one did.
+            continue
         layout = _fit(room, Layout(name, style, tuple(candidate)), rules, target)
         if layout is None:
+            failed.add(alike)
             continue
         if style != "standing" and not _has_spaces(layout, rules):
             fallback = fallback or layout
