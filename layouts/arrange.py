@@ -329,6 +329,11 @@ def best_of(room: RoomShape, style: str, rules: RulePack, target: int,
 WITH_SPACES_AT_LEAST = 0.5
 
 
+# Past what pruning took, the search still stops only once the best holds this much of
+# the next candidate's estimate.
+AT_LEAST_OF_NEXT = 0.98
+
+
 def _most_estimated_first(candidates: list[list[Item]], estimate: Callable[[list[Item]], int],
                           target: int, passed: Callable[[list[Item]], bool]
                           ) -> Iterator[list[Item]]:
@@ -346,9 +351,6 @@ def _most_estimated_first(candidates: list[list[Item]], estimate: Callable[[list
             yield candidates[n]
         elif not passed(candidates[n]):
             heapq.heappush(queue, (-estimate(candidates[n]), most, n, True))
-# Past what pruning took, the search still stops only once the best holds this much of
-# the next candidate's estimate.
-AT_LEAST_OF_NEXT = 0.98
 
 
 SPEAKER_DEPTH = 2.5
