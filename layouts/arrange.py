@@ -514,7 +514,23 @@ def _pruned(room: RoomShape, layout: Layout, rules: RulePack) -> Layout | None:
         items = _without(items, prunable | _row_pieces(items, cut_off))
         if _places(items) < floor:
             return None
+        if layout.style in TABLE_STYLES and all(
+                v.code == "no_accessible_route" and v.items for v in errors):
+            _known_valid(items)
     return None
+
+
+def _known_valid(items: list[Item]) -> None:
+    """Remember, without validating them, that these items have no error: a table layout
+    whose only errors were seats no route reaches, less those seats. Every seat stands at
+    a table (no rows, no aisles), so taking items away only frees floor: the route reaches
+    all it reached, the turning circle still fits, nothing new overlaps or blocks a door.
+    (A room without a door, or no route at all, is an error naming no item: not so.)"""
+    memo, by_set = _VERDICTS.get(), _BY_SET.get()
+    if memo is not None:
+        memo[tuple(items)] = (True, [])
+    if by_set is not None:
+        by_set[frozenset(items)] = (True, tuple(items), [])
 
 
 PRUNABLE = {"aisle_too_narrow", "row_too_long", "no_accessible_route"}

@@ -294,3 +294,28 @@ def test_a_u_turned_half_round_in_a_bare_rectangle_is_not_validated_once_it_fail
     check(room, layout)
     assert places(layout) >= 50
     assert counting.calls <= 3
+
+
+def test_a_table_layout_less_the_seats_no_route_reaches_is_not_validated_again(monkeypatch):
+    """In a 12 x 9 m room with its doors at the front, the widest U's wheelchair spaces cut
+    one chair off the route; less that chair it is valid without a second validation (all
+    its seats stand at tables: taking some away only frees floor)."""
+    counting = Counting(monkeypatch)
+    room = rectangle_room(12, 9, doors=[Door(LineString([(x, 9), (x + 2.4, 9)]), 2.4)
+                                        for x in (0.0, 9.6)])
+    layout = arrange(room, "u_shape", DK).layout
+    check(room, layout)
+    assert places(layout) >= 32
+    assert counting.calls == 1
+
+
+def test_seats_in_rows_less_a_middle_chair_may_break_a_rule_so_rows_are_validated_again():
+    """Why only table layouts are known valid once pruned: a row against a wall with its
+    aisle at one end, less a chair in its middle, leaves a piece with no aisle."""
+    room = rectangle_room(12, 9)
+    row = [Item("chair", 0.3 + 0.5 * n, 4.0) for n in range(8)]
+    assert not [v for v in validate_layout(room, Layout("row", "custom", tuple(row)), DK)
+                if v.severity == "error"]
+    broken = row[:2] + row[3:]
+    assert "aisle_too_narrow" in {v.code for v in validate_layout(
+        room, Layout("row", "custom", tuple(broken)), DK)}
