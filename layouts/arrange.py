@@ -14,11 +14,12 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import heapq
 import itertools
 import math
 from collections.abc import Callable, Iterable, Iterator
 from contextvars import ContextVar
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import shapely
@@ -38,10 +39,10 @@ from layouts.theatre import (
     Plan,
     Surroundings,
     Unit,
+    bands_free_spans,
     best_by_parts,
     best_first,
     blocks_for,
-    free_spans,
     part_surveys,
     parts,
     parts_ceiling,
@@ -91,6 +92,8 @@ class Frame:
     usable: Polygon
     outline: Polygon
     walkable: Polygon
+    # What the makers work out from the frame alone, once for all offsets and makers.
+    found: dict = field(default_factory=dict, compare=False, repr=False)
 
     @functools.cached_property
     def standing_room(self) -> Polygon:
@@ -127,10 +130,8 @@ def arrange(room: RoomShape, style: str, rules: RulePack,
     target = _target(room, style, rules, attendees)
     with _verdicts():
         if style in TABLE_STYLES:
-            estimate = _Estimates(room, rules, style, target)
-            layout = best_of(room, style, rules, target,
-                             sorted(_distinct(_candidates(room, style, rules)),
-                                    key=lambda c: (-estimate(c), -_places(c))), estimate=estimate)
+            layout = best_of(room, style, rules, target, _candidates(room, style, rules),
+                             estimate=_Estimates(room, rules, style, target))
         else:
             candidates = (theatre_candidates(room, rules, share=AT_LEAST_OF_NEXT, target=target)
                           if style == "theatre" else _candidates(room, style, rules))
@@ -242,11 +243,7 @@ class _Estimates:
             needed = self.rules.wheelchair_spaces_required(seats) - sum(
                 1 for i in trimmed if i.kind == "wheelchair_space")
             if needed > 0:
-                spots = list(itertools.islice(itertools.chain(
-                    _wheelchair_spots(trimmed, self.room), _seat_swaps(trimmed, self.room)),
-                    SPOT_ATTEMPTS))
-                placed = _placed_where_they_fit(self.room, trimmed, _cheapest_first(spots),
-                                                needed)
+                placed = _placed_cheapest_first(self.room, trimmed, needed)
                 # Without its spaces a candidate is only ever a fallback (but where pruning
                 # leaves fewer seats, which ask for fewer spaces): after the others.
                 if placed is None:
@@ -277,15 +274,15 @@ def best_of(room: RoomShape, style: str, rules: RulePack, target: int,
     has them, or if those that have them hold less than ``WITH_SPACES_AT_LEAST`` of its
     places (its capacity then warns of the missing spaces).
 
-    With ``estimate`` (the places a candidate keeps once its spaces are placed, by which
-    the candidates then come most first), the search stops once the best holds as many
-    as the next candidate's estimate rather than its chairs, less the fewest places that
-    pruning after validation took from any candidate tried (those lost to a route the
-    estimate cannot see: candidates alike lose alike, and each tried costs validations),
-    but never less than ``AT_LEAST_OF_NEXT`` of that estimate (or one place short of it,
-    where that is less) unless, in a room without
-    pillars, a candidate with the same estimate and chairs was tried (then less what
-    pruning took from that one);
+    With ``estimate`` (the places a candidate keeps once its spaces are placed), best_of
+    takes the candidates most estimated places first itself, and the search stops once
+    the best holds as many as the next candidate's estimate rather than its chairs, less
+    the fewest places that pruning after validation took from any candidate tried (those
+    lost to a route the estimate cannot see: candidates alike lose alike, and each tried
+    costs validations), but never less than ``AT_LEAST_OF_NEXT`` of that estimate (or one
+    place short of it, where that is less) unless, in a room without pillars, a candidate
+    with the same estimate and chairs was tried (then less what pruning took from that
+    one);
     with ``patience=None`` it never stops before a candidate's own places say it cannot do
     better. A theatre (with patience) stops once the best holds ``AT_LEAST_OF_NEXT`` of
     what the next candidate, or any after it (its ``ceiling``, where it has one), holds;
@@ -306,7 +303,25 @@ def best_of(room: RoomShape, style: str, rules: RulePack, target: int,
     # candidate like one tried (the same plan shifted or turned) loses as much, but where
     # a pillar stands, shifted alike plans meet it differently.
     lost: dict[tuple[int, int], int] = {}
+    # Those of candidates that no fit saved: in a bare rectangle, a candidate alike to one
+    # of them (the same plan turned half round) fails too, and is not validated.
+    failed: set[tuple[int, int]] = set()
     alike_lose_alike = not room.obstacles
+    minx, miny, maxx, maxy = room.outline.bounds
+    alike_fail_alike = alike_lose_alike and abs(
+        room.outline.area - (maxx - minx) * (maxy - miny)) < 1e-6
+
+    def passed(candidate: list[Item]) -> bool:
+        """Whether the search already goes past this candidate whatever its estimate (at
+        most its chairs, trimmed to the target): the best holds as much, and it could not
+        be the fallback either. Once true it stays true, as the best only grows."""
+        return best is not None and best[0] >= min(_places(candidate), target) and not (
+            fallback is None and best[0] < WITH_SPACES_AT_LEAST * _places(candidate))
+
+    if estimate is not None and patience is not None:
+        pool = list(_distinct(candidates))
+        candidates = _most_estimated_first(pool, estimate, target, passed) if (
+            len(pool) <= patience) else sorted(pool, key=lambda c: (-estimate(c), -_places(c)))
     for tried, candidate in enumerate(itertools.islice(_distinct(candidates), limit)):
         bound = _places(candidate) if estimate is None or patience is None else estimate(
             candidate)
@@ -332,8 +347,16 @@ def best_of(room: RoomShape, style: str, rules: RulePack, target: int,
             if not (fallback is None and bound < _places(candidate)
                     and best[0] < WITH_SPACES_AT_LEAST * _places(candidate)):
                 continue
+        if not candidate:
+            # Nothing to validate: an empty layout is what is returned when none is found.
+            continue
+        if estimate is not None and patience is not None and alike_fail_alike and (
+                alike in failed):
+            # The same plan turned (a U facing the other way): it fails as that one did.
+            continue
         layout = _fit(room, Layout(name, style, tuple(candidate)), rules, target)
         if layout is None:
+            failed.add(alike)
             continue
         if style != "standing" and not _has_spaces(layout, rules):
             fallback = fallback or layout
@@ -355,9 +378,29 @@ def best_of(room: RoomShape, style: str, rules: RulePack, target: int,
 
 WITH_SPACES_AT_LEAST = 0.5
 CANDIDATES_PER_VALIDATION = 8
+
 # Past what pruning took, the search still stops only once the best holds this much of
 # the next candidate's estimate.
 AT_LEAST_OF_NEXT = 0.98
+
+
+def _most_estimated_first(candidates: list[list[Item]], estimate: Callable[[list[Item]], int],
+                          target: int, passed: Callable[[list[Item]], bool]
+                          ) -> Iterator[list[Item]]:
+    """The candidates most estimated places first (then most places, then in the order
+    given), as sorting them by their estimates would give, but each estimated only once it
+    may come next: its places, trimmed to the target, bound its estimate (a wheelchair
+    space takes the floor of one chair at least), so one whose bound falls short of an
+    estimate already known waits. One the search has ``passed`` by the time it may come
+    next is left out unestimated (most are: the search stops after a few)."""
+    queue = [(-min(_places(c), target), -_places(c), n, False) for n, c in enumerate(candidates)]
+    heapq.heapify(queue)
+    while queue:
+        _, most, n, known = heapq.heappop(queue)
+        if known:
+            yield candidates[n]
+        elif not passed(candidates[n]):
+            heapq.heappush(queue, (-estimate(candidates[n]), most, n, True))
 
 
 SPEAKER_DEPTH = 2.5
@@ -532,7 +575,23 @@ def _pruned(room: RoomShape, layout: Layout, rules: RulePack) -> Layout | None:
         items = _without(items, prunable | _row_pieces(items, cut_off))
         if _places(items) < floor:
             return None
+        if layout.style in TABLE_STYLES and all(
+                v.code == "no_accessible_route" and v.items for v in errors):
+            _known_valid(items)
     return None
+
+
+def _known_valid(items: list[Item]) -> None:
+    """Remember, without validating them, that these items have no error: a table layout
+    whose only errors were seats no route reaches, less those seats. Every seat stands at
+    a table (no rows, no aisles), so taking items away only frees floor: the route reaches
+    all it reached, the turning circle still fits, nothing new overlaps or blocks a door.
+    (A room without a door, or no route at all, is an error naming no item: not so.)"""
+    memo, by_set = _VERDICTS.get(), _BY_SET.get()
+    if memo is not None:
+        memo[tuple(items)] = (True, [])
+    if by_set is not None:
+        by_set[frozenset(items)] = (True, tuple(items), [])
 
 
 PRUNABLE = {"aisle_too_narrow", "row_too_long", "no_accessible_route"}
@@ -696,6 +755,24 @@ def _surroundings(room: RoomShape, frame: Frame) -> Surroundings:
 
 
 def _frame(room: RoomShape, angle: float) -> Frame:
+    origin, usable, floor = _unturned(room)
+    return Frame(
+        angle=angle,
+        origin=origin,
+        usable=affinity.rotate(usable, -angle, origin=origin),
+        outline=affinity.rotate(room.outline, -angle, origin=origin),
+        walkable=affinity.rotate(floor, -angle, origin=origin),
+    )
+
+
+def _unturned(room: RoomShape) -> tuple[tuple[float, float], Polygon, Polygon]:
+    """What every frame turns: the room's centroid, its usable floor (less the wall gap,
+    pillars and door zones) and the floor people may walk on; made once per arrangement,
+    not once per turn."""
+    memo = _VERDICTS.get()
+    key = ("unturned", id(room))
+    if memo is not None and key in memo:
+        return memo[key]
     origin = (room.outline.centroid.x, room.outline.centroid.y)
     blocked = [o.buffer(WALL_GAP) for o in room.obstacles]
     blocked += [door_zone(room, d).buffer(WALL_GAP) for d in room.doors]
@@ -704,13 +781,9 @@ def _frame(room: RoomShape, angle: float) -> Frame:
         usable = usable.difference(unary_union(blocked))
     floor = room.outline.difference(unary_union(room.obstacles)) if room.obstacles else (
         room.outline)
-    return Frame(
-        angle=angle,
-        origin=origin,
-        usable=affinity.rotate(usable, -angle, origin=origin),
-        outline=affinity.rotate(room.outline, -angle, origin=origin),
-        walkable=affinity.rotate(floor, -angle, origin=origin),
-    )
+    if memo is not None:
+        memo[key] = (origin, usable, floor)
+    return origin, usable, floor
 
 
 def _classroom(frame: Frame, rules: RulePack, shift: float,
@@ -732,18 +805,40 @@ def _classroom(frame: Frame, rules: RulePack, shift: float,
         top -= pitch
     while tops and tops[-1] - depth - miny < room_behind:
         tops.pop()
-    for top in tops:
-        spans = free_spans(frame.usable, top - depth, top)
+    found = bands_free_spans(frame.usable, [band for top in tops for band in (
+        (top - depth, top), (top - depth - PASSAGE, top - depth))])
+    for number, top in enumerate(tops):
+        spans, passages = found[2 * number], found[2 * number + 1]
         seat_y = top - table.depth - CHAIR.depth / 2
-        for block in blocks:
-            for n in range(block.units):
-                x0 = block.start + n * desk.width
-                if any(a <= x0 and x0 + desk.width <= b for a, b in spans):
-                    x = x0 + desk.width / 2
-                    items += [Item("table_120x60", x, top - table.depth / 2, 0.0),
-                              Item("chair", x - 0.3, seat_y, 0.0),
-                              Item("chair", x + 0.3, seat_y, 0.0)]
+        starts = [block.start + n * desk.width for block in blocks for n in range(block.units)]
+        for a, b in spans:
+            for x0 in _reachable_desks([x0 for x0 in starts if a <= x0 and x0 + desk.width <= b],
+                                       (a, b), passages, desk.width):
+                x = x0 + desk.width / 2
+                items += [Item("table_120x60", x, top - table.depth / 2, 0.0),
+                          Item("chair", x - 0.3, seat_y, 0.0),
+                          Item("chair", x + 0.3, seat_y, 0.0)]
     return items
+
+
+def _reachable_desks(starts: list[float], span: tuple[float, float],
+                     passages: list[tuple[float, float]], width: float) -> list[float]:
+    """The desks (their left edges, in order) of one stretch of a row, less those at its
+    end where nothing else opens the passage behind them: desks side by side with less
+    than a route's width to the walls at both ends, whose passage ends there too (the
+    narrow arm of an L, the row cut by the arm's wall), are out of the route's reach; the
+    end desk on the wider side gives way to an aisle."""
+    a, b = span
+    while starts:
+        side_by_side = all(right - left < width + 0.01 for left, right in itertools.pairwise(
+            starts))
+        low, high = starts[0], starts[-1] + width
+        behind = next(((c, d) for c, d in passages if c <= low and high <= d), None)
+        if not side_by_side or behind is None or max(
+                low - a, b - high, low - behind[0], behind[1] - high) >= PASSAGE:
+            return starts
+        starts = starts[1:] if low - a > b - high else starts[:-1]
+    return starts
 
 
 def _classroom_with_room_behind(frame: Frame, rules: RulePack, shift: float) -> list[Item]:
@@ -756,6 +851,9 @@ def _classroom_with_room_behind(frame: Frame, rules: RulePack, shift: float) -> 
 def _widest_blocks(frame: Frame, rules: RulePack, rows: int, unit: Unit) -> list[Block]:
     """The blocks of ``unit`` across the frame that seat the most, aisles sized for ``rows``
     rows: the block planner of the theatre, with or without wall aisles."""
+    key = ("blocks", rows, unit)
+    if key in frame.found:
+        return frame.found[key]
     minx, _, maxx, _ = frame.usable.bounds
     most = int((maxx - minx) / (rules.aisle_min_width + unit.width * (
         rules.max_row_seats_one_aisle // unit.seats))) + 2
@@ -766,6 +864,7 @@ def _widest_blocks(frame: Frame, rules: RulePack, rows: int, unit: Unit) -> list
                                 unit)
             if blocks and sum(b.units for b in blocks) > sum(b.units for b in best):
                 best = blocks
+    frame.found[key] = best
     return best
 
 
@@ -777,8 +876,10 @@ def _boardroom(frame: Frame, rules: RulePack, shift: float) -> list[Item]:
     wherever on the floor it does."""
     for strict in (True, False):
         best: list[Item] = []
-        for region in _regions(frame):
-            centre = polylabel(region, tolerance=0.05)
+        for n, region in enumerate(_regions(frame)):
+            if ("label", n) not in frame.found:
+                frame.found["label", n] = polylabel(region, tolerance=0.05)
+            centre = frame.found["label", n]
             for rows in (2, 1):
                 for count in range(1, 12):
                     items = _long_table(frame, centre.x, centre.y - shift, count, rows, strict)
@@ -843,25 +944,38 @@ def _spots(frame: Frame, shift: float, half_width: float) -> Iterator[tuple[floa
     """Points on the usable floor, a ``SPOT_STEP`` apart, nearest its widest spot first:
     where a small arrangement is tried when the centre of the room will not take it. None
     where the floor has no spot ``2 * half_width`` across."""
-    inner = frame.standing_room.buffer(-half_width)
+    key = ("inner", half_width)
+    if key not in frame.found:
+        inner = frame.standing_room.buffer(-half_width)
+        shapely.prepare(inner)
+        frame.found[key] = inner
+    inner = frame.found[key]
     if inner.is_empty:
         return
     minx, miny, maxx, maxy = frame.usable.bounds
-    centre = polylabel(max(getattr(frame.usable, "geoms", [frame.usable]),
-                           key=lambda p: p.area), tolerance=0.05)
-    xs = [minx + SPOT_STEP * n for n in range(int((maxx - minx) / SPOT_STEP) + 1)]
-    ys = [miny + shift + SPOT_STEP * n for n in range(int((maxy - miny) / SPOT_STEP) + 1)]
-    points = [(x, y) for x in xs for y in ys if shapely.contains_xy(inner, x, y)]
-    points.sort(key=lambda p: (p[0] - centre.x) ** 2 + (p[1] - centre.y) ** 2)
-    yield from points
+    if "centre" not in frame.found:
+        frame.found["centre"] = polylabel(max(getattr(frame.usable, "geoms", [frame.usable]),
+                                              key=lambda p: p.area), tolerance=0.05)
+    centre = frame.found["centre"]
+    xs, ys = np.meshgrid(minx + SPOT_STEP * np.arange(int((maxx - minx) / SPOT_STEP) + 1),
+                         miny + shift + SPOT_STEP * np.arange(int((maxy - miny) / SPOT_STEP) + 1),
+                         indexing="ij")
+    xs, ys = xs.ravel(), ys.ravel()
+    inside = shapely.contains_xy(inner, xs, ys)
+    xs, ys = xs[inside], ys[inside]
+    # Nearest the centre first; a stable sort keeps the grid's order among equals.
+    order = np.argsort((xs - centre.x) ** 2 + (ys - centre.y) ** 2, kind="stable")
+    yield from zip(xs[order].tolist(), ys[order].tolist(), strict=True)
 
 
 def _regions(frame: Frame) -> list[Polygon]:
     """Where a table arrangement may centre: the largest piece of usable floor, and each
     part of it (the arms of an L)."""
-    largest = max(getattr(frame.usable, "geoms", [frame.usable]), key=lambda p: p.area)
-    pieces = parts(frame.outline, largest)
-    return [largest, *pieces] if len(pieces) > 1 else [largest]
+    if "regions" not in frame.found:
+        largest = max(getattr(frame.usable, "geoms", [frame.usable]), key=lambda p: p.area)
+        pieces = parts(frame.outline, largest)
+        frame.found["regions"] = [largest, *pieces] if len(pieces) > 1 else [largest]
+    return frame.found["regions"]
 
 
 def _chairs_along(x0: float, x1: float, edge_y: float, rotation: float) -> list[Item]:
@@ -947,17 +1061,28 @@ def _rounds(frame: Frame, rules: RulePack, shift: float, kind: str, chairs: int,
     reach = radius + CHAIR.depth / 2
     pitch = 2 * reach + PASSAGE
     minx, miny, maxx, maxy = frame.usable.bounds
-    items: list[Item] = []
+    if ("rounds", kind) not in frame.found:
+        inner = frame.usable.buffer(-(reach + PASSAGE))
+        shapely.prepare(inner)
+        frame.found["rounds", kind] = inner
+    inner = frame.found["rounds", kind]
+    grid: list[tuple[float, float]] = []
     y = maxy - reach - PASSAGE - shift
-    inner = frame.usable.buffer(-(reach + PASSAGE))
     while y - reach >= miny:
         x = minx + reach + PASSAGE + shift
         while x + reach <= maxx:
-            if inner.covers(shapely.box(x, y, x, y).centroid):
-                items.append(Item(kind, x, y, 0.0))
-                items += _chairs_round(x, y, radius, chairs, open_front)
+            grid.append((x, y))
             x += pitch
         y -= pitch
+    if not grid or inner.is_empty:
+        return []
+    # The centres the inset floor covers (a point on its edge too), tested all at once.
+    inside = shapely.intersects_xy(inner, [x for x, _ in grid], [y for _, y in grid])
+    items: list[Item] = []
+    for (x, y), fits in zip(grid, inside.tolist(), strict=True):
+        if fits:
+            items.append(Item(kind, x, y, 0.0))
+            items += _chairs_round(x, y, radius, chairs, open_front)
     return items
 
 
@@ -1043,14 +1168,17 @@ def _with_wheelchair_spaces(room: RoomShape, items: list[Item], rules: RulePack,
     needed = rules.wheelchair_spaces_required(seats) - present
     if style == "standing" or needed <= 0:
         return items
-    spots = list(itertools.islice(itertools.chain(_wheelchair_spots(items, room),
-                                                  _seat_swaps(items, room)), SPOT_ATTEMPTS))
+    spots = _space_spots(room, items)
     # First all at once where the floor has them, those that take fewest chairs first
     # (then in the order given): with no error at all, no space cost a row its aisle, and
     # one validation stands for one per space.
-    placements = [together for order in (_cheapest_first(spots), spots)
-                  if (together := _placed_where_they_fit(room, list(items), order, needed))]
+    cheapest = _placed_cheapest_first(room, items, needed)
+    if cheapest is not None and not _errors(room, cheapest, rules):
+        return cheapest
+    placements = [together for together in (
+        cheapest, _placed_where_they_fit(room, list(items), spots, needed)) if together]
     for together in placements:
+        # The cheapest placement's errors are remembered: it is not validated again.
         if not _errors(room, together, rules):
             return together
     for together in placements:
@@ -1080,6 +1208,36 @@ def _with_wheelchair_spaces(room: RoomShape, items: list[Item], rules: RulePack,
 SPOT_ATTEMPTS = 12
 
 
+def _space_spots(room: RoomShape, items: list[Item]
+                 ) -> list[tuple[float, float, float, list[Item]]]:
+    """Where wheelchair spaces may go among these items (at most ``SPOT_ATTEMPTS``): at
+    row ends, then in the place of a chair; found once per set of items and arrangement
+    (estimating a candidate and fitting it ask for the same)."""
+    memo = _VERDICTS.get()
+    key = ("spots", tuple(items))
+    if memo is not None and key in memo:
+        return memo[key]
+    spots = list(itertools.islice(itertools.chain(_wheelchair_spots(items, room),
+                                                  _seat_swaps(items, room)), SPOT_ATTEMPTS))
+    if memo is not None:
+        memo[key] = spots
+    return spots
+
+
+def _placed_cheapest_first(room: RoomShape, items: list[Item], needed: int) -> list[Item] | None:
+    """The items with ``needed`` spaces where they fit, those that take fewest chairs first
+    (None where fewer fit), worked out once per set of items and arrangement."""
+    memo = _VERDICTS.get()
+    key = ("placed", tuple(items), needed)
+    if memo is not None and key in memo:
+        return memo[key]
+    placed = _placed_where_they_fit(room, list(items), _cheapest_first(_space_spots(room, items)),
+                                    needed)
+    if memo is not None:
+        memo[key] = placed
+    return placed
+
+
 def _cheapest_first(spots: list[tuple[float, float, float, list[Item]]]
                     ) -> list[tuple[float, float, float, list[Item]]]:
     """The spots, those that take fewest chairs first (else in the order given)."""
@@ -1094,10 +1252,12 @@ def _placed_where_they_fit(room: RoomShape, items: list[Item],
     result = items
     placed = 0
     for x, y, rotation, replaced in spots:
-        trial = [i for i in result if i not in replaced] + [
-            Item("wheelchair_space", x, y, rotation)]
-        if _fits(room, trial[-1], trial[:-1]):
-            result = trial
+        space = Item("wheelchair_space", x, y, rotation)
+        giving_way = set(replaced)
+        near = [i for i in result
+                if abs(i.x - x) < NEAR and abs(i.y - y) < NEAR and i not in giving_way]
+        if _fits(room, space, near):
+            result = [i for i in result if i not in giving_way] + [space]
             placed += 1
             if placed == needed:
                 return result
@@ -1157,27 +1317,31 @@ def _seat_swaps(items: list[Item],
                            [(-half_w, -half_d - PASSAGE, half_w, -half_d)] * len(chairs))
     outlines = footprints(items)
     everything = STRtree(outlines)
+    outline = room.outline
+    shapely.prepare(outline)
+    # First what costs no overlap to measure: the space and the passage behind it on the
+    # floor, and nothing in that passage (most spots fail here).
+    fits = shapely.covers(outline, spaces) & shapely.covers(outline, behind)
+    fits[np.unique(everything.query(behind, predicate="intersects")[0])] = False
+    tried = np.flatnonzero(fits)
     # Every item a space would stand on, with more than a sliver of it.
-    hits = everything.query(spaces, predicate="intersects")
-    overlaps = _overlap_areas(spaces[hits[0]], outlines[hits[1]]) > 1e-4
+    hits = everything.query(spaces[tried], predicate="intersects")
+    spots = tried[hits[0]]
+    overlaps = _overlap_areas(spaces[spots], outlines[hits[1]]) > 1e-4
     under: list[list[Item]] = [[] for _ in chairs]
-    blocked = np.zeros(len(chairs), dtype=bool)
-    for spot, other in zip(hits[0][overlaps].tolist(), hits[1][overlaps].tolist(), strict=True):
+    for spot, other in zip(spots[overlaps].tolist(), hits[1][overlaps].tolist(), strict=True):
         if items[other].kind == "chair":
             under[spot].append(items[other])
         else:
-            blocked[spot] = True
-    outline = room.outline
-    shapely.prepare(outline)
-    fits = ~blocked & shapely.covers(outline, spaces) & shapely.covers(outline, behind)
-    fits[np.unique(everything.query(behind, predicate="intersects")[0])] = False
+            fits[spot] = False
+    kept = np.flatnonzero(fits)
     doors = unary_union([door.segment for door in room.doors]) if room.doors else None
-    near = shapely.distance(shapely.points(xs, ys), doors) if doors is not None else (
-        np.zeros(len(chairs)))
-    between = _between_chairs(chairs)
-    found = sorted((len(under[n]), bool(between[n]), float(near[n]), round(float(xs[n]), 3),
+    near = shapely.distance(shapely.points(xs[kept], ys[kept]), doors) if (
+        doors is not None) else np.zeros(len(kept))
+    between = _between_chairs(chairs, kept)
+    found = sorted((len(under[n]), bool(between[k]), float(near[k]), round(float(xs[n]), 3),
                     round(float(ys[n]), 3), chairs[n].rotation, n)
-                   for n in np.flatnonzero(fits).tolist())
+                   for k, n in enumerate(kept.tolist()))
     for *_, x, y, rotation, n in found:
         yield x, y, rotation, under[n]
 
@@ -1203,16 +1367,19 @@ def _is_square_box(shapes: np.ndarray) -> np.ndarray:
     return np.abs(shapely.area(shapes) - (high_x - low_x) * (high_y - low_y)) < 1e-9
 
 
-def _between_chairs(chairs: list[Item]) -> np.ndarray:
-    """For each chair, whether chairs stand close on both sides of it (it is not at a row
-    end)."""
+def _between_chairs(chairs: list[Item], which: np.ndarray) -> np.ndarray:
+    """For each of the chairs ``which`` (indices), whether chairs stand close on both sides
+    of it (it is not at a row end)."""
+    if not len(which):
+        return np.zeros(0, dtype=bool)
     tree = STRtree(footprints(chairs))
-    turns = np.radians([chair.rotation for chair in chairs])
-    xs, ys = np.array([c.x for c in chairs]), np.array([c.y for c in chairs])
+    turns = np.radians([chairs[n].rotation for n in which.tolist()])
+    xs = np.array([chairs[n].x for n in which.tolist()])
+    ys = np.array([chairs[n].y for n in which.tolist()])
     sides = []
     for k in (-1, 1):
         probes = shapely.points(xs + k * np.cos(turns) * 0.5, ys + k * np.sin(turns) * 0.5)
-        touched = np.zeros(len(chairs), dtype=bool)
+        touched = np.zeros(len(which), dtype=bool)
         touched[tree.query(probes, predicate="dwithin", distance=0.2)[0]] = True
         sides.append(touched)
     return sides[0] & sides[1]
@@ -1249,9 +1416,14 @@ def _fits(room: RoomShape, item: Item, others: list[Item]) -> bool:
         return False
     if (exits := _door_zones(room)) is not None and exits.intersection(shape).area > 1e-4:
         return False
-    near = [o for o in others if abs(o.x - item.x) < 2 and abs(o.y - item.y) < 2]
+    near = [o for o in others if abs(o.x - item.x) < NEAR and abs(o.y - item.y) < NEAR]
     return not near or not bool(
         (shapely.area(shapely.intersection(shape, footprints(near))) > 1e-4).any())
+
+
+# Items whose centres lie this far apart on either axis cannot overlap (the largest item,
+# a 1.8 m round table, reaches 0.9 m from its centre; a space 0.83 m).
+NEAR = 2.0
 
 
 def _door_zones(room: RoomShape) -> Polygon | None:
