@@ -712,14 +712,35 @@ def _stands_on(usable: Polygon, item: Item) -> bool:
 
 
 def chair_bound(usable: Polygon, plan: Plan, rules: RulePack, rows: Rows,
-                memo: dict | None = None) -> int:
+                memo: dict | None = None, exits: Polygon | None = None) -> int:
     """More chairs than ``build`` can ever make of the plan (0 if it cannot work): spaces
-    only ever take the floor of chairs or add to it."""
+    only ever take the floor of chairs or add to it. With ``exits`` (the door zones of a
+    room that is this rectangle of floor, in its frame), 0 too where a wall aisle leads to
+    no door (see ``_aisles_reach_doors``)."""
     blocks = plan_blocks(usable, plan, rows, rules, memo)
-    if blocks is None or (len(blocks) > 1 and not _cross_passage(usable, rows)) or (
-            not _aisles_pass(usable, blocks, rows)):
+    if blocks is None:
+        return 0
+    crossing = _cross_passage(usable, rows)
+    if (len(blocks) > 1 and not crossing) or not _aisles_pass(usable, blocks, rows) or (
+            exits is not None and not crossing and not _aisles_reach_doors(usable, blocks,
+                                                                          exits)):
         return 0
     return _seat_count(blocks, rows)
+
+
+def _aisles_reach_doors(usable: Polygon, blocks: list[Block], exits: Polygon) -> bool:
+    """Whether each wall aisle of a rectangle without a cross passage has a door on it (a
+    door zone within a route's width of it): otherwise the only way to its row ends would
+    be the legroom between rows, too narrow for a route, and every row (each ends on that
+    aisle) would be cut off, which no validation passes and pruning cannot mend."""
+    minx, miny, maxx, maxy = usable.bounds
+    aisles = []
+    if blocks[0].left_open:
+        aisles.append((minx, blocks[0].start))
+    if blocks[-1].right_open:
+        aisles.append((blocks[-1].start + blocks[-1].units * CHAIR.width, maxx))
+    return all(shapely.distance(box(x0, miny, x1, maxy), exits) <= ROUTE
+               for x0, x1 in aisles)
 
 
 def _aisles_pass(usable: Polygon, blocks: list[Block], rows: Rows) -> bool:
@@ -753,6 +774,7 @@ class Survey:
     bounds: dict[Plan, int] = field(default_factory=dict, compare=False)
     units: dict = field(default_factory=dict, compare=False)
     alike: dict[tuple, Seating | None] = field(default_factory=dict, compare=False)
+    exits: Polygon | None = field(default=None, compare=False)
 
     def rows_of(self, plan: Plan) -> Rows:
         """The rows the plan stands in, worked out once per front gap (the floor free in
@@ -773,7 +795,7 @@ class Survey:
         """The plan's ``chair_bound``, worked out once."""
         if plan not in self.bounds:
             self.bounds[plan] = chair_bound(self.usable, plan, self.rules, self.rows_of(plan),
-                                            self.units)
+                                            self.units, self.exits)
         return self.bounds[plan]
 
     @property
@@ -859,7 +881,19 @@ def survey(usable: Polygon, rules: RulePack, front_gaps: tuple[float, ...] = FRO
             roughs[key] = rough_bound(plan, maxx - minx, bands, rules, narrowed)
         if roughs[key]:
             rough.append((roughs[key], plan))
-    return Survey(usable, floor, tuple(rough), rules, known)
+    return Survey(usable, floor, tuple(rough), rules, known,
+                  exits=around.exits if around is not None and _plain_rectangle(
+                      around.floor) else None)
+
+
+def _plain_rectangle(floor: Polygon) -> bool:
+    """Whether the room's walkable floor is a rectangle square to the frame (no pillar, no
+    other arm of an L): the only floor a route may take to an aisle is then the aisles and
+    passages of the plan itself, and the doors' zones cut out of its rows."""
+    return floor.area >= RECTANGULAR * floor.envelope.area
+
+
+RECTANGULAR = 0.999
 
 
 # A floor with less than this share of its bounding box is bounded row by row.
