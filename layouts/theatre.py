@@ -712,14 +712,37 @@ def _stands_on(usable: Polygon, item: Item) -> bool:
 
 
 def chair_bound(usable: Polygon, plan: Plan, rules: RulePack, rows: Rows,
-                memo: dict | None = None) -> int:
+                memo: dict | None = None, exits: Polygon | None = None) -> int:
     """More chairs than ``build`` can ever make of the plan (0 if it cannot work): spaces
-    only ever take the floor of chairs or add to it."""
+    only ever take the floor of chairs or add to it. With ``exits`` (``_ways_in`` of a
+    rectangle of floor, in its frame), 0 too where a wall aisle leads nowhere (see
+    ``_aisles_reach_doors``)."""
     blocks = plan_blocks(usable, plan, rows, rules, memo)
-    if blocks is None or (len(blocks) > 1 and not _cross_passage(usable, rows)) or (
-            not _aisles_pass(usable, blocks, rows)):
+    if blocks is None:
+        return 0
+    crossing = _cross_passage(usable, rows)
+    if (len(blocks) > 1 and not crossing) or not _aisles_pass(usable, blocks, rows) or (
+            exits is not None and not crossing and not plan.stepped
+            and not _aisles_reach_doors(usable, blocks, exits)):
         return 0
     return _seat_count(blocks, rows)
+
+
+def _aisles_reach_doors(usable: Polygon, blocks: list[Block], exits: Polygon) -> bool:
+    """Whether each wall aisle of a rectangle without a cross passage has a way in beside
+    it (a door zone, or the floor beyond the rectangle, within a route's width): otherwise
+    the only way to its row ends would be the legroom between rows, too narrow for a
+    route: every row that reaches the aisle (in a whole rectangle of floor, all bar a row
+    kept clear of the way to the floor beyond) would be cut off, far more than the tenth of
+    its places that pruning gives up."""
+    minx, miny, maxx, maxy = usable.bounds
+    aisles = []
+    if blocks[0].left_open:
+        aisles.append((minx, blocks[0].start))
+    if blocks[-1].right_open:
+        aisles.append((blocks[-1].start + blocks[-1].units * CHAIR.width, maxx))
+    return all(shapely.distance(box(x0, miny, x1, maxy), exits) <= ROUTE
+               for x0, x1 in aisles)
 
 
 def _aisles_pass(usable: Polygon, blocks: list[Block], rows: Rows) -> bool:
@@ -753,6 +776,7 @@ class Survey:
     bounds: dict[Plan, int] = field(default_factory=dict, compare=False)
     units: dict = field(default_factory=dict, compare=False)
     alike: dict[tuple, Seating | None] = field(default_factory=dict, compare=False)
+    exits: Polygon | None = field(default=None, compare=False)
 
     def rows_of(self, plan: Plan) -> Rows:
         """The rows the plan stands in, worked out once per front gap (the floor free in
@@ -773,7 +797,7 @@ class Survey:
         """The plan's ``chair_bound``, worked out once."""
         if plan not in self.bounds:
             self.bounds[plan] = chair_bound(self.usable, plan, self.rules, self.rows_of(plan),
-                                            self.units)
+                                            self.units, self.exits)
         return self.bounds[plan]
 
     @property
@@ -859,7 +883,28 @@ def survey(usable: Polygon, rules: RulePack, front_gaps: tuple[float, ...] = FRO
             roughs[key] = rough_bound(plan, maxx - minx, bands, rules, narrowed)
         if roughs[key]:
             rough.append((roughs[key], plan))
-    return Survey(usable, floor, tuple(rough), rules, known)
+    return Survey(usable, floor, tuple(rough), rules, known, exits=_ways_in(usable, around))
+
+
+def _ways_in(usable: Polygon, around: Surroundings | None) -> Polygon | None:
+    """Where a route comes from to the aisles of a floor that is a whole rectangle of the
+    room's walkable floor (a plain room, or one arm of an L): the door zones, and the
+    walkable floor beyond the floor's box (the other arm). None where the box holds a
+    pillar or a corner of the room: a route may then come round by floor the plan does
+    not know."""
+    if around is None:
+        return None
+    minx, miny, maxx, maxy = usable.bounds
+    area = box(minx, miny, maxx, maxy)
+    if around.floor.intersection(area).area < RECTANGULAR * area.area:
+        return None
+    return shapely.union(around.exits, around.floor.difference(area.buffer(
+        BEYOND, join_style="mitre")))
+
+
+RECTANGULAR = 0.999
+# Floor this far out of a rectangle's box is beyond it (its wall gap is nearer).
+BEYOND = 0.3
 
 
 # A floor with less than this share of its bounding box is bounded row by row.

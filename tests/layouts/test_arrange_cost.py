@@ -278,6 +278,8 @@ def test_no_theatre_candidate_holds_more_than_the_ceiling_of_the_one_before(room
 
 def places_of(items) -> int:
     return sum(item.furniture.places for item in items)
+
+
 class CountedEstimates:
     """Counts the candidates arrange works out an estimate for."""
 
@@ -387,3 +389,22 @@ def test_seats_in_rows_less_a_middle_chair_may_break_a_rule_so_rows_are_validate
     broken = row[:2] + row[3:]
     assert "aisle_too_narrow" in {v.code for v in validate_layout(
         room, Layout("row", "custom", tuple(broken)), DK)}
+
+
+def test_a_theatre_in_a_rectangle_skips_plans_whose_far_wall_aisle_reaches_no_door(
+        monkeypatch):
+    """Doors near one end of a long room: plans with rows from wall to wall across it and an
+    aisle along the far wall (no door on it, no passage across) cut every row off there;
+    their bound is 0, so the route of few candidates is looked at (34 before)."""
+    room = rectangle_room(10.3, 15.6, doors=(
+        Door(LineString([(0, 1), (0, 2.2)]), 1.2), Door(LineString([(10.3, 1), (10.3, 2.2)]), 1.2),
+        Door(LineString([(4.55, 0), (5.75, 0)]), 1.2)))
+    looks = []
+    original = ARRANGING.route_violations
+    monkeypatch.setattr(ARRANGING, "route_violations",
+                        lambda *args: looks.append(1) or original(*args))
+    counting = Counting(monkeypatch)
+    layout = arrange(room, "theatre", DK).layout
+    check(room, layout)
+    assert places(layout) >= 259
+    assert len(looks) <= 8 and counting.calls == 1

@@ -206,3 +206,60 @@ def test_rows_stand_in_the_front_passage_only_where_a_door_lies_beyond_it():
             [door_zone(room, door) for door in room.doors]))
         found = survey(arm, DK, (1.05,), around)
         assert any(plan.stepped for _, plan in found.chairs) is expected
+
+
+def test_a_plan_whose_wall_aisle_leads_to_no_door_is_not_counted_in_a_rectangle():
+    # Doors in the left wall only; rows from the front wall to the back leave no passage
+    # across, so the right wall aisle is reached only through the legroom between rows.
+    room = RoomShape(box(0, 0, 8, 10), (Door(LineString([(0, 1), (0, 2.2)]), 1.2),))
+    usable = _usable(room)
+    around = Surroundings(room.outline, unary_union(
+        [door_zone(room, door) for door in room.doors]))
+    stranded = Plan(front_gap=0.0, left_aisle=True, right_aisle=True, blocks=1)
+    reached = Plan(front_gap=0.0, left_aisle=True, right_aisle=False, blocks=1)
+    blind, seeing = survey(usable, DK, (0.0,)), survey(usable, DK, (0.0,), around)
+    assert blind.bound_of(stranded) > 0
+    assert seeing.bound_of(stranded) == 0
+    assert seeing.bound_of(reached) == blind.bound_of(reached) > 0
+    # What is no longer counted could never validate: every row's right end is cut off.
+    items = build(usable, stranded, DK)
+    assert items is not None
+    cut_off = {i for v in validate_layout(room, Layout("t", "theatre", tuple(items)), DK)
+               if v.code == "no_accessible_route" for i in v.items}
+    rows = Counter(round(item.y, 2) for item in items if item.kind == "chair")
+    assert len({round(items[i].y, 2) for i in cut_off if items[i].kind == "chair"}) == len(rows)
+
+
+def test_a_wall_aisle_with_a_door_beside_it_still_counts():
+    room = RoomShape(box(0, 0, 8, 10), (Door(LineString([(0, 1), (0, 2.2)]), 1.2),
+                                        Door(LineString([(8, 4), (8, 5.2)]), 1.2)))
+    around = Surroundings(room.outline, unary_union(
+        [door_zone(room, door) for door in room.doors]))
+    both = Plan(front_gap=0.0, left_aisle=True, right_aisle=True, blocks=1)
+    assert survey(_usable(room), DK, (0.0,), around).bound_of(both) > 0
+
+
+def test_in_an_arm_of_an_l_a_wall_aisle_counts_with_a_door_or_the_other_arm_beside_it():
+    # The long arm's right wall aisle has a door beside it only while the door at its far
+    # end is there; its left one has the other arm (and a door) beside it.
+    stranded = Plan(front_gap=0.0, left_aisle=True, right_aisle=True, blocks=1)
+    bounds = []
+    for doors in (_wide_l().doors, _wide_l().doors[:1]):
+        room = RoomShape(_wide_l().outline, doors)
+        arm = _usable(room).intersection(box(0, 0, 20, 8))
+        around = Surroundings(room.outline, unary_union(
+            [door_zone(room, door) for door in room.doors]))
+        bounds.append((survey(arm, DK, (0.0,), around).bound_of(stranded),
+                       survey(arm, DK, (0.0,)).bound_of(stranded)))
+    assert bounds[0][0] == bounds[0][1] == bounds[1][1] > 0
+    assert bounds[1][0] == 0
+    items = build(arm, stranded, DK)
+    assert items is not None
+    cut_off = {i for v in validate_layout(room, Layout("t", "theatre", tuple(items)), DK)
+               if v.code == "no_accessible_route" for i in v.items}
+    # Every row that reaches the aisle is cut off (the front row stops short of it, clear
+    # of the way to the other arm): far more than the tenth of the places pruning gives.
+    lost = {round(items[i].y, 2) for i in cut_off if items[i].kind == "chair"}
+    rows = Counter(round(item.y, 2) for item in items if item.kind == "chair")
+    assert len(lost) == len(rows) - 1
+    assert sum(rows[y] for y in lost) > 0.9 * sum(rows.values())
