@@ -21,7 +21,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
-from app.db import in_unit_of_work, write_transaction
+from app.db import forget_reads, in_unit_of_work, unit_of_work, write_transaction
 from app.extensions import db
 from app.i18n import status_name
 from app.models import (
@@ -34,6 +34,7 @@ from app.models import (
     Occurrence,
     Room,
     RuleException,
+    RulesVersion,
     User,
     utcnow,
 )
@@ -94,12 +95,18 @@ class BookingResult:
 def create_booking(actor: User, data: BookingInput, now: datetime | None = None) -> BookingResult:
     """Book a room once or as a series: whole or not at all (unless skip_conflicts).
 
-    The first attempt may leave the clash check to the database (see ``_place``); if the
-    database refuses, the retry checks and answers 409 with what is in the way. Inside a
-    caller's unit of work there is no retry, so there it always checks first.
+    On PostgreSQL the first attempt may leave the clash check to the database (see
+    ``_place``); if the database refuses, the retry checks and answers 409 with what is
+    in the way. On SQLite the rules are checked before the writer slot is taken (see
+    ``_create_checked_first``). Inside a caller's unit of work there is no retry and no
+    reading ahead: there it checks everything first, under the caller's lock.
     """
     now = now or utcnow()
-    first_attempt = iter([not in_unit_of_work()])
+    if in_unit_of_work():
+        return _create(actor, data, now)
+    if db.session.get_bind().dialect.name == "sqlite":
+        return _create_checked_first(actor, data, now)
+    first_attempt = iter([True])
     return _retrying_lost_race(
         lambda: _create(actor, data, now, trust_constraint=next(first_attempt, False)))
 
@@ -107,12 +114,52 @@ def create_booking(actor: User, data: BookingInput, now: datetime | None = None)
 @write_transaction(keep_loaded=True)
 def _create(actor: User, data: BookingInput, now: datetime, *,
             trust_constraint: bool = False) -> BookingResult:
+    return _create_in_unit(actor, data, now, trust_constraint=trust_constraint)
+
+
+def _create_in_unit(actor: User, data: BookingInput, now: datetime, *,
+                    trust_constraint: bool = False) -> BookingResult:
     booking, plan = _prepare(actor, data, now)
     skipped = _place(booking, plan, actor, now, skip_conflicts=data.skip_conflicts,
                      trust_constraint=trust_constraint)
+    return _created(booking, skipped)
+
+
+def _created(booking: Booking, skipped: list[dict[str, Any]]) -> BookingResult:
     announce(booking, "created")
     return BookingResult(booking, skipped,
                          [c for c in booking.access_codes if c.revoked_at is None])
+
+
+_RULES_VERSION = select(RulesVersion.n).where(RulesVersion.id == 1)
+
+
+def _create_checked_first(actor: User, data: BookingInput, now: datetime) -> BookingResult:
+    """SQLite: read and check before queueing for the writer slot; under it, only what
+    other writers can have changed.
+
+    SQLite has one writer at a time, so every millisecond a create holds the slot is a
+    millisecond no other create can write. The request's read-only transaction (one
+    snapshot) loads the room, its branch, closures, layout, association and floor cells
+    and checks the time rules and the capacity; under the slot one read of the rules
+    version (bumped by triggers on every change to those tables) tells whether all of
+    that still holds. If it does, the slot holds only what depends on other bookings
+    (the clash check, quotas, evenings) and the writes; if not, the create starts over
+    under the slot, as inside a caller's unit of work.
+    """
+    version = db.session.scalar(_RULES_VERSION)
+    booking, plan = _prepare(actor, data, now)
+    checked = _check_rules(booking, plan, actor, now)
+    if checked.errors:
+        raise RuleViolation(_all_rule_errors(booking, checked, actor))
+    floor = conflicts.share_of_floor(booking.room.id)
+    with unit_of_work(keep_loaded=True, keep_reads=True):
+        if db.session.scalar(_RULES_VERSION) != version:
+            forget_reads()
+            return _create_in_unit(actor, data, now)
+        skipped = _place(booking, plan, actor, now, skip_conflicts=data.skip_conflicts,
+                         checked=checked, floor=floor)
+        return _created(booking, skipped)
 
 
 def _prepare(actor: User, data: BookingInput, now: datetime) -> tuple[Booking, list[Planned]]:
@@ -348,6 +395,53 @@ def _without_exdates(plan: list[Planned], exdates: list[datetime], zone: tzinfo,
 # ------------------------------------------------------------------ placement
 
 
+@dataclass(frozen=True)
+class _RulesChecked:
+    """What the rules that read no other booking found: the time rules' errors and the
+    capacity's, and what the rules that do read other bookings need."""
+
+    active: list[Planned]
+    intervals: list[Interval]
+    hours: BranchHours
+    allowances: Allowances
+    time_errors: list[FieldError]
+    capacity_errors: list[FieldError]
+
+    @property
+    def errors(self) -> list[FieldError]:
+        """Every error found so far."""
+        return self.time_errors + self.capacity_errors
+
+
+def _check_rules(booking: Booking, plan: Sequence[Planned], actor: User, now: datetime,
+                 check_times: Sequence[Planned] | None = None) -> _RulesChecked:
+    """The time rules of ``check_times`` (default: every active planned occurrence) and
+    the capacity: what the room, branch, closures, layout and association decide."""
+    room = booking.room
+    branch = room.branch
+    active = [p for p in plan if p.status == "active"]
+    to_check = active if check_times is None else list(check_times)
+    hours = _hours_of(branch, get_zone(branch.timezone), to_check)
+    intervals = [Interval(p.start, p.end) for p in to_check]
+    allowances = after_hours.allowances_for(booking, intervals, hours)
+    return _RulesChecked(
+        active, intervals, hours, allowances,
+        check_occurrences(intervals, RoomRules.of(room), hours, now, staff=actor.is_staff,
+                          allowances=allowances),
+        check_attendees(booking.attendees, room, booking.layout))
+
+
+def _all_rule_errors(booking: Booking, checked: _RulesChecked, actor: User) -> list[FieldError]:
+    """``checked``'s errors with those of the rules that read the association's other
+    bookings (after-hours evenings, quotas), in the order of the answer."""
+    errors = checked.time_errors + after_hours.evening_errors(
+        booking, checked.intervals, checked.hours, checked.allowances)
+    errors += checked.capacity_errors
+    if booking.association is not None and not actor.is_staff:
+        errors += _quota_errors(booking, checked.active, checked.hours.zone, checked.allowances)
+    return errors
+
+
 def _place(
     booking: Booking,
     plan: Sequence[Planned],
@@ -357,6 +451,8 @@ def _place(
     skip_conflicts: bool = False,
     check_times: Sequence[Planned] | None = None,
     trust_constraint: bool = False,
+    checked: _RulesChecked | None = None,
+    floor: conflicts.FloorShare | None = None,
 ) -> list[dict[str, Any]]:
     """Check ``plan`` for ``booking`` and write its occurrences and claims.
 
@@ -365,28 +461,21 @@ def _place(
     ``trust_constraint``: skip the clash query where the database's exclusion
     constraint alone refuses every clash it would find (``_constraint_decides``); the
     caller must then retry a refused attempt with the check, for the 409's details.
+    ``checked`` and ``floor``: what ``_check_rules`` and ``conflicts.share_of_floor``
+    found before the write lock, known to hold still (``_create_checked_first``).
     """
     room = booking.room
-    branch = room.branch
-    zone = get_zone(branch.timezone)
-    active = [p for p in plan if p.status == "active"]
-    to_check = active if check_times is None else list(check_times)
-    hours = _hours_of(branch, zone, to_check)
-    intervals = [Interval(p.start, p.end) for p in to_check]
-    allowances = after_hours.allowances_for(booking, intervals, hours)
-    errors = check_occurrences(intervals, RoomRules.of(room), hours, now,
-                               staff=actor.is_staff, allowances=allowances)
-    errors += after_hours.evening_errors(booking, intervals, hours, allowances)
-    errors += check_attendees(booking.attendees, room, booking.layout)
-    if booking.association is not None and not actor.is_staff:
-        errors += _quota_errors(booking, active, zone, allowances)
+    zone = get_zone(room.branch.timezone)
+    checked = checked or _check_rules(booking, plan, actor, now, check_times)
+    active = checked.active
+    errors = _all_rule_errors(booking, checked, actor)
     if errors:
         raise RuleViolation(errors)
     booking.capacity_flag = None  # the room holds them again
     booking.capacity_flagged_at = None
 
     _refuse_self_overlap(active, room, zone)
-    floor = conflicts.share_of_floor(room.id, lock=True)
+    floor = floor or conflicts.share_of_floor(room.id, lock=True)
     if trust_constraint and _constraint_decides(room, floor, skip_conflicts=skip_conflicts):
         clashes_by_start = {}
     else:
