@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 from flask_babel import gettext
 from sqlalchemy import ColumnElement, insert, or_, select
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload, make_transient_to_detached, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app.db import forget_reads, in_unit_of_work, unit_of_work, write_transaction
@@ -636,6 +636,33 @@ def _span_json(room_id: int, start: datetime, end: datetime, zone: tzinfo) -> di
 
 
 _INSERT_OCCURRENCES = insert(Occurrence).returning(Occurrence)
+_BOOKING = Booking.__table__
+# The columns a new booking leaves to their defaults, read back from the insert.
+_INSERT_BOOKING = _BOOKING.insert().returning(
+    _BOOKING.c.id, _BOOKING.c.status_reason, _BOOKING.c.series_parent_id, _BOOKING.c.sequence)
+
+
+def _insert_new_booking(booking: Booking) -> None:
+    """Insert a new booking (with no stretched rules or codes) by one Core statement, and
+    make the object persistent as the ORM's flush would leave it, for less work per create."""
+    values = {
+        "uid": booking.uid, "room_id": booking.room.id,
+        "layout_id": booking.layout.id if booking.layout is not None else None,
+        "title": booking.title, "description": booking.description,
+        "attendees": booking.attendees, "booked_by_id": booking.booked_by_id,
+        "association_id": booking.association.id if booking.association is not None else None,
+        "public": booking.public, "status": booking.status,
+        "capacity_flag": booking.capacity_flag,
+        "capacity_flagged_at": booking.capacity_flagged_at,
+        "start": booking.start, "end": booking.end, "rrule": booking.rrule,
+        "exdates": booking.exdates, "created_at": booking.created_at,
+        "updated_at": booking.updated_at,
+    }
+    row = db.session.execute(_INSERT_BOOKING, values).one()
+    for key, value in (values | row._asdict()).items():
+        set_committed_value(booking, key, value)
+    make_transient_to_detached(booking)
+    db.session.add(booking)
 
 
 def _write_occurrences(
@@ -644,8 +671,11 @@ def _write_occurrences(
     """Insert the planned occurrences in one statement, and their claims in another."""
     buffer = timedelta(minutes=room.buffer_minutes)
     occurrence_status = booking.status if booking.status in ACTIVE_STATUSES else "cancelled"
-    db.session.add(booking)
-    db.session.flush()
+    if booking.id is None and not booking.rule_exceptions and not booking.access_codes:
+        _insert_new_booking(booking)
+    else:
+        db.session.add(booking)
+        db.session.flush()
     values = [
         {
             "booking_id": booking.id,
