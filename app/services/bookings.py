@@ -16,7 +16,7 @@ from itertools import pairwise
 from typing import Any, TypeVar
 
 from flask_babel import gettext
-from sqlalchemy import ColumnElement, insert, or_, select
+from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import joinedload, make_transient_to_detached, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
@@ -131,7 +131,12 @@ def _created(booking: Booking, skipped: list[dict[str, Any]]) -> BookingResult:
                          [c for c in booking.access_codes if c.revoked_at is None])
 
 
-_RULES_VERSION = select(RulesVersion.n).where(RulesVersion.id == 1)
+_RULES_VERSION = select(RulesVersion.__table__.c.n).where(RulesVersion.__table__.c.id == 1)
+
+
+def _rules_version() -> int | None:
+    """The rules version (see ``app.models.rules_version``), read without the ORM's layers."""
+    return db.session.connection().scalar(_RULES_VERSION)
 
 
 def _create_checked_first(actor: User, data: BookingInput, now: datetime) -> BookingResult:
@@ -147,14 +152,14 @@ def _create_checked_first(actor: User, data: BookingInput, now: datetime) -> Boo
     (the clash check, quotas, evenings) and the writes; if not, the create starts over
     under the slot, as inside a caller's unit of work.
     """
-    version = db.session.scalar(_RULES_VERSION)
+    version = _rules_version()
     booking, plan = _prepare(actor, data, now)
     checked = _check_rules(booking, plan, actor, now)
     if checked.errors:
         raise RuleViolation(_all_rule_errors(booking, checked, actor))
     floor = conflicts.share_of_floor(booking.room.id)
     with unit_of_work(keep_loaded=True, keep_reads=True):
-        if db.session.scalar(_RULES_VERSION) != version:
+        if _rules_version() != version:
             forget_reads()
             return _create_in_unit(actor, data, now)
         skipped = _place(booking, plan, actor, now, skip_conflicts=data.skip_conflicts,
@@ -635,7 +640,9 @@ def _span_json(room_id: int, start: datetime, end: datetime, zone: tzinfo) -> di
     return {"room_id": room_id, "start": to_rfc3339(start, zone), "end": to_rfc3339(end, zone)}
 
 
-_INSERT_OCCURRENCES = insert(Occurrence).returning(Occurrence)
+_OCCURRENCE = Occurrence.__table__
+_INSERT_OCCURRENCES = _OCCURRENCE.insert().returning(_OCCURRENCE.c.id,
+                                                      sort_by_parameter_order=True)
 _BOOKING = Booking.__table__
 # The columns a new booking leaves to their defaults, read back from the insert.
 _INSERT_BOOKING = _BOOKING.insert().returning(
@@ -665,6 +672,21 @@ def _insert_new_booking(booking: Booking) -> None:
     db.session.add(booking)
 
 
+def _insert_occurrences(values: list[dict[str, Any]]) -> list[Occurrence]:
+    """Insert occurrence rows by one Core statement; the objects standing for them, persistent."""
+    stamp = utcnow()
+    for row in values:
+        row["updated_at"] = stamp
+    ids = db.session.execute(_INSERT_OCCURRENCES, values).scalars().all()
+    occurrences = []
+    for occurrence_id, row in zip(ids, values, strict=True):
+        occurrence = Occurrence(id=occurrence_id, **row)
+        make_transient_to_detached(occurrence)
+        occurrences.append(occurrence)
+    db.session.add_all(occurrences)
+    return occurrences
+
+
 def _write_occurrences(
     booking: Booking, plan: Sequence[Planned], room: Room, cells: Sequence[int]
 ) -> None:
@@ -690,7 +712,7 @@ def _write_occurrences(
         }
         for p in plan
     ]
-    rows = list(db.session.scalars(_INSERT_OCCURRENCES, values)) if values else []
+    rows = _insert_occurrences(values) if values else []
     kept = list(booking.occurrences) if "occurrences" in booking.__dict__ else []
     set_committed_value(booking, "occurrences", sorted(kept + rows, key=lambda o: o.start))
     conflicts.claim([r for r in rows if r.status in ACTIVE_STATUSES], {room.id: cells})
