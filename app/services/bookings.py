@@ -16,7 +16,7 @@ from itertools import pairwise
 from typing import Any, TypeVar
 
 from flask_babel import gettext
-from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy import ColumnElement, bindparam, or_, select, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import joinedload, make_transient_to_detached, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
@@ -38,6 +38,7 @@ from app.models import (
     User,
     utcnow,
 )
+from app.models.base import JSONText
 from app.models.booking import ACTIVE_STATUSES
 from app.services import after_hours, conflicts
 from app.services.associations import is_admin, membership_of
@@ -649,10 +650,9 @@ _INSERT_BOOKING = _BOOKING.insert().returning(
     _BOOKING.c.id, _BOOKING.c.status_reason, _BOOKING.c.series_parent_id, _BOOKING.c.sequence)
 
 
-def _insert_new_booking(booking: Booking) -> None:
-    """Insert a new booking (with no stretched rules or codes) by one Core statement, and
-    make the object persistent as the ORM's flush would leave it, for less work per create."""
-    values = {
+def _new_booking_values(booking: Booking) -> dict[str, Any]:
+    """The column values of a new booking, as the insert takes them."""
+    return {
         "uid": booking.uid, "room_id": booking.room.id,
         "layout_id": booking.layout.id if booking.layout is not None else None,
         "title": booking.title, "description": booking.description,
@@ -665,19 +665,26 @@ def _insert_new_booking(booking: Booking) -> None:
         "exdates": booking.exdates, "created_at": booking.created_at,
         "updated_at": booking.updated_at,
     }
+
+
+def _insert_new_booking(booking: Booking) -> None:
+    """Insert a new booking (with no stretched rules or codes) by one Core statement, and
+    make the object persistent as the ORM's flush would leave it, for less work per create."""
+    values = _new_booking_values(booking)
     row = db.session.execute(_INSERT_BOOKING, values).one()
-    for key, value in (values | row._asdict()).items():
+    _persist_booking(booking, values | row._asdict())
+
+
+def _persist_booking(booking: Booking, columns: dict[str, Any]) -> None:
+    """Make the new ``booking`` the persistent object of the row just inserted with ``columns``."""
+    for key, value in columns.items():
         set_committed_value(booking, key, value)
     make_transient_to_detached(booking)
     db.session.add(booking)
 
 
-def _insert_occurrences(values: list[dict[str, Any]]) -> list[Occurrence]:
-    """Insert occurrence rows by one Core statement; the objects standing for them, persistent."""
-    stamp = utcnow()
-    for row in values:
-        row["updated_at"] = stamp
-    ids = db.session.execute(_INSERT_OCCURRENCES, values).scalars().all()
+def _persist_occurrences(ids: Sequence[int], values: list[dict[str, Any]]) -> list[Occurrence]:
+    """The persistent objects of occurrence rows just inserted (``ids`` in ``values``' order)."""
     occurrences = []
     for occurrence_id, row in zip(ids, values, strict=True):
         occurrence = Occurrence(id=occurrence_id, **row)
@@ -687,20 +694,80 @@ def _insert_occurrences(values: list[dict[str, Any]]) -> list[Occurrence]:
     return occurrences
 
 
+def _insert_occurrences(values: list[dict[str, Any]]) -> list[Occurrence]:
+    """Insert occurrence rows by one Core statement; the objects standing for them, persistent."""
+    ids = db.session.execute(_INSERT_OCCURRENCES, values).scalars().all()
+    return _persist_occurrences(ids, values)
+
+
+# PostgreSQL: a new booking, its occurrences and their claims in one statement, one round
+# trip; the exclusion constraint checks the claims as in three (a refusal is a lost race).
+_CREATE_IN_ONE_STATEMENT = text("""
+WITH new_booking AS (
+    INSERT INTO booking (uid, room_id, layout_id, title, description, attendees, booked_by_id,
+                         association_id, public, status, status_reason, capacity_flag,
+                         capacity_flagged_at, start, "end", rrule, exdates, sequence,
+                         created_at, updated_at)
+    VALUES (:uid, :room_id, :layout_id, :title, :description, :attendees, :booked_by_id,
+            :association_id, :public, :status, '', :capacity_flag, :capacity_flagged_at,
+            :start, :end, :rrule, :exdates, 0, :created_at, :updated_at)
+    RETURNING id
+), new_occurrence AS (
+    INSERT INTO occurrence (booking_id, room_id, start, "end", block_start, block_end, status,
+                            original_start, modified, updated_at)
+    SELECT new_booking.id, :room_id, o.start, o.finish, o.block_start, o.block_end, o.status,
+           o.original_start, o.modified, :stamp
+      FROM new_booking,
+           unnest(CAST(:starts AS timestamptz[]), CAST(:ends AS timestamptz[]),
+                  CAST(:block_starts AS timestamptz[]), CAST(:block_ends AS timestamptz[]),
+                  CAST(:statuses AS text[]), CAST(:original_starts AS timestamptz[]),
+                  CAST(:modifieds AS boolean[]))
+           AS o(start, finish, block_start, block_end, status, original_start, modified)
+    RETURNING id, original_start, block_start, block_end, status
+), new_claim AS (
+    INSERT INTO occurrence_claim (occurrence_id, cell_id, block_start, block_end)
+    SELECT new_occurrence.id, cell.id, new_occurrence.block_start, new_occurrence.block_end
+      FROM new_occurrence, unnest(CAST(:cells AS integer[])) AS cell(id)
+     WHERE new_occurrence.status IN ('pending', 'confirmed')
+)
+SELECT (SELECT id FROM new_booking), id, original_start FROM new_occurrence
+""").bindparams(bindparam("exdates", type_=JSONText))
+
+
+def _insert_in_one_statement(booking: Booking, values: list[dict[str, Any]],
+                             cells: Sequence[int]) -> list[Occurrence] | None:
+    """PostgreSQL: insert a new booking (no stretched rules or codes) with its occurrences and
+    their claims on ``cells`` in one round trip; None where it does not apply (elsewhere,
+    or nothing to claim), for the statements one by one."""
+    if db.session.get_bind().dialect.name != "postgresql" or not cells or not values:
+        return None
+    stamp = utcnow()
+    booking_values = _new_booking_values(booking)
+    rows = db.session.execute(_CREATE_IN_ONE_STATEMENT, booking_values | {
+        "stamp": stamp, "cells": list(cells),
+        **{plural: [v[key] for v in values] for key, plural in (
+            ("start", "starts"), ("end", "ends"), ("block_start", "block_starts"),
+            ("block_end", "block_ends"), ("status", "statuses"),
+            ("original_start", "original_starts"), ("modified", "modifieds"))},
+    }).all()
+    booking_id = rows[0][0]
+    _persist_booking(booking, booking_values | {
+        "id": booking_id, "status_reason": "", "series_parent_id": None, "sequence": 0})
+    ids = {original_start: occurrence_id for _, occurrence_id, original_start in rows}
+    for row in values:
+        row["booking_id"], row["updated_at"] = booking_id, stamp
+    return _persist_occurrences([ids[v["original_start"]] for v in values], values)
+
+
 def _write_occurrences(
     booking: Booking, plan: Sequence[Planned], room: Room, cells: Sequence[int]
 ) -> None:
-    """Insert the planned occurrences in one statement, and their claims in another."""
+    """Insert the booking if new, its planned occurrences and their claims: in one statement
+    on PostgreSQL (a new booking), else one statement each."""
     buffer = timedelta(minutes=room.buffer_minutes)
     occurrence_status = booking.status if booking.status in ACTIVE_STATUSES else "cancelled"
-    if booking.id is None and not booking.rule_exceptions and not booking.access_codes:
-        _insert_new_booking(booking)
-    else:
-        db.session.add(booking)
-        db.session.flush()
     values = [
         {
-            "booking_id": booking.id,
             "room_id": room.id,
             "start": p.start,
             "end": p.end,
@@ -712,10 +779,22 @@ def _write_occurrences(
         }
         for p in plan
     ]
-    rows = _insert_occurrences(values) if values else []
+    plain_new = (booking.id is None and not booking.rule_exceptions
+                 and not booking.access_codes)
+    rows = _insert_in_one_statement(booking, values, cells) if plain_new else None
+    if rows is None:
+        if plain_new:
+            _insert_new_booking(booking)
+        else:
+            db.session.add(booking)
+            db.session.flush()
+        stamp = utcnow()
+        for row in values:
+            row["booking_id"], row["updated_at"] = booking.id, stamp
+        rows = _insert_occurrences(values) if values else []
+        conflicts.claim([r for r in rows if r.status in ACTIVE_STATUSES], {room.id: cells})
     kept = list(booking.occurrences) if "occurrences" in booking.__dict__ else []
     set_committed_value(booking, "occurrences", sorted(kept + rows, key=lambda o: o.start))
-    conflicts.claim([r for r in rows if r.status in ACTIVE_STATUSES], {room.id: cells})
 
 
 def _retrying_lost_race(action: Callable[[], T]) -> T:
