@@ -108,11 +108,16 @@ DayMinutes = tuple[tuple[int, int], ...]
 def _minutes_of(opening_hours: object) -> dict[str, DayMinutes]:
     """Validated opening hours as minutes after midnight per day, remembered per value:
     a branch's hours are checked for every date of every booking, and rarely change."""
+    lists = (list, tuple)
+    if not (isinstance(opening_hours, Mapping) and all(
+            isinstance(spans, lists) and all(isinstance(span, lists) for span in spans)
+            for spans in opening_hours.values())):
+        return _as_minutes(validate_opening_hours(opening_hours))  # it says what is wrong
+    key = tuple((day, tuple(tuple(span) for span in spans))
+                for day, spans in opening_hours.items())
     try:
-        key = tuple((day, tuple(tuple(span) for span in spans or ()))
-                    for day, spans in opening_hours.items())  # type: ignore[attr-defined]
         hash(key)
-    except (AttributeError, TypeError):  # not hours at all: the validation says what is wrong
+    except TypeError:  # something unhashable where a time should be
         return _as_minutes(validate_opening_hours(opening_hours))
     return _remembered_minutes(key)
 
