@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any, ParamSpec, TypeVar
 
-from sqlalchemy import Engine, event
+from sqlalchemy import Connection, Engine, event
 from sqlalchemy.orm import Session
 
 from app.extensions import db
@@ -53,6 +53,21 @@ def _configure_sqlite(engine: Engine) -> None:
     def _on_begin(connection: Any) -> None:
         immediate = connection.get_execution_options().get(IMMEDIATE, False)
         connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def core_connection() -> Connection:
+    """The session's connection, for a Core query whose rows are plain columns.
+
+    ``db.session.execute`` passes every statement through the ORM's execution layers
+    (events, result set-up), a fair share of a booking create's CPU; such a read does not
+    need them. What the session holds pending is flushed first, as ``session.execute``
+    would (unless autoflush is off). Writes still go through the session, where
+    ``watch_for_writes_outside_units`` sees them.
+    """
+    session = db.session
+    if session.autoflush:
+        session.flush()  # returns at once when nothing is pending
+    return session.connection()
 
 
 def _is_memory_database(engine: Engine) -> bool:

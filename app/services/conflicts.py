@@ -17,6 +17,7 @@ from sqlalchemy import ColumnElement, Integer, TextClause, and_, bindparam, or_,
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import aliased
 
+from app.db import core_connection
 from app.extensions import db
 from app.models import Booking, CellRoom, FloorCell, Occurrence, OccurrenceClaim
 from app.models.base import UTCDateTime
@@ -246,7 +247,7 @@ def share_of_floor(room_id: int, *, lock: bool = False) -> FloorShare:
     """
     locking = lock and db.session.get_bind().dialect.name == "postgresql"
     query = _CELLS_AND_SHARERS_LOCKED if locking else _CELLS_AND_SHARERS
-    rows = db.session.execute(query, {"room_id": room_id}).all()
+    rows = core_connection().execute(query, {"room_id": room_id}).all()
     return FloorShare(sorted({cell for cell, _ in rows}),
                       sorted({room for _, room in rows} | {room_id}))
 
