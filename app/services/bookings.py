@@ -158,7 +158,7 @@ def _create_checked_first(actor: User, data: BookingInput, now: datetime) -> Boo
     checked = _check_rules(booking, plan, actor, now)
     if checked.errors:
         raise RuleViolation(_all_rule_errors(booking, checked, actor))
-    floor = conflicts.share_of_floor(booking.room.id)
+    floor = conflicts.share_of_floor_at(booking.room.id, version)
     with unit_of_work(keep_loaded=True, keep_reads=True):
         if _rules_version() != version:
             forget_reads()

@@ -8,12 +8,14 @@ an occurrence's block never lasts longer than ``MAX_BLOCK``.
 from __future__ import annotations
 
 import functools
+import weakref
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, Integer, TextClause, and_, bindparam, or_, select, text
+from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import aliased
 
@@ -222,7 +224,10 @@ def busy_blocks(room_id: int, window: Interval) -> list[Interval]:
 
 @dataclass(frozen=True)
 class FloorShare:
-    """The cells a room covers and every room that covers one of them (itself included)."""
+    """The cells a room covers and every room that covers one of them (itself included).
+
+    Shared between requests (see ``share_of_floor_at``): read it, never change it.
+    """
 
     cell_ids: list[int]
     room_ids: list[int]
@@ -250,6 +255,31 @@ def share_of_floor(room_id: int, *, lock: bool = False) -> FloorShare:
     rows = core_connection().execute(query, {"room_id": room_id}).all()
     return FloorShare(sorted({cell for cell, _ in rows}),
                       sorted({room for _, room in rows} | {room_id}))
+
+
+# Per engine (a worker may serve several databases, tests do): room id -> (the rules
+# version it was read at, its share of the floor).
+_SHARES_SEEN: weakref.WeakKeyDictionary[Engine, dict[int, tuple[int, FloorShare]]] = (
+    weakref.WeakKeyDictionary())
+
+
+def share_of_floor_at(room_id: int, rules_version: int | None) -> FloorShare:
+    """``share_of_floor``, remembered by this worker while the rules version stays put.
+
+    SQLite only, where triggers bump the version on every change to rooms, floor cells
+    and their rooms (``app.models.rules_version``): read in the same transaction as
+    ``rules_version``, a remembered share is the one the database holds. Without a
+    version (PostgreSQL, or no change ever counted) it is read every time.
+    """
+    if rules_version is None:
+        return share_of_floor(room_id)
+    seen = _SHARES_SEEN.setdefault(db.session.get_bind(), {})
+    remembered = seen.get(room_id)
+    if remembered is not None and remembered[0] == rules_version:
+        return remembered[1]
+    share = share_of_floor(room_id)
+    seen[room_id] = (rules_version, share)
+    return share
 
 
 _INSERT_CLAIMS = OccurrenceClaim.__table__.insert()
