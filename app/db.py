@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any, ParamSpec, TypeVar
 
-from sqlalchemy import Engine, event
+from sqlalchemy import Connection, Engine, event
 from sqlalchemy.orm import Session
 
 from app.extensions import db
@@ -55,17 +55,35 @@ def _configure_sqlite(engine: Engine) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
+def core_connection() -> Connection:
+    """The session's connection, for a Core query whose rows are plain columns.
+
+    ``db.session.execute`` passes every statement through the ORM's execution layers
+    (events, result set-up), a fair share of a booking create's CPU; such a read does not
+    need them. What the session holds pending is flushed first, as ``session.execute``
+    would (unless autoflush is off). Writes still go through the session, where
+    ``watch_for_writes_outside_units`` sees them.
+    """
+    session = db.session
+    if session.autoflush:
+        session.flush()  # returns at once when nothing is pending
+    return session.connection()
+
+
 def _is_memory_database(engine: Engine) -> bool:
     return engine.url.database in (None, "", ":memory:")
 
 
-def begin_write(session: Session | None = None) -> None:
+def begin_write(session: Session | None = None, *, keep_reads: bool = False) -> None:
     """Start the session's transaction as a write transaction.
 
     Call it first in a service that checks and then writes. On SQLite it takes the
     write lock at BEGIN, so no other writer can slip in between check and insert; a
     read-only transaction already open (loading the signed-in user, say) is ended
     first. On PostgreSQL it does nothing: the exclusion constraint and row locks guard.
+
+    ``keep_reads``: what the read-only transaction loaded stays loaded; the caller
+    makes sure, under the lock, that it still holds (see ``forget_reads``).
     """
     session = session or db.session()
     if session.get_bind().dialect.name != "sqlite":
@@ -76,24 +94,31 @@ def begin_write(session: Session | None = None) -> None:
             return
         if session.new or session.dirty or session.deleted:
             raise RuntimeError("begin_write() must come before the service changes anything")
-        _end_reads_keeping_who_asks(session)
+        _end_reads(session)
+        if not keep_reads:
+            forget_reads(session)
     _queue_for_the_write_lock(session)
     session.connection(execution_options={IMMEDIATE: True})
 
 
-def _end_reads_keeping_who_asks(session: Session) -> None:
-    """Commit a read-only transaction; expire all it loaded but the signed-in user.
-
-    The user (and their token), read a moment ago to authenticate the request, stays
-    usable without a second load; everything else is read again under the write lock,
-    so no rule ever decides on a row another writer changed in between.
-    """
+def _end_reads(session: Session) -> None:
+    """Commit a read-only transaction, keeping what it loaded loaded."""
     expire_on_commit = session.expire_on_commit
     session.expire_on_commit = False
     try:
         session.commit()
     finally:
         session.expire_on_commit = expire_on_commit
+
+
+def forget_reads(session: Session | None = None) -> None:
+    """Expire all the session loaded but the signed-in user, to be read again.
+
+    The user (and their token), read a moment ago to authenticate the request, stays
+    usable without a second load; everything else is read again under the write lock,
+    so no rule ever decides on a row another writer changed in between.
+    """
+    session = session or db.session()
     for instance in list(session.identity_map.values()):
         if not isinstance(instance, User | ApiToken):
             session.expire(instance)
@@ -135,8 +160,8 @@ R = TypeVar("R")
 
 
 @contextmanager
-def unit_of_work(session: Session | None = None, *,
-                 keep_loaded: bool = False) -> Iterator[Session]:
+def unit_of_work(session: Session | None = None, *, keep_loaded: bool = False,
+                 keep_reads: bool = False) -> Iterator[Session]:
     """One writing use case: take the write lock, commit at the end, roll back on any error.
 
     A unit entered inside another joins it, so a service that calls another writing
@@ -146,12 +171,13 @@ def unit_of_work(session: Session | None = None, *,
     ``keep_loaded``: what the unit read and wrote stays loaded after the commit instead
     of being read again when the answer is rendered. It is what the unit committed,
     read under its write lock; the request's session ends with the request.
+    ``keep_reads``: see :func:`begin_write`.
     """
     session = session or db.session()
     if session.info.get(IN_UNIT_OF_WORK):
         yield session
         return
-    begin_write(session)
+    begin_write(session, keep_reads=keep_reads)
     session.info[IN_UNIT_OF_WORK] = True
     try:
         yield session

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 from collections.abc import Iterable, Mapping
@@ -93,12 +94,44 @@ def open_intervals(
     """UTC intervals in [start, end) when the branch is open, closures removed."""
     if start >= end:
         return []
-    hours = validate_opening_hours(opening_hours)
+    minutes = _minutes_of(opening_hours)
     window = Interval(start, end)
     spans: list[Interval] = []
     for day in _local_dates(start, end, zone):
-        spans.extend(_day_spans(hours[DAYS[day.weekday()]], day, zone))
+        spans.extend(_day_spans(minutes[DAYS[day.weekday()]], day, zone))
     return subtract(clip(spans, window), closures)
+
+
+DayMinutes = tuple[tuple[int, int], ...]
+
+
+def _minutes_of(opening_hours: object) -> dict[str, DayMinutes]:
+    """Validated opening hours as minutes after midnight per day, remembered per value:
+    a branch's hours are checked for every date of every booking, and rarely change."""
+    lists = (list, tuple)
+    if not (isinstance(opening_hours, Mapping) and all(
+            isinstance(spans, lists) and all(isinstance(span, lists) for span in spans)
+            for spans in opening_hours.values())):
+        return _as_minutes(validate_opening_hours(opening_hours))  # it says what is wrong
+    key = tuple((day, tuple(tuple(span) for span in spans))
+                for day, spans in opening_hours.items())
+    try:
+        hash(key)
+    except TypeError:  # something unhashable where a time should be
+        return _as_minutes(validate_opening_hours(opening_hours))
+    return _remembered_minutes(key)
+
+
+@functools.lru_cache(maxsize=256)
+def _remembered_minutes(key: tuple[tuple[object, tuple[tuple[object, ...], ...]], ...],
+                        ) -> dict[str, DayMinutes]:
+    return _as_minutes(validate_opening_hours({day: [list(span) for span in spans]
+                                               for day, spans in key}))
+
+
+def _as_minutes(hours: OpeningHours) -> dict[str, DayMinutes]:
+    return {day: tuple((_parse_minutes("", open_, False), _parse_minutes("", close, True))
+                       for open_, close in spans) for day, spans in hours.items()}
 
 
 def _local_dates(start: datetime, end: datetime, zone: tzinfo) -> list[date]:
@@ -107,11 +140,11 @@ def _local_dates(start: datetime, end: datetime, zone: tzinfo) -> list[date]:
     return [first + timedelta(days=n) for n in range((last - first).days + 1)]
 
 
-def _day_spans(spans: list[list[str]], day: date, zone: tzinfo) -> list[Interval]:
+def _day_spans(spans: DayMinutes, day: date, zone: tzinfo) -> list[Interval]:
     result = []
-    for open_text, close_text in spans:
-        opens = _wall_instant(day, _parse_minutes("", open_text, False), zone)
-        closes = _wall_instant(day, _parse_minutes("", close_text, True), zone)
+    for open_minutes, close_minutes in spans:
+        opens = _wall_instant(day, open_minutes, zone)
+        closes = _wall_instant(day, close_minutes, zone)
         if opens < closes:
             result.append(Interval(opens, closes))
     return result

@@ -14,6 +14,7 @@ from app.models.layout import FurnitureKind, Layout
 from app.models.outbox import OutboxMessage
 from app.models.proposal import Proposal, ProposalSupport
 from app.models.room import CellRoom, FloorCell, Room
+from app.models.rules_version import RulesVersion
 from app.models.user import ApiToken, User
 
 __all__ = [
@@ -40,6 +41,7 @@ __all__ = [
     "ProposalSupport",
     "Room",
     "RuleException",
+    "RulesVersion",
     "User",
     "utcnow",
 ]

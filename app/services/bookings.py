@@ -16,12 +16,12 @@ from itertools import pairwise
 from typing import Any, TypeVar
 
 from flask_babel import gettext
-from sqlalchemy import ColumnElement, insert, or_, select
+from sqlalchemy import ColumnElement, bindparam, or_, select, text
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload, make_transient_to_detached, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
-from app.db import in_unit_of_work, write_transaction
+from app.db import forget_reads, in_unit_of_work, unit_of_work, write_transaction
 from app.extensions import db
 from app.i18n import status_name
 from app.models import (
@@ -34,9 +34,11 @@ from app.models import (
     Occurrence,
     Room,
     RuleException,
+    RulesVersion,
     User,
     utcnow,
 )
+from app.models.base import JSONText
 from app.models.booking import ACTIVE_STATUSES
 from app.services import after_hours, conflicts
 from app.services.associations import is_admin, membership_of
@@ -94,12 +96,18 @@ class BookingResult:
 def create_booking(actor: User, data: BookingInput, now: datetime | None = None) -> BookingResult:
     """Book a room once or as a series: whole or not at all (unless skip_conflicts).
 
-    The first attempt may leave the clash check to the database (see ``_place``); if the
-    database refuses, the retry checks and answers 409 with what is in the way. Inside a
-    caller's unit of work there is no retry, so there it always checks first.
+    On PostgreSQL the first attempt may leave the clash check to the database (see
+    ``_place``); if the database refuses, the retry checks and answers 409 with what is
+    in the way. On SQLite the rules are checked before the writer slot is taken (see
+    ``_create_checked_first``). Inside a caller's unit of work there is no retry and no
+    reading ahead: there it checks everything first, under the caller's lock.
     """
     now = now or utcnow()
-    first_attempt = iter([not in_unit_of_work()])
+    if in_unit_of_work():
+        return _create(actor, data, now)
+    if db.session.get_bind().dialect.name == "sqlite":
+        return _create_checked_first(actor, data, now)
+    first_attempt = iter([True])
     return _retrying_lost_race(
         lambda: _create(actor, data, now, trust_constraint=next(first_attempt, False)))
 
@@ -107,12 +115,57 @@ def create_booking(actor: User, data: BookingInput, now: datetime | None = None)
 @write_transaction(keep_loaded=True)
 def _create(actor: User, data: BookingInput, now: datetime, *,
             trust_constraint: bool = False) -> BookingResult:
+    return _create_in_unit(actor, data, now, trust_constraint=trust_constraint)
+
+
+def _create_in_unit(actor: User, data: BookingInput, now: datetime, *,
+                    trust_constraint: bool = False) -> BookingResult:
     booking, plan = _prepare(actor, data, now)
     skipped = _place(booking, plan, actor, now, skip_conflicts=data.skip_conflicts,
                      trust_constraint=trust_constraint)
+    return _created(booking, skipped)
+
+
+def _created(booking: Booking, skipped: list[dict[str, Any]]) -> BookingResult:
     announce(booking, "created")
     return BookingResult(booking, skipped,
                          [c for c in booking.access_codes if c.revoked_at is None])
+
+
+_RULES_VERSION = select(RulesVersion.__table__.c.n).where(RulesVersion.__table__.c.id == 1)
+
+
+def _rules_version() -> int | None:
+    """The rules version (see ``app.models.rules_version``), read without the ORM's layers."""
+    return db.session.connection().scalar(_RULES_VERSION)
+
+
+def _create_checked_first(actor: User, data: BookingInput, now: datetime) -> BookingResult:
+    """SQLite: read and check before queueing for the writer slot; under it, only what
+    other writers can have changed.
+
+    SQLite has one writer at a time, so every millisecond a create holds the slot is a
+    millisecond no other create can write. The request's read-only transaction (one
+    snapshot) loads the room, its branch, closures, layout, association and floor cells
+    and checks the time rules and the capacity; under the slot one read of the rules
+    version (bumped by triggers on every change to those tables) tells whether all of
+    that still holds. If it does, the slot holds only what depends on other bookings
+    (the clash check, quotas, evenings) and the writes; if not, the create starts over
+    under the slot, as inside a caller's unit of work.
+    """
+    version = _rules_version()
+    booking, plan = _prepare(actor, data, now)
+    checked = _check_rules(booking, plan, actor, now)
+    if checked.errors:
+        raise RuleViolation(_all_rule_errors(booking, checked, actor))
+    floor = conflicts.share_of_floor_at(booking.room.id, version)
+    with unit_of_work(keep_loaded=True, keep_reads=True):
+        if _rules_version() != version:
+            forget_reads()
+            return _create_in_unit(actor, data, now)
+        skipped = _place(booking, plan, actor, now, skip_conflicts=data.skip_conflicts,
+                         checked=checked, floor=floor)
+        return _created(booking, skipped)
 
 
 def _prepare(actor: User, data: BookingInput, now: datetime) -> tuple[Booking, list[Planned]]:
@@ -348,6 +401,53 @@ def _without_exdates(plan: list[Planned], exdates: list[datetime], zone: tzinfo,
 # ------------------------------------------------------------------ placement
 
 
+@dataclass(frozen=True)
+class _RulesChecked:
+    """What the rules that read no other booking found: the time rules' errors and the
+    capacity's, and what the rules that do read other bookings need."""
+
+    active: list[Planned]
+    intervals: list[Interval]
+    hours: BranchHours
+    allowances: Allowances
+    time_errors: list[FieldError]
+    capacity_errors: list[FieldError]
+
+    @property
+    def errors(self) -> list[FieldError]:
+        """Every error found so far."""
+        return self.time_errors + self.capacity_errors
+
+
+def _check_rules(booking: Booking, plan: Sequence[Planned], actor: User, now: datetime,
+                 check_times: Sequence[Planned] | None = None) -> _RulesChecked:
+    """The time rules of ``check_times`` (default: every active planned occurrence) and
+    the capacity: what the room, branch, closures, layout and association decide."""
+    room = booking.room
+    branch = room.branch
+    active = [p for p in plan if p.status == "active"]
+    to_check = active if check_times is None else list(check_times)
+    hours = _hours_of(branch, get_zone(branch.timezone), to_check)
+    intervals = [Interval(p.start, p.end) for p in to_check]
+    allowances = after_hours.allowances_for(booking, intervals, hours)
+    return _RulesChecked(
+        active, intervals, hours, allowances,
+        check_occurrences(intervals, RoomRules.of(room), hours, now, staff=actor.is_staff,
+                          allowances=allowances),
+        check_attendees(booking.attendees, room, booking.layout))
+
+
+def _all_rule_errors(booking: Booking, checked: _RulesChecked, actor: User) -> list[FieldError]:
+    """``checked``'s errors with those of the rules that read the association's other
+    bookings (after-hours evenings, quotas), in the order of the answer."""
+    errors = checked.time_errors + after_hours.evening_errors(
+        booking, checked.intervals, checked.hours, checked.allowances)
+    errors += checked.capacity_errors
+    if booking.association is not None and not actor.is_staff:
+        errors += _quota_errors(booking, checked.active, checked.hours.zone, checked.allowances)
+    return errors
+
+
 def _place(
     booking: Booking,
     plan: Sequence[Planned],
@@ -357,6 +457,8 @@ def _place(
     skip_conflicts: bool = False,
     check_times: Sequence[Planned] | None = None,
     trust_constraint: bool = False,
+    checked: _RulesChecked | None = None,
+    floor: conflicts.FloorShare | None = None,
 ) -> list[dict[str, Any]]:
     """Check ``plan`` for ``booking`` and write its occurrences and claims.
 
@@ -365,28 +467,21 @@ def _place(
     ``trust_constraint``: skip the clash query where the database's exclusion
     constraint alone refuses every clash it would find (``_constraint_decides``); the
     caller must then retry a refused attempt with the check, for the 409's details.
+    ``checked`` and ``floor``: what ``_check_rules`` and ``conflicts.share_of_floor``
+    found before the write lock, known to hold still (``_create_checked_first``).
     """
     room = booking.room
-    branch = room.branch
-    zone = get_zone(branch.timezone)
-    active = [p for p in plan if p.status == "active"]
-    to_check = active if check_times is None else list(check_times)
-    hours = _hours_of(branch, zone, to_check)
-    intervals = [Interval(p.start, p.end) for p in to_check]
-    allowances = after_hours.allowances_for(booking, intervals, hours)
-    errors = check_occurrences(intervals, RoomRules.of(room), hours, now,
-                               staff=actor.is_staff, allowances=allowances)
-    errors += after_hours.evening_errors(booking, intervals, hours, allowances)
-    errors += check_attendees(booking.attendees, room, booking.layout)
-    if booking.association is not None and not actor.is_staff:
-        errors += _quota_errors(booking, active, zone, allowances)
+    zone = get_zone(room.branch.timezone)
+    checked = checked or _check_rules(booking, plan, actor, now, check_times)
+    active = checked.active
+    errors = _all_rule_errors(booking, checked, actor)
     if errors:
         raise RuleViolation(errors)
     booking.capacity_flag = None  # the room holds them again
     booking.capacity_flagged_at = None
 
     _refuse_self_overlap(active, room, zone)
-    floor = conflicts.share_of_floor(room.id, lock=True)
+    floor = floor or conflicts.share_of_floor(room.id, lock=True)
     if trust_constraint and _constraint_decides(room, floor, skip_conflicts=skip_conflicts):
         clashes_by_start = {}
     else:
@@ -546,20 +641,133 @@ def _span_json(room_id: int, start: datetime, end: datetime, zone: tzinfo) -> di
     return {"room_id": room_id, "start": to_rfc3339(start, zone), "end": to_rfc3339(end, zone)}
 
 
-_INSERT_OCCURRENCES = insert(Occurrence).returning(Occurrence)
+_OCCURRENCE = Occurrence.__table__
+_INSERT_OCCURRENCES = _OCCURRENCE.insert().returning(_OCCURRENCE.c.id,
+                                                      sort_by_parameter_order=True)
+_BOOKING = Booking.__table__
+# The columns a new booking leaves to their defaults, read back from the insert.
+_INSERT_BOOKING = _BOOKING.insert().returning(
+    _BOOKING.c.id, _BOOKING.c.status_reason, _BOOKING.c.series_parent_id, _BOOKING.c.sequence)
+
+
+def _new_booking_values(booking: Booking) -> dict[str, Any]:
+    """The column values of a new booking, as the insert takes them."""
+    return {
+        "uid": booking.uid, "room_id": booking.room.id,
+        "layout_id": booking.layout.id if booking.layout is not None else None,
+        "title": booking.title, "description": booking.description,
+        "attendees": booking.attendees, "booked_by_id": booking.booked_by_id,
+        "association_id": booking.association.id if booking.association is not None else None,
+        "public": booking.public, "status": booking.status,
+        "capacity_flag": booking.capacity_flag,
+        "capacity_flagged_at": booking.capacity_flagged_at,
+        "start": booking.start, "end": booking.end, "rrule": booking.rrule,
+        "exdates": booking.exdates, "created_at": booking.created_at,
+        "updated_at": booking.updated_at,
+    }
+
+
+def _insert_new_booking(booking: Booking) -> None:
+    """Insert a new booking (with no stretched rules or codes) by one Core statement, and
+    make the object persistent as the ORM's flush would leave it, for less work per create."""
+    values = _new_booking_values(booking)
+    row = db.session.execute(_INSERT_BOOKING, values).one()
+    _persist_booking(booking, values | row._asdict())
+
+
+def _persist_booking(booking: Booking, columns: dict[str, Any]) -> None:
+    """Make the new ``booking`` the persistent object of the row just inserted with ``columns``."""
+    for key, value in columns.items():
+        set_committed_value(booking, key, value)
+    make_transient_to_detached(booking)
+    db.session.add(booking)
+
+
+def _persist_occurrences(ids: Sequence[int], values: list[dict[str, Any]]) -> list[Occurrence]:
+    """The persistent objects of occurrence rows just inserted (``ids`` in ``values``' order)."""
+    occurrences = []
+    for occurrence_id, row in zip(ids, values, strict=True):
+        occurrence = Occurrence(id=occurrence_id, **row)
+        make_transient_to_detached(occurrence)
+        occurrences.append(occurrence)
+    db.session.add_all(occurrences)
+    return occurrences
+
+
+def _insert_occurrences(values: list[dict[str, Any]]) -> list[Occurrence]:
+    """Insert occurrence rows by one Core statement; the objects standing for them, persistent."""
+    ids = db.session.execute(_INSERT_OCCURRENCES, values).scalars().all()
+    return _persist_occurrences(ids, values)
+
+
+# PostgreSQL: a new booking, its occurrences and their claims in one statement, one round
+# trip; the exclusion constraint checks the claims as in three (a refusal is a lost race).
+_CREATE_IN_ONE_STATEMENT = text("""
+WITH new_booking AS (
+    INSERT INTO booking (uid, room_id, layout_id, title, description, attendees, booked_by_id,
+                         association_id, public, status, status_reason, capacity_flag,
+                         capacity_flagged_at, start, "end", rrule, exdates, sequence,
+                         created_at, updated_at)
+    VALUES (:uid, :room_id, :layout_id, :title, :description, :attendees, :booked_by_id,
+            :association_id, :public, :status, '', :capacity_flag, :capacity_flagged_at,
+            :start, :end, :rrule, :exdates, 0, :created_at, :updated_at)
+    RETURNING id
+), new_occurrence AS (
+    INSERT INTO occurrence (booking_id, room_id, start, "end", block_start, block_end, status,
+                            original_start, modified, updated_at)
+    SELECT new_booking.id, :room_id, o.start, o.finish, o.block_start, o.block_end, o.status,
+           o.original_start, o.modified, :stamp
+      FROM new_booking,
+           unnest(CAST(:starts AS timestamptz[]), CAST(:ends AS timestamptz[]),
+                  CAST(:block_starts AS timestamptz[]), CAST(:block_ends AS timestamptz[]),
+                  CAST(:statuses AS text[]), CAST(:original_starts AS timestamptz[]),
+                  CAST(:modifieds AS boolean[]))
+           AS o(start, finish, block_start, block_end, status, original_start, modified)
+    RETURNING id, original_start, block_start, block_end, status
+), new_claim AS (
+    INSERT INTO occurrence_claim (occurrence_id, cell_id, block_start, block_end)
+    SELECT new_occurrence.id, cell.id, new_occurrence.block_start, new_occurrence.block_end
+      FROM new_occurrence, unnest(CAST(:cells AS integer[])) AS cell(id)
+     WHERE new_occurrence.status IN ('pending', 'confirmed')
+)
+SELECT (SELECT id FROM new_booking), id, original_start FROM new_occurrence
+""").bindparams(bindparam("exdates", type_=JSONText))
+
+
+def _insert_in_one_statement(booking: Booking, values: list[dict[str, Any]],
+                             cells: Sequence[int]) -> list[Occurrence] | None:
+    """PostgreSQL: insert a new booking (no stretched rules or codes) with its occurrences and
+    their claims on ``cells`` in one round trip; None where it does not apply (elsewhere,
+    or nothing to claim), for the statements one by one."""
+    if db.session.get_bind().dialect.name != "postgresql" or not cells or not values:
+        return None
+    stamp = utcnow()
+    booking_values = _new_booking_values(booking)
+    rows = db.session.execute(_CREATE_IN_ONE_STATEMENT, booking_values | {
+        "stamp": stamp, "cells": list(cells),
+        **{plural: [v[key] for v in values] for key, plural in (
+            ("start", "starts"), ("end", "ends"), ("block_start", "block_starts"),
+            ("block_end", "block_ends"), ("status", "statuses"),
+            ("original_start", "original_starts"), ("modified", "modifieds"))},
+    }).all()
+    booking_id = rows[0][0]
+    _persist_booking(booking, booking_values | {
+        "id": booking_id, "status_reason": "", "series_parent_id": None, "sequence": 0})
+    ids = {original_start: occurrence_id for _, occurrence_id, original_start in rows}
+    for row in values:
+        row["booking_id"], row["updated_at"] = booking_id, stamp
+    return _persist_occurrences([ids[v["original_start"]] for v in values], values)
 
 
 def _write_occurrences(
     booking: Booking, plan: Sequence[Planned], room: Room, cells: Sequence[int]
 ) -> None:
-    """Insert the planned occurrences in one statement, and their claims in another."""
+    """Insert the booking if new, its planned occurrences and their claims: in one statement
+    on PostgreSQL (a new booking), else one statement each."""
     buffer = timedelta(minutes=room.buffer_minutes)
     occurrence_status = booking.status if booking.status in ACTIVE_STATUSES else "cancelled"
-    db.session.add(booking)
-    db.session.flush()
     values = [
         {
-            "booking_id": booking.id,
             "room_id": room.id,
             "start": p.start,
             "end": p.end,
@@ -571,10 +779,22 @@ def _write_occurrences(
         }
         for p in plan
     ]
-    rows = list(db.session.scalars(_INSERT_OCCURRENCES, values)) if values else []
+    plain_new = (booking.id is None and not booking.rule_exceptions
+                 and not booking.access_codes)
+    rows = _insert_in_one_statement(booking, values, cells) if plain_new else None
+    if rows is None:
+        if plain_new:
+            _insert_new_booking(booking)
+        else:
+            db.session.add(booking)
+            db.session.flush()
+        stamp = utcnow()
+        for row in values:
+            row["booking_id"], row["updated_at"] = booking.id, stamp
+        rows = _insert_occurrences(values) if values else []
+        conflicts.claim([r for r in rows if r.status in ACTIVE_STATUSES], {room.id: cells})
     kept = list(booking.occurrences) if "occurrences" in booking.__dict__ else []
     set_committed_value(booking, "occurrences", sorted(kept + rows, key=lambda o: o.start))
-    conflicts.claim([r for r in rows if r.status in ACTIVE_STATUSES], {room.id: cells})
 
 
 def _retrying_lost_race(action: Callable[[], T]) -> T:

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import bindparam, select
 
-from app.db import write_transaction
+from app.db import core_connection, write_transaction
 from app.extensions import db
 from app.models import Closure, utcnow
 from app.services.branches import get_branch
@@ -34,7 +34,7 @@ def closures_touching(branch_id: int, span: Interval) -> list[tuple[Interval, st
     Never all of them: a branch that imports three years of holidays pays only for
     the ones near the times asked about.
     """
-    rows = db.session.execute(_TOUCHING, {"branch_id": branch_id, "since": span.start,
+    rows = core_connection().execute(_TOUCHING, {"branch_id": branch_id, "since": span.start,
                                           "until": span.end})
     return [(Interval(start, end), reason) for start, end, reason in rows]
 

@@ -8,15 +8,18 @@ an occurrence's block never lasts longer than ``MAX_BLOCK``.
 from __future__ import annotations
 
 import functools
+import weakref
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, Integer, TextClause, and_, bindparam, or_, select, text
+from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import aliased
 
+from app.db import core_connection
 from app.extensions import db
 from app.models import Booking, CellRoom, FloorCell, Occurrence, OccurrenceClaim
 from app.models.base import UTCDateTime
@@ -65,21 +68,31 @@ def find_clashes(
     return sorted(clashes.values(), key=lambda c: (c.start, c.room_id))
 
 
+_OCCURRENCE = Occurrence.__table__.c
+_BOOKING = Booking.__table__.c
+
+
 def _overlapping(start: Any, end: Any, floor: Any) -> ColumnElement[bool]:
     """Blocks overlapping [start, end), bounded on both sides of the (room, block_start)
     index: no block is longer than MAX_BLOCK, so none starts before ``floor`` =
     ``start - MAX_BLOCK``."""
-    return and_(Occurrence.block_start < end, Occurrence.block_start > floor,
-                Occurrence.block_end > start)
+    return and_(_OCCURRENCE.block_start < end, _OCCURRENCE.block_start > floor,
+                _OCCURRENCE.block_end > start)
 
 
+# Plain columns, in the order of Clash's fields: the check runs under the write lock (on
+# SQLite, the one writer slot of the database), and no ORM object is needed to answer it.
 _ACTIVE_IN_ROOMS = (
-    select(Occurrence, Booking)
-    .join(Booking, Booking.id == Occurrence.booking_id)
+    select(_OCCURRENCE.id, _BOOKING.id.label("booking_id_"), _OCCURRENCE.room_id,
+           _OCCURRENCE.start, _OCCURRENCE.end, _OCCURRENCE.block_start,
+           _OCCURRENCE.block_end, _BOOKING.title, _BOOKING.booked_by_id,
+           _BOOKING.association_id, _BOOKING.layout_id)
+    .select_from(Occurrence.__table__.join(Booking.__table__,
+                                           _BOOKING.id == _OCCURRENCE.booking_id))
     .where(
-        Occurrence.room_id.in_(bindparam("room_ids", expanding=True)),
-        Occurrence.status.in_(ACTIVE_STATUSES),
-        Occurrence.booking_id != bindparam("exclude_booking_id"),
+        _OCCURRENCE.room_id.in_(bindparam("room_ids", expanding=True)),
+        _OCCURRENCE.status.in_(ACTIVE_STATUSES),
+        _OCCURRENCE.booking_id != bindparam("exclude_booking_id"),
     )
 )
 # The usual case, a single block, is one statement compiled once.
@@ -98,12 +111,7 @@ def _query_clashes(
     else:
         query = _ACTIVE_IN_ROOMS.where(
             or_(*(_overlapping(b.start, b.end, b.start - MAX_BLOCK) for b in blocks)))
-    return [_clash(o, b) for o, b in db.session.execute(query, parameters)]
-
-
-def _clash(o: Occurrence, b: Booking) -> Clash:
-    return Clash(o.id, b.id, o.room_id, o.start, o.end, o.block_start, o.block_end, b.title,
-                 b.booked_by_id, b.association_id, b.layout_id)
+    return [Clash(*row) for row in db.session.connection().execute(query, parameters)]
 
 
 # Every occurrence holding a floor cell of one of :room_ids within the window: the one
@@ -216,7 +224,10 @@ def busy_blocks(room_id: int, window: Interval) -> list[Interval]:
 
 @dataclass(frozen=True)
 class FloorShare:
-    """The cells a room covers and every room that covers one of them (itself included)."""
+    """The cells a room covers and every room that covers one of them (itself included).
+
+    Shared between requests (see ``share_of_floor_at``): read it, never change it.
+    """
 
     cell_ids: list[int]
     room_ids: list[int]
@@ -241,9 +252,34 @@ def share_of_floor(room_id: int, *, lock: bool = False) -> FloorShare:
     """
     locking = lock and db.session.get_bind().dialect.name == "postgresql"
     query = _CELLS_AND_SHARERS_LOCKED if locking else _CELLS_AND_SHARERS
-    rows = db.session.execute(query, {"room_id": room_id}).all()
+    rows = core_connection().execute(query, {"room_id": room_id}).all()
     return FloorShare(sorted({cell for cell, _ in rows}),
                       sorted({room for _, room in rows} | {room_id}))
+
+
+# Per engine (a worker may serve several databases, tests do): room id -> (the rules
+# version it was read at, its share of the floor).
+_SHARES_SEEN: weakref.WeakKeyDictionary[Engine, dict[int, tuple[int, FloorShare]]] = (
+    weakref.WeakKeyDictionary())
+
+
+def share_of_floor_at(room_id: int, rules_version: int | None) -> FloorShare:
+    """``share_of_floor``, remembered by this worker while the rules version stays put.
+
+    SQLite only, where triggers bump the version on every change to rooms, floor cells
+    and their rooms (``app.models.rules_version``): read in the same transaction as
+    ``rules_version``, a remembered share is the one the database holds. Without a
+    version (PostgreSQL, or no change ever counted) it is read every time.
+    """
+    if rules_version is None:
+        return share_of_floor(room_id)
+    seen = _SHARES_SEEN.setdefault(db.session.get_bind(), {})
+    remembered = seen.get(room_id)
+    if remembered is not None and remembered[0] == rules_version:
+        return remembered[1]
+    share = share_of_floor(room_id)
+    seen[room_id] = (rules_version, share)
+    return share
 
 
 _INSERT_CLAIMS = OccurrenceClaim.__table__.insert()

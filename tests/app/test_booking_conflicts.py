@@ -7,7 +7,7 @@ from sqlalchemy import text
 
 from app.extensions import db
 from tests.booking_helpers import book, make_booker, make_hall, make_staff_headers
-from tests.builders import future_day, local, make_branch
+from tests.builders import future_day, local, make_branch, make_room, rect
 
 
 @pytest.fixture
@@ -115,3 +115,17 @@ def test_the_database_holds_no_overlapping_active_pair(client, setting):
          AND a.block_start < b.block_end AND b.block_start < a.block_end
     """)).scalar()
     assert overlapping == 0
+
+
+def test_a_room_built_over_a_booked_room_is_seen_by_its_next_booking(client, app):
+    # The first booking lets the worker remember the room's share of the floor (SQLite);
+    # the new room changes that share, and the next booking must see it.
+    branch = make_branch()
+    first = make_room(branch, rect(0, 0, 10, 8), name="First")
+    booker, day = make_booker(), future_day(10)
+    assert book(client, booker, first, local(day, 10), local(day, 12)).status_code == 201
+    over = make_room(branch, rect(5, 0, 15, 8), name="Over")
+    assert book(client, booker, over, local(day, 14), local(day, 16)).status_code == 201
+    response = book(client, booker, first, local(day, 15), local(day, 17))
+    assert response.status_code == 409
+    assert [c["room_id"] for c in response.get_json()["conflicts"]] == [over.id]

@@ -49,14 +49,14 @@ def test_an_app_told_to_drop_the_guarantee_still_keeps_it(app_told_to_be_unsafe,
     room_id = make_room().id
     headers = bearer(make_token(make_user("staff")))
     locked_during_check: list[bool] = []
-    share_of_floor = conflicts_module.share_of_floor
+    find_clashes = conflicts_module.find_clashes
 
-    def spying_share_of_floor(room: int, *, lock: bool = False):
+    def spying_find_clashes(*args, **kwargs):
         connection = db.session.connection()
         locked_during_check.append(bool(connection.get_execution_options().get(IMMEDIATE)))
-        return share_of_floor(room, lock=lock)
+        return find_clashes(*args, **kwargs)
 
-    monkeypatch.setattr(conflicts_module, "share_of_floor", spying_share_of_floor)
+    monkeypatch.setattr(conflicts_module, "find_clashes", spying_find_clashes)
     day = future_day(7)
     body = {"room_id": room_id, "title": "First", "attendees": 5,
             "start": local(day, 10).isoformat(), "end": local(day, 12).isoformat()}

@@ -7,11 +7,15 @@ from what it committed, and remembers a bare room's capacity by its geometry.
 
 from __future__ import annotations
 
+from unittest.mock import patch
+
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import bindparam, create_engine, event, func, select, text
 
 from app.extensions import db
-from app.models import Booking, Room
+from app.models import Booking, OccurrenceClaim, Room
+from app.models.base import UTCDateTime
+from app.services import conflicts
 from app.services.capacity import capacity_of
 from tests.builders import (
     bearer,
@@ -27,8 +31,12 @@ from tests.builders import (
 # Statements sent per create of one date (BEGINs included on SQLite, where the driver
 # sends them as statements): the token and user, the room and branch, the closures, the
 # cells and the rooms sharing them, the clash query (SQLite only), the booking, its
-# occurrence, its claims and its e-mail.
-STATEMENTS_PER_CREATE = {"sqlite": 11, "postgresql": 8}
+# occurrence and its claims (on PostgreSQL in one statement) and its e-mail; on SQLite
+# the rules version twice (before and under the writer slot).
+STATEMENTS_PER_CREATE = {"sqlite": 13, "postgresql": 6}
+# On SQLite, under the writer slot: BEGIN IMMEDIATE, the rules version, the clash query,
+# the booking, its occurrence, its claims and its e-mail. Everything else is read before.
+STATEMENTS_IN_THE_WRITER_SLOT = 7
 
 
 @pytest.fixture
@@ -61,8 +69,58 @@ def test_a_create_sends_no_more_statements_than_its_budget(app, client, statemen
     assert answer.status_code == 201, answer.get_json()
     budget = STATEMENTS_PER_CREATE[db.engine.dialect.name]
     assert len(statements) <= budget, "\n".join(statements)
-    assert not any(s.startswith("SELECT") for s in statements[-4:]), \
+    first_write = next(i for i, s in enumerate(statements) if s.startswith(("INSERT", "WITH")))
+    assert not any(s.startswith("SELECT") for s in statements[first_write:]), \
         "the answer read again what the create had just written"
+    if db.engine.dialect.name == "sqlite":
+        in_the_slot = statements[statements.index("BEGIN IMMEDIATE"):]
+        assert len(in_the_slot) <= STATEMENTS_IN_THE_WRITER_SLOT, "\n".join(in_the_slot)
+
+
+@pytest.mark.parametrize("change", [
+    "UPDATE room SET max_minutes = 60",
+    "UPDATE room SET bookable = false",
+    "INSERT INTO closure (branch_id, start, \"end\", reason, source) "
+    "SELECT branch_id, :start, :end, 'Flood', 'manual' FROM room",
+    "DELETE FROM cell_room",
+])
+def test_a_rule_changed_while_a_create_reads_ahead_decides_it(app, client, change):
+    """On SQLite a create checks its rules before it queues for the writer slot; a change
+    committed in between (here: by another connection, just after the create read the
+    room's floor) is seen under the slot, and the create is decided on the new rules."""
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("PostgreSQL reads and writes a create in one transaction: no reading ahead")
+    room_id = make_room().id
+    headers = bearer(make_token(make_user("staff")))
+    day = future_day(9)
+    other = create_engine(db.engine.url)
+    share_of_floor = conflicts.share_of_floor
+
+    def read_then_change(*args, **kwargs):
+        found = share_of_floor(*args, **kwargs)
+        if not kwargs.get("lock"):
+            with other.begin() as connection:
+                statement, values = text(change), {}
+                if ":start" in change:
+                    statement = statement.bindparams(bindparam("start", type_=UTCDateTime),
+                                                     bindparam("end", type_=UTCDateTime))
+                    values = {"start": local(day, 0), "end": local(day, 23)}
+                connection.execute(statement, values)
+        return found
+
+    try:
+        with patch.object(conflicts, "share_of_floor", read_then_change):
+            answer = client.post("/api/v1/bookings", json=_body(room_id, day, 10, 12),
+                                 headers=headers)
+    finally:
+        other.dispose()
+
+    if change.startswith("DELETE FROM cell_room"):  # no cells: booked, claiming none
+        assert answer.status_code == 201, answer.get_json()
+        assert db.session.scalar(select(func.count()).select_from(OccurrenceClaim)) == 0
+    else:
+        assert answer.status_code == 422, answer.get_json()
+        assert db.session.scalar(select(func.count()).select_from(Booking)) == 0
 
 
 def test_the_answer_of_a_create_is_what_was_committed(app, client):

@@ -107,3 +107,27 @@ def test_upgrade_builds_every_index_of_the_models(empty_database, tmp_path):
                 for name, table in Base.metadata.tables.items()}
     assert {table: indexes - migrated[table] for table, indexes in declared.items()
             if indexes - migrated[table]} == {}
+
+
+def test_upgrade_and_create_all_both_give_sqlite_the_rules_version_triggers(tmp_path):
+    """A create checks its rules before SQLite's writer slot and trusts them while the
+    rules version holds: every watched table must bump it, however the schema was made."""
+    from app.models.rules_version import WATCHED_TABLES
+
+    wanted = {f"rules_version_{table}_{change}" for table in WATCHED_TABLES
+              for change in ("insert", "update", "delete")}
+    for made_by in ("upgrade", "create_all"):
+        url = f"sqlite:///{tmp_path / f'{made_by}.sqlite3'}"
+        app = create_app({"DATABASE_URL": url, "INSTANCE_PATH": str(tmp_path / "i"),
+                          "SECRET_KEY": "migrations-test-secret"})
+        with app.app_context():
+            upgrade() if made_by == "upgrade" else db.create_all()
+            db.engine.dispose()
+        engine = create_engine(url)
+        try:
+            with engine.connect() as connection:
+                triggers = set(connection.exec_driver_sql(
+                    "SELECT name FROM sqlite_master WHERE type = 'trigger'").scalars())
+        finally:
+            engine.dispose()
+        assert triggers == wanted, made_by
