@@ -645,9 +645,14 @@ _OCCURRENCE = Occurrence.__table__
 _INSERT_OCCURRENCES = _OCCURRENCE.insert().returning(_OCCURRENCE.c.id,
                                                       sort_by_parameter_order=True)
 _BOOKING = Booking.__table__
-# The columns a new booking leaves to their defaults, read back from the insert.
+# The columns a new booking leaves to the model's defaults: the Core insert reads them
+# back; PostgreSQL's one statement passes the same defaults.
+_LEFT_TO_DEFAULTS = ("status_reason", "series_parent_id", "sequence")
 _INSERT_BOOKING = _BOOKING.insert().returning(
-    _BOOKING.c.id, _BOOKING.c.status_reason, _BOOKING.c.series_parent_id, _BOOKING.c.sequence)
+    _BOOKING.c.id, *(_BOOKING.c[name] for name in _LEFT_TO_DEFAULTS))
+_NEW_BOOKING_DEFAULTS = {
+    name: None if _BOOKING.c[name].default is None else _BOOKING.c[name].default.arg
+    for name in _LEFT_TO_DEFAULTS}
 
 
 def _new_booking_values(booking: Booking) -> dict[str, Any]:
@@ -709,8 +714,9 @@ WITH new_booking AS (
                          capacity_flagged_at, start, "end", rrule, exdates, sequence,
                          created_at, updated_at)
     VALUES (:uid, :room_id, :layout_id, :title, :description, :attendees, :booked_by_id,
-            :association_id, :public, :status, '', :capacity_flag, :capacity_flagged_at,
-            :start, :end, :rrule, :exdates, 0, :created_at, :updated_at)
+            :association_id, :public, :status, :status_reason, :capacity_flag,
+            :capacity_flagged_at, :start, :end, :rrule, :exdates, :sequence, :created_at,
+            :updated_at)
     RETURNING id
 ), new_occurrence AS (
     INSERT INTO occurrence (booking_id, room_id, start, "end", block_start, block_end, status,
@@ -743,7 +749,7 @@ def _insert_in_one_statement(booking: Booking, values: list[dict[str, Any]],
         return None
     stamp = utcnow()
     booking_values = _new_booking_values(booking)
-    rows = db.session.execute(_CREATE_IN_ONE_STATEMENT, booking_values | {
+    rows = db.session.execute(_CREATE_IN_ONE_STATEMENT, booking_values | _NEW_BOOKING_DEFAULTS | {
         "stamp": stamp, "cells": list(cells),
         **{plural: [v[key] for v in values] for key, plural in (
             ("start", "starts"), ("end", "ends"), ("block_start", "block_starts"),
@@ -751,8 +757,7 @@ def _insert_in_one_statement(booking: Booking, values: list[dict[str, Any]],
             ("original_start", "original_starts"), ("modified", "modifieds"))},
     }).all()
     booking_id = rows[0][0]
-    _persist_booking(booking, booking_values | {
-        "id": booking_id, "status_reason": "", "series_parent_id": None, "sequence": 0})
+    _persist_booking(booking, booking_values | _NEW_BOOKING_DEFAULTS | {"id": booking_id})
     ids = {original_start: occurrence_id for _, occurrence_id, original_start in rows}
     for row in values:
         row["booking_id"], row["updated_at"] = booking_id, stamp

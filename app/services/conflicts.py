@@ -111,7 +111,7 @@ def _query_clashes(
     else:
         query = _ACTIVE_IN_ROOMS.where(
             or_(*(_overlapping(b.start, b.end, b.start - MAX_BLOCK) for b in blocks)))
-    return [Clash(*row) for row in db.session.connection().execute(query, parameters)]
+    return [Clash(*row) for row in core_connection().execute(query, parameters)]
 
 
 # Every occurrence holding a floor cell of one of :room_ids within the window: the one
